@@ -1,0 +1,36 @@
+"""cartel-sim: agent-based simulation of drug-cartel territorial conflict.
+
+    import sim
+    scenario = sim.load_scenario("scenarios/bcs_2014.toml")
+    result = sim.run(scenario, seed=1)
+    result.homicides(freq="MS")
+"""
+
+import hashlib as _hashlib
+import os as _os
+from pathlib import Path as _Path
+
+
+def _key_numba_cache_to_source() -> None:
+    """numba's cache can miss a change in a jitted function defined in another file; keying
+    the cache folder to the source of every jitted module makes any change a fresh cache."""
+    here = _Path(__file__).parent
+    digest = _hashlib.sha256()
+    for name in ("rng.py", "codes.py", "mechanisms.py", "kernel.py"):
+        digest.update((here / name).read_bytes())
+    base = _Path(_os.environ.get("XDG_CACHE_HOME", _Path.home() / ".cache"))
+    _os.environ.setdefault(
+        "NUMBA_CACHE_DIR", str(base / "cartel-sim" / "numba" / digest.hexdigest()[:16])
+    )
+
+
+_key_numba_cache_to_source()
+
+from .model import CartelModel  # noqa: E402
+from .results import Results  # noqa: E402
+from .runner import Replicates, run, run_many  # noqa: E402
+from .scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
+
+__all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError",
+           "load_scenario", "run", "run_many"]
+__version__ = "0.1.0"

@@ -1,0 +1,197 @@
+"""The compiled step: arrays in, arrays out, many steps per call.
+
+``advance`` runs steps ``t0 .. t1-1`` of a model on the arrays of a :class:`sim.state.State`
+(passed in their declaration order) and the recording buffers, and returns early when a
+trigger fires, an organization splits or the violence buffer is nearly full. The mechanisms
+live in :mod:`sim.mechanisms`; this module holds the step order, the recording and the
+per-plaza indexes the mechanisms share. No Mesa, no globals but constants, no NumPy float
+reductions, ``fastmath`` off: a plain-Python run of the same functions gives identical
+results.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import mechanisms as m
+from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
+
+
+@njit(cache=True)
+def build_index(group, active, n_groups):
+    """CSR index of the active rows of each group: rows of group g are idx[ptr[g]:ptr[g+1]].
+
+    group int64 (N,), active bool (N,) -> ptr int64 (n_groups+1,), idx int64 (n_active,),
+    rows in ascending order within a group.
+    """
+    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    for i in range(group.shape[0]):
+        if active[i]:
+            ptr[group[i] + 1] += 1
+    for g in range(n_groups):
+        ptr[g + 1] += ptr[g]
+    fill = ptr[:-1].copy()
+    idx = np.empty(ptr[n_groups], dtype=np.int64)
+    for i in range(group.shape[0]):
+        if active[i]:
+            idx[fill[group[i]]] = i
+            fill[group[i]] += 1
+    return ptr, idx
+
+
+@njit(cache=True)
+def advance(
+    # State arrays, in the order of sim.state.State
+    org_id, org_active, org_treasury, org_aggression, org_wage, org_bribe_share,
+    org_leader_alive, org_leader_days, org_split_pending, org_parent, org_n_splits,
+    relation, intensity, grievance, ledger,
+    cell_id, cell_active, cell_org, cell_plaza, cell_members, cell_firepower, cell_loyalty,
+    cell_local, cell_attack, cell_intel,
+    unit_id, unit_active, unit_plaza, unit_kind, unit_officers, unit_authorized,
+    unit_integrity, unit_payroll, unit_payment, unit_effectiveness, unit_expires,
+    plaza_id, plaza_population, plaza_value, plaza_background, plaza_controller,
+    plaza_boss_alive, plaza_days_leaderless, plaza_contested, plaza_share, nbr_ptr, nbr_idx,
+    trig_window, trig_op, trig_threshold, trig_region, trig_blocked_until, trig_once,
+    trig_fired, trig_hist,
+    # run constants
+    prm, seed, t0, t1, dt, row_reserve,
+    # recording buffers
+    vio, vio_n, rec_controller, rec_contested, rec_share, rec_members, rec_cells,
+    rec_treasury, rec_plazas, rec_payroll, rec_leader, rec_active, rec_ledger,
+):
+    """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
+
+    One step, in this order (each phase reads the state left by the previous one; within a
+    phase, competing claims are resolved by the rules in docs/model.md, never by loop
+    order):
+
+    1. Scheduled events: applied by the model before this call (it stops at each event
+       step); here, federal deployments whose time is up leave.
+    2. Decisions: postures (attack where own + allied strength, weighted by aggression
+       and grievance, beats the defender's), reinforcements moving along the plaza
+       network, local cells hired next to enemy plazas.
+    3. Clashes between hostile organizations in each plaza (Lanchester-like attrition;
+       payroll police fight, and die, for their patron).
+    4. Assassinations of plaza bosses (and lieutenants) by attacking organizations.
+    5. Bystanders: collateral deaths drawn with each clash and assassination (3, 4).
+    6. Kidnappings: abductions, murders of some captives, intelligence for the captor.
+    7. Policing: arrests by units not on the organization's payroll, police killed while
+       arresting, national incapacitation, units replenished.
+    8. Corruption: bribes offered, accepted or outbid; federal forces purge payrolls.
+    9. Recruitment and money: recruits within population and treasury, plaza revenue,
+       wages and payroll paid, desertion when unpaid, saturation.
+    10. Control: plazas change hands or become contested; bosses replaced.
+    11. Grievance and intelligence decay, then grow with this step's killings.
+    12. Background homicides.
+    13. Fragmentation: a pending leader removal may split the organization.
+    14. Endogenous triggers are evaluated (return early when one fires).
+    15. Record this step.
+    """
+    n_org = org_id.shape[0]
+    n_plaza = plaza_id.shape[0]
+    hom = np.zeros(n_plaza, dtype=np.int64)
+    kills = np.zeros((n_org, n_org), dtype=np.int64)  # [victim, perpetrator] this step
+    t = t0
+    while t < t1:
+        hom[:] = 0
+        kills[:, :] = 0
+        # 1. deployments end
+        for u in range(unit_active.shape[0]):
+            if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
+                unit_active[u] = False
+                unit_officers[u] = 0
+        pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
+        pu_ptr, pu_idx = build_index(unit_plaza, unit_active, n_plaza)
+        # 2. decisions
+        m.decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+                          cell_firepower, cell_local, cell_attack, cell_intel,
+                          unit_officers, unit_payroll,
+                          org_aggression, relation, grievance, plaza_controller)
+        m.move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id,
+                       cell_org, cell_plaza, cell_members, cell_attack, plaza_contested)
+        m.hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
+                     org_treasury, relation, ledger, cell_id, cell_active, cell_org,
+                     cell_plaza, cell_members, cell_firepower, cell_loyalty, cell_local,
+                     cell_attack, cell_intel, plaza_id, plaza_controller)
+        pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
+        # 3 + 5. clashes and their bystanders
+        m.clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggression,
+                  relation, intensity, grievance, ledger, kills, cell_id, cell_org,
+                  cell_members, cell_firepower, cell_local, cell_attack, cell_intel,
+                  unit_id, unit_officers, unit_payroll, plaza_id, plaza_population,
+                  vio, vio_n, hom)
+        # 4 + 5. assassinations and their bystanders
+        m.assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id,
+                         relation, grievance, ledger, kills, cell_org, cell_members,
+                         cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
+                         unit_payroll, plaza_id, plaza_population, plaza_controller,
+                         plaza_boss_alive, plaza_days_leaderless, vio, vio_n, hom)
+        # 6. kidnappings
+        m.kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relation,
+                      intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
+                      cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom)
+        # 7. policing
+        m.policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
+                   cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,
+                   unit_active, unit_officers, unit_authorized, unit_payroll,
+                   unit_effectiveness, plaza_id, vio, vio_n, hom)
+        # 8. corruption
+        m.corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
+                     org_bribe_share, relation, cell_org, cell_members, unit_id,
+                     unit_active, unit_plaza, unit_kind, unit_officers, unit_integrity,
+                     unit_payroll, unit_payment, n_plaza)
+        # 9. recruitment and money
+        m.economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
+                  org_wage, ledger, cell_id, cell_active, cell_org, cell_members,
+                  cell_loyalty, unit_id, unit_active, unit_officers, unit_payroll,
+                  unit_payment, plaza_population, plaza_value, plaza_controller,
+                  plaza_boss_alive)
+        # 10. control
+        m.control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org,
+                  cell_members, cell_firepower, plaza_id, plaza_controller,
+                  plaza_boss_alive, plaza_days_leaderless, plaza_contested, plaza_share)
+        # 11. grievance and intelligence
+        m.grievance_and_intel(prm, dt, grievance, kills, cell_intel)
+        # 12. background homicides
+        m.background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background,
+                     vio, vio_n, hom)
+        # 13. fragmentation
+        split = m.fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury,
+                                org_aggression, org_wage, org_bribe_share,
+                                org_leader_alive, org_leader_days, org_split_pending,
+                                org_parent, org_n_splits, relation, intensity, ledger,
+                                cell_active, cell_org, cell_members, cell_loyalty)
+        # 14. triggers
+        fired = -1
+        for k in range(trig_window.shape[0]):
+            total = 0
+            for p in range(n_plaza):
+                if trig_region[k, p]:
+                    total += hom[p]
+            trig_hist[k, (t % trig_window[k] + trig_window[k]) % trig_window[k]] = total
+            if t < 0 or fired >= 0 or t < trig_blocked_until[k]:
+                continue
+            if trig_once[k] and trig_fired[k]:
+                continue
+            window_total = 0.0
+            for j in range(trig_window[k]):
+                window_total += trig_hist[k, j]
+            if m.compare(window_total, trig_op[k], trig_threshold[k]):
+                trig_fired[k] = True
+                fired = k
+        # 15. record
+        if t >= 0 and t < rec_members.shape[0]:
+            m.record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
+                          cell_org, cell_members, unit_active, unit_payroll, unit_officers,
+                          plaza_controller, plaza_contested, plaza_share, rec_controller,
+                          rec_contested, rec_share, rec_members, rec_cells, rec_treasury,
+                          rec_plazas, rec_payroll, rec_leader, rec_active, rec_ledger)
+        t += 1
+        if fired >= 0:
+            return t, TRIGGER, fired
+        if split:
+            return t, SPLIT, -1
+        if vio.shape[0] - vio_n[0] < row_reserve:
+            return t, BUFFER_FULL, -1
+    return t, DONE, -1

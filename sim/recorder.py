@@ -1,0 +1,103 @@
+"""Preallocated recording buffers the kernel writes into, and their growth between calls."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .state import N_LEDGER, State
+
+VIOLENCE_COLUMNS = 7  # step, plaza, type, perpetrator, via, victim, count
+
+
+class Recorder:
+    """Dense per-step tables (plazas and organizations) and the violence append buffer.
+
+    Dense arrays have shape (T, P) or (T, O) (and (T, O, 5) for the ledger), T the steps
+    allocated so far; the violence buffer is int64 (rows, 7) with ``vio_n`` rows filled,
+    flushed into ``chunks`` whenever the kernel reports it nearly full.
+    """
+
+    def __init__(self, n_steps: int, n_org: int, n_plaza: int, buffer_rows: int):
+        self.n_org, self.n_plaza = n_org, n_plaza
+        self.dense: dict[str, np.ndarray] = {}
+        self._allocate(max(n_steps, 1))
+        self.vio = np.zeros((buffer_rows, VIOLENCE_COLUMNS), dtype=np.int64)
+        self.vio_n = np.zeros(1, dtype=np.int64)
+        self.chunks: list[np.ndarray] = []
+
+    def _allocate(self, T: int) -> None:
+        O, P = self.n_org, self.n_plaza
+        shapes = {
+            "rec_controller": ((T, P), np.int64),
+            "rec_contested": ((T, P), np.bool_),
+            "rec_share": ((T, P), np.float64),
+            "rec_members": ((T, O), np.int64),
+            "rec_cells": ((T, O), np.int64),
+            "rec_treasury": ((T, O), np.float64),
+            "rec_plazas": ((T, O), np.int64),
+            "rec_payroll": ((T, O), np.int64),
+            "rec_leader": ((T, O), np.bool_),
+            "rec_active": ((T, O), np.bool_),
+            "rec_ledger": ((T, O, N_LEDGER), np.int64),
+        }
+        for name, (shape, dtype) in shapes.items():
+            new = np.zeros(shape, dtype=dtype)
+            old = self.dense.get(name)
+            if old is not None:
+                new[: old.shape[0]] = old
+            self.dense[name] = new
+
+    @property
+    def capacity(self) -> int:
+        return self.dense["rec_members"].shape[0]
+
+    def ensure_steps(self, n_steps: int) -> None:
+        """Grow the dense tables (doubling) so steps 0 .. n_steps-1 fit."""
+        if n_steps > self.capacity:
+            self._allocate(max(n_steps, 2 * self.capacity))
+
+    def ensure_rows(self, reserve: int) -> None:
+        """Make room for at least ``reserve`` more violence rows."""
+        if self.vio.shape[0] - self.vio_n[0] < reserve:
+            self.flush()
+            if self.vio.shape[0] < reserve:
+                self.vio = np.zeros((2 * reserve, VIOLENCE_COLUMNS), dtype=np.int64)
+
+    def flush(self) -> None:
+        n = int(self.vio_n[0])
+        if n:
+            self.chunks.append(self.vio[:n].copy())
+            self.vio_n[0] = 0
+
+    def violence_rows(self) -> np.ndarray:
+        """All violence rows recorded so far, int64 (N, 7)."""
+        self.flush()
+        if not self.chunks:
+            return np.zeros((0, VIOLENCE_COLUMNS), dtype=np.int64)
+        if len(self.chunks) > 1:
+            self.chunks = [np.concatenate(self.chunks)]
+        return self.chunks[0]
+
+    def kernel_args(self) -> tuple:
+        d = self.dense
+        return (self.vio, self.vio_n, d["rec_controller"], d["rec_contested"], d["rec_share"],
+                d["rec_members"], d["rec_cells"], d["rec_treasury"], d["rec_plazas"],
+                d["rec_payroll"], d["rec_leader"], d["rec_active"], d["rec_ledger"])
+
+
+def row_reserve(state: State) -> int:
+    """An upper bound on the violence rows one step can append, for the current state.
+
+    Per plaza with k cells and u units: clashes write at most 9 rows per pair of
+    organizations, kidnappings 2 per ordered pair, assassinations 2, policing 2 per
+    (unit, cell); plus background and national arrests.
+    """
+    P = state.plaza_id.shape[0]
+    cells = np.bincount(state.cell_plaza[state.cell_active], minlength=P)
+    units = np.bincount(state.unit_plaza[state.unit_active], minlength=P)
+    spare = int((~state.cell_active).sum())  # hires can add up to this many cells
+    k = cells
+    per_plaza = 9 * k * (k - 1) // 2 + 2 * k * (k - 1) + 2 + 2 * units * k + 1
+    k_max = int(k.max(initial=0)) + spare
+    per_hire = 11 * k_max + 2 * int(units.max(initial=0)) + 1
+    return int(per_plaza.sum()) + spare * per_hire + int(state.cell_active.sum()) + 64

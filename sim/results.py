@@ -1,0 +1,195 @@
+"""Results of a run: the tidy tables of the output contract, the homicide series, save/load.
+
+The contract (README, "Outputs"): ``violence.parquet``, ``control.parquet``,
+``organizations.parquet`` and ``run.json`` in one folder per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
+
+TABLES = ("violence", "control", "organizations")
+KEY = ["step", "plaza", "type", "perpetrator", "via", "victim"]
+
+
+class RunExistsError(FileExistsError):
+    """The output folder holds a different run; pass force=True (``--force``) to replace it."""
+
+
+def _time_columns(steps: np.ndarray, start, step_days: float) -> dict[str, np.ndarray]:
+    day = steps * step_days
+    if float(step_days).is_integer():
+        day = day.astype(np.int64)
+    date = pd.Timestamp(start) + pd.to_timedelta(steps * step_days, unit="D")
+    return {"step": steps.astype(np.int64), "day": day, "date": date.normalize()}
+
+
+def violence_table(rows: np.ndarray, org_names: list[str], plaza_names: list[str], start,
+                   step_days: float) -> pd.DataFrame:
+    """Tidy violence table from kernel rows int64 (N, 7); one row per key with count > 0."""
+    raw = pd.DataFrame(rows, columns=KEY + ["count"])
+    raw = raw.groupby(KEY, sort=True, as_index=False)["count"].sum()
+    raw = raw[raw["count"] > 0].reset_index(drop=True)
+    actors = {i: n for i, n in enumerate(org_names)} | ACTOR_NAMES
+    actor_categories = list(org_names) + list(ACTOR_NAMES.values())
+    out = pd.DataFrame(_time_columns(raw["step"].to_numpy(), start, step_days))
+    out["plaza"] = pd.Categorical.from_codes(raw["plaza"], categories=plaza_names)
+    out["type"] = pd.Categorical.from_codes(raw["type"], categories=list(TYPE_NAMES))
+    out["lethal"] = LETHAL_TYPES[raw["type"].to_numpy()]
+    out["perpetrator"] = pd.Categorical(raw["perpetrator"].map(actors), categories=actor_categories)
+    out["via"] = pd.Categorical.from_codes(raw["via"], categories=list(VIA_NAMES))
+    out["victim"] = pd.Categorical(raw["victim"].map(actors), categories=actor_categories)
+    out["count"] = raw["count"].to_numpy(dtype=np.int64)
+    return out
+
+
+def control_table(dense: dict, n_steps: int, org_names: list[str], plaza_names: list[str],
+                  start, step_days: float) -> pd.DataFrame:
+    """One row per (step, plaza): controller ("" for none), contested, controller_share."""
+    T, P = n_steps, len(plaza_names)
+    steps = np.repeat(np.arange(T), P)
+    out = pd.DataFrame(_time_columns(steps, start, step_days))
+    out["plaza"] = pd.Categorical.from_codes(np.tile(np.arange(P), T), categories=plaza_names)
+    ctrl = dense["rec_controller"][:T].ravel()
+    names = np.array(list(org_names) + [""], dtype=object)
+    out["controller"] = pd.Categorical(names[np.where(ctrl >= 0, ctrl, len(org_names))],
+                                       categories=list(org_names) + [""])
+    out["contested"] = dense["rec_contested"][:T].ravel()
+    out["controller_share"] = dense["rec_share"][:T].ravel()
+    return out
+
+
+def organizations_table(dense: dict, n_steps: int, org_names: list[str], start,
+                        step_days: float) -> pd.DataFrame:
+    """One row per (step, organization) that exists at that step."""
+    T, O = n_steps, len(org_names)
+    active = dense["rec_active"][:T, :O]
+    steps, rows = np.nonzero(active)
+    out = pd.DataFrame(_time_columns(steps, start, step_days))
+    out["organization"] = pd.Categorical.from_codes(rows, categories=list(org_names))
+    out["members"] = dense["rec_members"][steps, rows]
+    out["cells"] = dense["rec_cells"][steps, rows]
+    out["treasury"] = dense["rec_treasury"][steps, rows]
+    out["plazas_held"] = dense["rec_plazas"][steps, rows]
+    out["police_on_payroll"] = dense["rec_payroll"][steps, rows]
+    out["leader_alive"] = dense["rec_leader"][steps, rows]
+    return out
+
+
+class Results:
+    """A finished (or paused) run: tables, metadata, and the series researchers ask for.
+
+    Attributes:
+        violence, control, organizations: the tidy tables of the output contract.
+        meta: what ``run.json`` holds (scenario, seed, steps, dates, versions, wall time).
+    """
+
+    def __init__(self, violence: pd.DataFrame, control: pd.DataFrame,
+                 organizations: pd.DataFrame, meta: dict):
+        self.violence = violence
+        self.control = control
+        self.organizations = organizations
+        self.meta = meta
+
+    @property
+    def seed(self) -> int:
+        return self.meta["seed"]
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.meta["start"])
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The last recorded day."""
+        return pd.Timestamp(self.meta["end"])
+
+    def homicides(self, freq: str = "D", by: str | None = None,
+                  conflict_only: bool = False) -> pd.Series | pd.DataFrame:
+        """Homicides (all lethal types) per period, zero-filled over the whole run.
+
+        Args:
+            freq: a pandas frequency: "D" daily, "W" weekly, "MS" monthly, "YS" yearly.
+            by: None for one Series, or a column ("type", "plaza", "perpetrator",
+                "victim", "via") for a DataFrame with one column per value.
+            conflict_only: leave out background homicides.
+        """
+        v = self.violence[self.violence["lethal"]]
+        if conflict_only:
+            v = v[v["type"] != "background"]
+        days = pd.date_range(self.start, self.end, freq="D")
+        if by is None:
+            daily = v.groupby("date")["count"].sum().reindex(days, fill_value=0)
+            return daily.resample(freq).sum().rename("homicides")
+        daily = v.pivot_table(index="date", columns=by, values="count", aggfunc="sum",
+                              observed=True).reindex(days, fill_value=0).fillna(0)
+        return daily.resample(freq).sum().astype(np.int64)
+
+    def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False) -> Path:
+        """Write the run folder atomically: everything appears at once or nothing does.
+
+        An existing folder holding the same run (same resolved scenario, seed and steps) is
+        replaced; a different run is only replaced with ``force=True``.
+        """
+        path = Path(path)
+        _check_overwrite(path, self.meta, force)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            for name in TABLES:
+                table = getattr(self, name)
+                table.to_parquet(tmp / f"{name}.parquet", index=False)
+                if csv:
+                    table.to_csv(tmp / f"{name}.csv", index=False)
+            (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str))
+            if path.exists():
+                old = path.with_name(f".{path.name}.old")
+                path.rename(old)
+                tmp.rename(path)
+                shutil.rmtree(old)
+            else:
+                tmp.rename(path)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Results":
+        """Read a run folder written by :meth:`save` (or ``cartel-sim run``)."""
+        path = Path(path)
+        if not (path / "run.json").exists():
+            raise FileNotFoundError(f"{path} is not a run folder (no run.json in it)")
+        tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
+        return cls(**tables, meta=json.loads((path / "run.json").read_text()))
+
+
+def _same_run(a: dict, b: dict) -> bool:
+    keys = ("resolved_scenario", "seed", "steps")
+    return all(json.dumps(a.get(k), default=str) == json.dumps(b.get(k), default=str) for k in keys)
+
+
+def _check_overwrite(path: Path, meta: dict, force: bool) -> None:
+    if not path.exists() or force:
+        return
+    run_json = path / "run.json"
+    if not run_json.exists():
+        if any(path.iterdir()):
+            raise RunExistsError(
+                f"{path} exists and is not a run folder; choose another --out or pass --force"
+            )
+        return
+    if not _same_run(json.loads(run_json.read_text()), meta):
+        raise RunExistsError(
+            f"{path} holds a different run (other scenario, seed or length); "
+            "choose another --out, or pass --force to replace it"
+        )
