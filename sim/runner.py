@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -13,11 +14,18 @@ from .scenario import Scenario
 
 
 def run(scenario: Scenario, seed: int = 0, days: int | None = None) -> Results:
-    """Run a scenario to its end (or for ``days`` days) and return its :class:`Results`."""
+    """Run a scenario to its end, or for ``days`` days, and return its :class:`Results`.
+
+    Fewer days than the scenario's run its beginning (later events never happen); more
+    days extend it.
+    """
+    steps = scenario.n_steps
     if days is not None:
-        scenario = scenario.with_overrides({"simulation.days": int(days)})
+        steps = math.ceil(days / scenario.simulation.step_days)
+        if steps > scenario.n_steps:
+            scenario = scenario.with_overrides({"simulation.days": int(days)})
     model = CartelModel(scenario, rng=seed)
-    model.run_for(model.n_steps)
+    model.run_for(steps)
     return model.results()
 
 
