@@ -46,7 +46,6 @@ S_CORRUPTION = stream_id("corruption")
 S_PURGE = stream_id("purge")
 S_RECRUIT = stream_id("recruit")
 S_DESERTION = stream_id("desertion")
-S_SATURATION = stream_id("saturation")
 S_HIRE = stream_id("hire")
 S_MOVE = stream_id("move")
 S_BOSS = stream_id("boss")
@@ -55,6 +54,9 @@ S_BACKGROUND = stream_id("background")
 S_REPLENISH = stream_id("replenish")
 S_NATIONAL_ARREST = stream_id("national_arrest")
 S_VIA = stream_id("via")
+S_VIA_CLASH = stream_id("via_clash")
+S_VIA_POLICE_KILLED = stream_id("via_police_killed")
+S_VIA_COLLATERAL = stream_id("via_collateral")
 
 # The parameter vector: prm[P_X] is scenario.parameters.x (units in sim/scenario.py).
 PARAM_NAMES = (

@@ -70,7 +70,7 @@ def advance(
        step); here, federal deployments whose time is up leave.
     2. Decisions: postures (attack where own + allied strength, weighted by aggression
        and grievance, beats the defender's), reinforcements moving along the plaza
-       network, local cells hired next to enemy plazas.
+       network, local cells hired in enemy-held plazas next to the organization's cells.
     3. Clashes between hostile organizations in each plaza (Lanchester-like attrition;
        payroll police fight, and die, for their patron).
     4. Assassinations of plaza bosses (and lieutenants) by attacking organizations.
@@ -82,7 +82,8 @@ def advance(
     9. Recruitment and money: recruits within population and treasury, plaza revenue,
        wages and payroll paid, desertion when unpaid, saturation.
     10. Control: plazas change hands or become contested; bosses replaced.
-    11. Grievance and intelligence decay, then grow with this step's killings.
+    11. Grievance and intelligence (gained in 6) decay; grievance grows with this step's
+        killings.
     12. Background homicides.
     13. Fragmentation: a pending leader removal may split the organization.
     14. Endogenous triggers are evaluated (return early when one fires).
@@ -138,7 +139,7 @@ def advance(
                    unit_effectiveness, plaza_id, vio, vio_n, hom)
         # 8. corruption
         m.corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-                     org_bribe_share, relation, cell_org, cell_members, unit_id,
+                     org_bribe_share, cell_org, cell_members, unit_id,
                      unit_active, unit_plaza, unit_kind, unit_officers, unit_integrity,
                      unit_payroll, unit_payment, n_plaza)
         # 9. recruitment and money

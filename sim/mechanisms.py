@@ -10,7 +10,8 @@ and, with its equations, in docs/model.md. Conventions:
 - Every draw is keyed by (seed, stream, step, stable ids) so it does not depend on loop
   order or on unrelated rows. Where claims compete (two pairs killing the same cell's
   members, two organizations bribing one unit, two assassins after one boss), they are
-  resolved in ascending order of organization row, each capped at what is left.
+  resolved in ascending order of organization row, each capped at what is left; a police
+  unit choosing among bribes takes the largest budget.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .codes import (
     P_TAKEOVER_SHARE, P_TURN_MARGIN, S_ARREST, S_ASSASSINATION, S_BACKGROUND, S_BOSS,
     S_CLASH, S_CLASH_LOSS, S_COLLATERAL, S_CORRUPTION, S_DESERTION, S_HIRE, S_KIDNAP,
     S_KIDNAP_MURDER, S_MOVE, S_NATIONAL_ARREST, S_POLICE_KILLED, S_PURGE, S_RECRUIT,
-    S_REPLENISH, S_SATURATION, S_SPLIT, S_VIA,
+    S_REPLENISH, S_SPLIT, S_VIA, S_VIA_CLASH, S_VIA_COLLATERAL, S_VIA_POLICE_KILLED,
 )
 from .rng import bernoulli, binomial, key, poisson, rate_to_prob, uniform
 
@@ -149,17 +150,23 @@ def hostility(prm, relation, intensity, a, b):
 
 
 @njit(cache=True)
-def split_by_via(seed, t, x_id, y_id, n, f_cell, f_local, f_police):
+def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     """Split n killings among the perpetrator's own cells, local cells and payroll police
-    in proportion to their firepower; returns (n_cell, n_local, n_police)."""
+    in proportion to their firepower; returns (n_cell, n_local, n_police).
+
+    Keyed by (stream, step, x_id, y_id): callers pass a stream per kind of killing and ids
+    that name the event (the pair, the victim), so no two splits share their draws.
+    """
     total = f_cell + f_local + f_police
     if n <= 0 or total <= 0.0:
         return n, 0, 0
-    n_police = binomial(key(seed, S_VIA, t, x_id, y_id), n, f_police / total)
+    k = key(seed, stream, t, x_id, y_id)
+    n_police = binomial(k, n, f_police / total)
     rest = n - n_police
     n_local = 0
     if f_cell + f_local > 0.0:
-        n_local = binomial(key(seed, S_VIA, t, y_id, x_id), rest, f_local / (f_cell + f_local))
+        n_local = binomial(key(seed, S_VIA, t, np.int64(k >> np.uint64(1)), 0), rest,
+                           f_local / (f_cell + f_local))
     return rest - n_local, n_local, n_police
 
 
@@ -306,8 +313,9 @@ def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_a
     if p_hire <= 0.0:
         return
     n_cells = cell_active.shape[0]
+    hiring = cell_active & (cell_members > 0)  # cells hired in this phase do not hire
     for c in range(n_cells):
-        if not cell_active[c] or cell_members[c] <= 0:
+        if not hiring[c]:
             continue
         o = cell_org[c]
         q = cell_plaza[c]
@@ -435,11 +443,11 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     ledger[x, L_KILLED] += dead
                     kills[x, y] += dead
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, t, plaza_id[p], org_id[x], dead, agg[iy, A_FC], agg[iy, A_FL],
-                        agg[iy, A_FP])
+                        seed, S_VIA_CLASH, t, pid, org_id[x], dead, agg[iy, A_FC],
+                        agg[iy, A_FL], agg[iy, A_FP])
                     record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, t, unit_id_or(plaza_id[p]), org_id[x], cops, agg[iy, A_FC],
+                        seed, S_VIA_POLICE_KILLED, t, pid, org_id[x], cops, agg[iy, A_FC],
                         agg[iy, A_FL], agg[iy, A_FP])
                     record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
                 mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
@@ -452,15 +460,9 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                         ix = i if side == 0 else j
                         nx = by_a if side == 0 else bystanders - by_a
                         counts[0], counts[1], counts[2] = split_by_via(
-                            seed, t, pid, org_id[x], nx, agg[ix, A_FC], agg[ix, A_FL],
-                            agg[ix, A_FP])
+                            seed, S_VIA_COLLATERAL, t, pid, org_id[x], nx, agg[ix, A_FC],
+                            agg[ix, A_FL], agg[ix, A_FP])
                         record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
-
-
-@njit(cache=True)
-def unit_id_or(x):
-    """A second, distinct stable id derived from x (for a second independent split)."""
-    return np.int64(key(0, S_POLICE_KILLED, 0, x, 0) >> np.uint64(1))
 
 
 # ---------------------------------------------------------------- 4. assassinations (+5)
@@ -668,18 +670,19 @@ def policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
 # ---------------------------------------------------------------- 8. corruption
 @njit(cache=True)
 def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-               org_bribe_share, relation, cell_org, cell_members, unit_id, unit_active,
+               org_bribe_share, cell_org, cell_members, unit_id, unit_active,
                unit_plaza, unit_kind, unit_officers, unit_integrity, unit_payroll,
                unit_payment, n_plaza):
     """Organizations bribe the police where they operate; federal forces purge payrolls.
 
-    Offer of organization o, pesos per officer per day: its 30-day bribe budget
-    bribe_share treasury / 30 spread over the officers in the plazas where it has members.
-    A unit considers an offer that meets the price bribe_per_officer_day (and, if it is on
-    another payroll, beats turn_margin times its current pay) with probability
-    (1 - integrity) p_corruption per step; of the offers it accepts, the highest wins
-    (ties: lower row). In a plaza with federal forces each payroll unit is purged with
-    probability p_purge per step.
+    A unit's price is bribe_per_officer_day per officer, or turn_margin times its current
+    pay if it is on another organization's payroll. Organization o can buy unit u in a
+    plaza where o has members if its bribe budget, bribe_share treasury per 30 days, covers
+    30 days of that price for all the unit's officers. The unit considers each affordable
+    offer with probability (1 - integrity) p_corruption per step; of the offers it accepts,
+    the largest budget wins (ties: lower row), and the unit is paid its price from then on
+    (phase 9). In a plaza with federal forces each payroll unit is purged with probability
+    p_purge per step instead.
     """
     n_org = org_active.shape[0]
     present = np.zeros((n_plaza, n_org), dtype=np.bool_)
@@ -688,21 +691,14 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
             c = pc_idx[j]
             if cell_members[c] > 0:
                 present[p, cell_org[c]] = True
-    reach = np.zeros(n_org)
     federal = np.zeros(n_plaza, dtype=np.bool_)
     for u in range(unit_active.shape[0]):
-        if not unit_active[u]:
-            continue
-        p = unit_plaza[u]
-        if unit_kind[u] == FEDERAL and unit_officers[u] > 0:
-            federal[p] = True
-        for o in range(n_org):
-            if present[p, o]:
-                reach[o] += unit_officers[u]
-    offer = np.zeros(n_org)
+        if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
+            federal[unit_plaza[u]] = True
+    budget = np.zeros(n_org)  # pesos per day
     for o in range(n_org):
-        if org_active[o] and reach[o] > 0:
-            offer[o] = org_bribe_share[o] * max(org_treasury[o], 0.0) / 30.0 / reach[o]
+        if org_active[o]:
+            budget[o] = org_bribe_share[o] * max(org_treasury[o], 0.0) / 30.0
     p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], dt)
     p_purge = rate_to_prob(prm[P_PURGE_RATE], dt)
     for u in range(unit_active.shape[0]):
@@ -713,21 +709,24 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
             if bernoulli(key(seed, S_PURGE, t, unit_id[u], 0), p_purge):
                 unit_payroll[u] = -1
                 unit_payment[u] = 0.0
-                continue
+            continue
+        price = prm[P_BRIBE_PRICE]
+        if unit_payroll[u] >= 0:
+            price = prm[P_TURN_MARGIN] * unit_payment[u]
+        p_accept = p_consider * (1.0 - unit_integrity[u])
         best = -1
         for o in range(n_org):
-            if not present[p, o] or o == unit_payroll[u] or offer[o] < prm[P_BRIBE_PRICE]:
+            if not present[p, o] or o == unit_payroll[u]:
                 continue
-            if unit_payroll[u] >= 0 and offer[o] < prm[P_TURN_MARGIN] * unit_payment[u]:
+            if budget[o] < price * unit_officers[u]:
                 continue
-            p_accept = p_consider * (1.0 - unit_integrity[u])
             if uniform(key(seed, S_CORRUPTION, t, unit_id[u], org_id[o]), 0) >= p_accept:
                 continue
-            if best < 0 or offer[o] > offer[best]:
+            if best < 0 or budget[o] > budget[best]:
                 best = o
         if best >= 0:
             unit_payroll[u] = best
-            unit_payment[u] = offer[best]
+            unit_payment[u] = price
 
 
 # ---------------------------------------------------------------- 9. recruitment and money
@@ -774,8 +773,8 @@ def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, 
             continue
         o = cell_org[c]
         if prm[P_RECRUIT_COST] > 0.0:
-            affordable = math.floor(max(org_treasury[o], 0.0) / prm[P_RECRUIT_COST])
-            if affordable < wanted[o]:
+            affordable = np.floor(max(org_treasury[o], 0.0) / prm[P_RECRUIT_COST])
+            if affordable < wanted[o]:  # a float: it may exceed the int64 range
                 recruits[c] = np.int64(math.floor(recruits[c] * affordable / wanted[o]))
         cell_members[c] += recruits[c]
         ledger[o, L_RECRUITED] += recruits[c]
@@ -840,6 +839,7 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
     """
     n_org = org_active.shape[0]
     strength = np.zeros(n_org)
+    seen = np.zeros(n_org, dtype=np.bool_)
     present = np.empty(n_org, dtype=np.int64)
     p_boss = rate_to_prob(1.0 / max(prm[P_BOSS_REPLACEMENT_DAYS], 1e-9), dt)
     for p in range(pc_ptr.shape[0] - 1):
@@ -850,7 +850,8 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
             if cell_members[c] <= 0:
                 continue
             o = cell_org[c]
-            if strength[o] == 0.0:
+            if not seen[o]:
+                seen[o] = True
                 present[k] = o
                 k += 1
             s = cell_members[c] * cell_firepower[c]
@@ -865,7 +866,7 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
             if o != d and (d < 0 or relation[o, d] == WAR):
                 if x < 0 or strength[o] > strength[x]:
                     x = o
-        if x >= 0 and strength[x] / total >= prm[P_TAKEOVER_SHARE]:
+        if x >= 0 and total > 0.0 and strength[x] / total >= prm[P_TAKEOVER_SHARE]:
             if d < 0 or not plaza_boss_alive[p] or share_d < prm[P_COLLAPSE_SHARE]:
                 plaza_controller[p] = x
                 plaza_boss_alive[p] = True
@@ -875,7 +876,8 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
         for i in range(k):
             for j in range(i + 1, k):
                 a, b = present[i], present[j]
-                if relation[a, b] == WAR and strength[a] >= prm[P_CONTEST_SHARE] * total \
+                if relation[a, b] == WAR and total > 0.0 \
+                        and strength[a] >= prm[P_CONTEST_SHARE] * total \
                         and strength[b] >= prm[P_CONTEST_SHARE] * total:
                     contested = True
         plaza_contested[p] = contested
@@ -887,6 +889,7 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
                 plaza_days_leaderless[p] = 0.0
         for i in range(k):
             strength[present[i]] = 0.0
+            seen[present[i]] = False
 
 
 # ---------------------------------------------------------------- 11. grievance

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import kernel
 from .agents import Cell, Organization, Plaza, PoliceUnit, new_rows
-from .codes import BUFFER_FULL, SPLIT, TRIGGER, parameter_vector
+from .codes import BUFFER_FULL, TRIGGER, parameter_vector
 from .events import Scheduled, apply_event, deploy_federal, schedule
 from .recorder import Recorder, row_reserve
 from .results import Results, control_table, organizations_table, violence_table
@@ -117,10 +117,9 @@ class CartelModel(mesa.Model):
             self._t = int(t)
             if reason == TRIGGER:
                 self._schedule_trigger(int(fired))
-            elif reason == SPLIT:
-                self._name_splinters()
             elif reason == BUFFER_FULL:
                 self.recorder.flush()
+            self._name_splinters()  # a split may share its step with a trigger
             self._sync_agents()
 
     def _apply_due_events(self) -> None:
@@ -174,6 +173,7 @@ class CartelModel(mesa.Model):
             "scenario_sha256": self.spec.source_sha256,
             "seed": self.seed,
             "steps": T,
+            "days": T * self.dt,
             "step_days": self.dt,
             "start": str(sim.start),
             "end": str(sim.start + dt.timedelta(days=max(T * self.dt - 1, 0))),

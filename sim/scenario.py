@@ -104,8 +104,8 @@ class Parameters(_Section):
         0.8, "attack when (own + allied strength) / (defender strength) * (1 + aggression) * "
         "(1 + grievance_weight * grievance) reaches this (ratio)")
     lethality: float = _nonneg(
-        0.05, "expected deaths per unit of enemy firepower per clash, Lanchester aimed fire "
-        "(deaths per firepower unit per clash)")
+        0.05, "deaths per clash per unit of enemy firepower, times the victim side's share "
+        "of the people in the fight; Lanchester aimed fire (deaths per firepower unit per clash)")
     police_firepower: float = _nonneg(
         0.5, "firepower of one officer (cell-member equivalents per officer)")
     assassination_rate: float = _nonneg(
@@ -119,10 +119,10 @@ class Parameters(_Section):
         0.5, "chance a successful assassination also kills a lieutenant (probability)")
     boss_replacement_days: float = _nonneg(30.0, "mean time to replace a plaza boss (days)")
     collateral_per_clash: float = _nonneg(
-        0.05, "expected bystander deaths per clash in a plaza of collateral_half_population "
-        "people (deaths per clash)")
+        0.05, "expected bystander deaths per clash (and per assassination) in a very dense "
+        "plaza; times population / (population + collateral_half_population) (deaths per clash)")
     collateral_half_population: float = _nonneg(
-        50000.0, "population at which collateral_per_clash applies (people)")
+        50000.0, "population at which half of collateral_per_clash applies (people)")
     kidnap_rate: float = _nonneg(
         0.0005, "kidnappings in a hostile pair, per member of the victim organization "
         "(kidnappings per member per day)")
@@ -151,8 +151,8 @@ class Parameters(_Section):
     recruit_rate: float = _nonneg(0.0004, "recruits before limits (recruits per member per day)")
     recruit_cost: float = _nonneg(0.0, "cost of one recruit (pesos per recruit)")
     max_member_share: float = _share(
-        0.01, "members of all organizations in a plaza are at most this share of its "
-        "population (share)")
+        0.01, "recruitment in a plaza slows as members of all organizations approach this "
+        "share of its population, and stops there (share)")
     hire_rate: float = _nonneg(
         0.0, "local cells hired per organization and neighbouring enemy plaza (cells per day)")
     hire_members: int = _nonneg(5, "members of a hired local cell (members)")
@@ -199,7 +199,8 @@ class Organization(_Section):
     aggression: float = _share(0.3, "propensity to attack (share, 0-1)")
     wage_per_member_day: float = _nonneg(0.0, "pay of one member (pesos per member per day)")
     bribe_share: float = _share(
-        0.1, "share of the treasury offered for bribes each day (share per day)")
+        0.1, "share of the treasury budgeted for bribes per 30 days; a unit can be bought if "
+        "this budget covers a month of its price (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
 

@@ -6,12 +6,21 @@ indexes, nothing preallocated, no numba. It exists to prove the compiled kernel 
 starting State + same seed -> the same final State, bit for bit, and the same violence rows)
 and to measure its speed-up (``benchmarks/kernel_vs_twin.py``).
 
-Independence: this module reads only the *documented* rules (the docstrings of the step order
-and of each phase, DESIGN.md section 7) and deliberately does not import ``sim.kernel`` or
-``sim.mechanisms``. It does use ``sim.rng`` (the keyed draws are deterministic functions of
-their key, so calling the compiled samplers from Python is no loss of independence),
-``sim.codes`` (integer codes, stream ids, parameter layout) and ``sim.state`` (the State
-struct).
+Independence: the twin shares no code with what it checks; it does not import ``sim.kernel``
+or ``sim.mechanisms`` (a test enforces this). It uses ``sim.rng`` (the keyed draws are
+deterministic functions of their key, so calling the compiled samplers from Python is no
+loss of independence), ``sim.codes`` (integer codes, stream ids, parameter layout) and
+``sim.state`` (the State struct). It follows the documented rules (the docstrings of the step
+order and of each phase, DESIGN.md section 7); where they leave a detail open (which cells
+count, the key of each draw, the order of a float sum) it follows the kernel's choice and
+says so. Where the kernel contradicts its own rules the twin follows the rules, and
+tests/test_kernel.py keeps the comparison as an expected failure:
+
+- hiring: cells hired during the phase do not themselves look for plazas to hire in (the
+  phase reads the state at its start); the kernel lets them, so hires chain in one step;
+- control: a plaza with no armed strength at all (every cell has firepower 0) changes no
+  hands; the kernel divides by that zero strength;
+- recruitment: "affordable" recruits is an exact integer; the kernel's int64 overflows.
 
 Rules the twin has to share with the kernel to be exact, besides the equations:
 
@@ -50,7 +59,8 @@ from sim.codes import (
     P_TAKEOVER_SHARE, P_TURN_MARGIN, POLICE, POLICE_KILLED, S_ARREST, S_ASSASSINATION,
     S_BACKGROUND, S_BOSS, S_CLASH, S_CLASH_LOSS, S_COLLATERAL, S_CORRUPTION, S_DESERTION,
     S_HIRE, S_KIDNAP, S_KIDNAP_MURDER, S_MOVE, S_NATIONAL_ARREST, S_POLICE_KILLED, S_PURGE,
-    S_RECRUIT, S_REPLENISH, S_SPLIT, S_VIA, SPLIT, TRIGGER, UNKNOWN, VIA_CELL,
+    S_RECRUIT, S_REPLENISH, S_SPLIT, S_VIA, S_VIA_CLASH, S_VIA_COLLATERAL,
+    S_VIA_POLICE_KILLED, SPLIT, TRIGGER, UNKNOWN, VIA_CELL,
     VIA_LOCAL_CELL, VIA_NONE, VIA_POLICE, VIA_STATE,
 )
 from sim.rng import binomial, key, poisson, rate_to_prob, uniform
@@ -147,7 +157,8 @@ class Side:
 
     @property
     def fire(self) -> float:
-        return self.fire_cell + self.fire_local + self.fire_police  # float order: cell, local, police
+        # float order: (cell + local) + police, as the kernel adds them
+        return self.fire_cell + self.fire_local + self.fire_police
 
 
 @dataclass
@@ -340,18 +351,20 @@ class World:
         if t >= 0:
             self.rows.append((t, plaza, typ, perp, via, victim, count))
 
-    def record_by_via(self, t, plaza, typ, perp, victim, x_id, y_id, n, side: Side) -> None:
+    def record_by_via(self, t, plaza, typ, perp, victim, stream, x_id, y_id, n,
+                      side: Side) -> None:
         """Split n acts among the perpetrator's cells, local cells and payroll police in
-        proportion to their firepower: police ~ Binomial(n, f_police / f) keyed (x_id, y_id),
-        local cells ~ Binomial(rest, f_local / (f_cell + f_local)) keyed (y_id, x_id)."""
+        proportion to their firepower: police ~ Binomial(n, f_police / f) keyed (stream,
+        x_id, y_id) = k, local cells ~ Binomial(rest, f_local / (f_cell + f_local)) keyed
+        (via, k >> 1, 0)."""
         n_cell, n_local, n_police = n, 0, 0
         total = side.fire_cell + side.fire_local + side.fire_police
         if n > 0 and total > 0.0:
-            n_police = binomial(key(self.seed, S_VIA, t, x_id, y_id), n,
-                                side.fire_police / total)
+            k = key(self.seed, stream, t, x_id, y_id)
+            n_police = binomial(k, n, side.fire_police / total)
             n_cell = n - n_police
             if side.fire_cell + side.fire_local > 0.0:
-                n_local = binomial(key(self.seed, S_VIA, t, y_id, x_id), n_cell,
+                n_local = binomial(key(self.seed, S_VIA, t, int(k) >> 1, 0), n_cell,
                                    side.fire_local / (side.fire_cell + side.fire_local))
                 n_cell -= n_local
         self.record(t, plaza, typ, perp, VIA_CELL, victim, n_cell)
@@ -510,17 +523,18 @@ class World:
                         self.orgs[x].ledger[L_KILLED] += dead
                         self.kills[x, y] += dead
                         x_id = self.orgs[x].id
-                        self.record_by_via(t, plaza.row, CLASH, y, x, plaza.id, x_id, dead, Y)
+                        self.record_by_via(t, plaza.row, CLASH, y, x, S_VIA_CLASH, pid, x_id,
+                                           dead, Y)
                         self.record_by_via(t, plaza.row, POLICE_KILLED, y, POLICE,
-                                           second_id(plaza.id), x_id, cops, Y)
+                                           S_VIA_POLICE_KILLED, pid, x_id, cops, Y)
                     mean = prm[P_COLLATERAL] * n * self.density(plaza)
                     bystanders = poisson(key(seed, S_COLLATERAL, t, plaza.id, pid), mean)
                     if bystanders > 0:
                         by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza.id), bystanders,
                                         A.fire / max(A.fire + B.fire, 1e-12))
                         for x, X, nx in ((a, A, by_a), (b, B, bystanders - by_a)):
-                            self.record_by_via(t, plaza.row, COLLATERAL, x, CIVILIAN, pid,
-                                               self.orgs[x].id, nx, X)
+                            self.record_by_via(t, plaza.row, COLLATERAL, x, CIVILIAN,
+                                               S_VIA_COLLATERAL, pid, self.orgs[x].id, nx, X)
 
     # ------------------------------------------------------------------ 4. assassinations (+5)
     def assassinations(self, t: int) -> None:
@@ -677,23 +691,17 @@ class World:
 
     # ------------------------------------------------------------------ 8. corruption
     def corruption(self, t: int) -> None:
-        """Offers: bribe_share max(treasury, 0) / 30 / officers where the organization has
-        members; a unit takes the highest accepted offer (ties: lower row); federal forces in
-        a plaza purge its payroll units."""
+        """A unit costs bribe_per_officer_day per officer (turn_margin times its pay to turn
+        it); an organization with members in its plaza can buy it if bribe_share treasury / 30
+        covers the unit's daily price; of the offers the unit accepts, the largest budget wins
+        (ties: lower row) and the unit is paid its price. Federal forces in a plaza purge its
+        payroll units (and then no bribe is considered that step)."""
         prm, seed = self.prm, self.seed
         present = {(c.plaza, c.org) for c in self.cells if c.active and c.members > 0}
-        reach = defaultdict(float)
-        federal = set()
-        for u in self.units:  # float order: ascending unit rows
-            if not u.active:
-                continue
-            if u.kind == FEDERAL and u.officers > 0:
-                federal.add(u.plaza)
-            for o in self.orgs:
-                if (u.plaza, o.row) in present:
-                    reach[o.row] += u.officers
-        offer = {o.row: (o.bribe_share * max(o.treasury, 0.0) / 30.0 / reach[o.row]
-                         if o.active and reach[o.row] > 0 else 0.0) for o in self.orgs}
+        federal = {u.plaza for u in self.units
+                   if u.active and u.kind == FEDERAL and u.officers > 0}
+        budget = {o.row: (o.bribe_share * max(o.treasury, 0.0) / 30.0 if o.active else 0.0)
+                  for o in self.orgs}
         p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], self.dt)
         p_purge = rate_to_prob(prm[P_PURGE_RATE], self.dt)
         for u in self.units:
@@ -703,23 +711,22 @@ class World:
                 if bernoulli(key(seed, S_PURGE, t, u.id, 0), p_purge):
                     u.payroll, u.payment = -1, 0.0
                     self.tally["purge"] += 1
-                    continue
+                continue
+            price = prm[P_TURN_MARGIN] * u.payment if u.payroll >= 0 else prm[P_BRIBE_PRICE]
             best = -1
             for o in self.orgs:
                 if (u.plaza, o.row) not in present or o.row == u.payroll:
                     continue
-                if offer[o.row] < prm[P_BRIBE_PRICE]:
-                    continue
-                if u.payroll >= 0 and offer[o.row] < prm[P_TURN_MARGIN] * u.payment:
+                if budget[o.row] < price * u.officers:
                     continue
                 p_accept = p_consider * (1.0 - u.integrity)
                 if uniform(key(seed, S_CORRUPTION, t, u.id, o.id), 0) >= p_accept:
                     continue
-                if best < 0 or offer[o.row] > offer[best]:
+                if best < 0 or budget[o.row] > budget[best]:
                     best = o.row
             if best >= 0:
                 self.tally["turned" if u.payroll >= 0 else "bribed"] += 1
-                u.payroll, u.payment = best, offer[best]
+                u.payroll, u.payment = best, price
 
     # ------------------------------------------------------------------ 9. recruitment and money
     def economy(self, t: int) -> None:
@@ -828,13 +835,15 @@ class World:
                 if o != d and (d < 0 or self.relation[o][d] == WAR):
                     if x < 0 or strength[o] > strength[x]:
                         x = o
-            if x >= 0 and strength[x] / total >= prm[P_TAKEOVER_SHARE]:
+            # no armed strength in the plaza (every cell has firepower 0): no one takes it
+            if x >= 0 and total > 0.0 and strength[x] / total >= prm[P_TAKEOVER_SHARE]:
                 if d < 0 or not plaza.boss_alive or share_d < prm[P_COLLAPSE_SHARE]:
                     plaza.controller, plaza.boss_alive, plaza.days_leaderless = x, True, 0.0
                     d = x
                     self.tally["takeover"] += 1
             plaza.contested = any(
-                self.relation[a][b] == WAR and strength[a] >= prm[P_CONTEST_SHARE] * total
+                self.relation[a][b] == WAR and total > 0.0
+                and strength[a] >= prm[P_CONTEST_SHARE] * total
                 and strength[b] >= prm[P_CONTEST_SHARE] * total
                 for i, a in enumerate(present) for b in present[i + 1:])
             plaza.share = strength.get(d, 0.0) / total if d >= 0 and total > 0.0 else 0.0

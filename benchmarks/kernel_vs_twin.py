@@ -1,0 +1,160 @@
+"""Compiled kernel vs its plain-Python twin (tests/twin.py), same state, same draws.
+
+Builds the Baja California Sur state at war (bcs_2014 with its alliance and the Zetas' entry
+applied at step 0, so every phase has work to do), runs it for 730 daily steps with the
+compiled ``sim.kernel.advance`` (after a warm-up call, so compilation or cache loading is not
+timed) and with the twin, checks that both end in the same State and wrote the same violence
+rows, and prints both times and the speed-up. Triggers fire along the way; both runs deploy
+federal forces the way ``CartelModel`` does, outside the timed engine calls' control flow.
+
+    .venv/bin/python benchmarks/kernel_vs_twin.py [--steps 730] [--twin-steps 730] [--seed 1]
+
+With --twin-steps below --steps the twin time is measured on that many steps and scaled up
+linearly (printed as such); the results are then checked on the twin's steps only.
+DESIGN.md section 8 target: the compiled kernel >= 100x faster than the twin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import statistics
+import sys
+import time
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import sim  # noqa: E402
+from sim import kernel  # noqa: E402
+from sim.codes import BUFFER_FULL, TRIGGER, parameter_vector  # noqa: E402
+from sim.events import apply_event, deploy_federal, schedule  # noqa: E402
+from sim.recorder import Recorder, row_reserve  # noqa: E402
+from sim.state import build_state  # noqa: E402
+from twin import advance_twin  # noqa: E402
+
+
+def bcs_state():
+    scenario = sim.load_scenario(ROOT / "scenarios" / "bcs_2014.toml")
+    state = build_state(scenario)[0]
+    org_row = {o.name: i for i, o in enumerate(scenario.organizations)}
+    plaza_row = {p.name: i for i, p in enumerate(scenario.plazas)}
+    for event in schedule(scenario):
+        if event.kind in ("alliance", "enter"):
+            apply_event(state, event, org_row, plaza_row, scenario.simulation.step_days)
+    return scenario, state
+
+
+def deploy(scenario, state, k, step):
+    """What CartelModel does when trigger k fired: federal forces arrive at ``step``."""
+    trig = scenario.triggers[k]
+    dt = scenario.simulation.step_days
+    rows = {p.name: i for i, p in enumerate(scenario.plazas)}
+    if deploy_federal(state, trig, [rows[n] for n in trig.plazas], step, dt):
+        state.trig_blocked_until[k] = step + math.ceil(trig.duration_days / dt)
+
+
+def run_kernel(scenario, state, seed, n_steps):
+    """Steps 0 .. n_steps-1 with the compiled kernel; returns (seconds, violence rows)."""
+    prm = parameter_vector(scenario.parameters)
+    dt = float(scenario.simulation.step_days)
+    recorder = Recorder(n_steps, len(state.org_id), len(state.plaza_id),
+                        buffer_rows=4 * row_reserve(state))
+    started = time.perf_counter()
+    t = 0
+    while t < n_steps:
+        reserve = row_reserve(state)
+        recorder.ensure_rows(reserve)
+        t, reason, fired = kernel.advance(
+            *state.arrays().values(), prm, np.int64(seed), np.int64(t), np.int64(n_steps), dt,
+            np.int64(reserve), *recorder.kernel_args())
+        t = int(t)
+        if reason == TRIGGER:
+            deploy(scenario, state, int(fired), t)
+        elif reason == BUFFER_FULL:
+            recorder.flush()
+    seconds = time.perf_counter() - started
+    return seconds, recorder.violence_rows()
+
+
+def run_twin(scenario, state, seed, n_steps):
+    """Steps 0 .. n_steps-1 with the twin; returns (seconds, violence rows)."""
+    prm = parameter_vector(scenario.parameters)
+    dt = float(scenario.simulation.step_days)
+    rows = []
+    started = time.perf_counter()
+    t = 0
+    while t < n_steps:
+        res = advance_twin(state, prm, seed, t, n_steps, dt)
+        rows += res.rows
+        t = res.t
+        if res.reason == TRIGGER:
+            deploy(scenario, state, res.fired, t)
+    seconds = time.perf_counter() - started
+    return seconds, rows
+
+
+def multiset(rows):
+    out = Counter()
+    for r in rows:
+        out[tuple(int(v) for v in r[:6])] += int(r[6])
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=730)
+    parser.add_argument("--twin-steps", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=20, help="kernel runs (best is kept)")
+    parser.add_argument("--twin-repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    twin_steps = args.twin_steps or args.steps
+
+    scenario, state0 = bcs_state()
+    run_kernel(scenario, state0.copy(), args.seed, 5)  # warm-up: load the compiled code
+
+    kernel_times = []
+    for _ in range(args.repeats):
+        state_k = state0.copy()
+        seconds, rows_k = run_kernel(scenario, state_k, args.seed, args.steps)
+        kernel_times.append(seconds)
+    twin_times = []
+    for _ in range(args.twin_repeats):
+        state_t = state0.copy()
+        seconds, rows_t = run_twin(scenario, state_t, args.seed, twin_steps)
+        twin_times.append(seconds)
+
+    # identical results on the twin's steps
+    if twin_steps != args.steps:
+        state_k = state0.copy()
+        _, rows_k = run_kernel(scenario, state_k, args.seed, twin_steps)
+    different = [name for name, a in state_k.arrays().items()
+                 if not np.array_equal(a, getattr(state_t, name))]
+    assert not different, f"kernel and twin states differ: {different}"
+    assert multiset(rows_k) == multiset(rows_t), "kernel and twin violence rows differ"
+
+    k_best, k_median = min(kernel_times), statistics.median(kernel_times)
+    t_best = min(twin_times) * args.steps / twin_steps
+    lethal = sum(c for key, c in multiset(rows_t).items() if key[2] < 6)
+    print(f"bcs_2014 at war, seed {args.seed}: {args.steps} steps, "
+          f"{len(rows_t)} violence rows, {lethal} homicides (identical in both)")
+    print(f"compiled kernel: {k_best * 1e3:8.2f} ms  (best of {args.repeats}; "
+          f"median {k_median * 1e3:.2f} ms)")
+    scaled = "" if twin_steps == args.steps else f", scaled from {twin_steps} steps"
+    print(f"python twin:     {t_best * 1e3:8.2f} ms  (best of {args.twin_repeats}{scaled})")
+    print(f"speed-up:        {t_best / k_best:8.1f}x  (target >= 100x; "
+          f"{t_best / k_median:.1f}x against the kernel's median)")
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+          f"python {platform.python_version()}, numba {metadata.version('numba')}, "
+          f"numpy {metadata.version('numpy')}")
+
+
+if __name__ == "__main__":
+    main()

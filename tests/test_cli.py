@@ -1,0 +1,135 @@
+"""The ``cartel-sim`` command end to end, in a subprocess from a scratch folder (DESIGN §5):
+outputs, summary, exit statuses and messages. Each subprocess pays the import (~3 s with a
+warm numba cache), so the checks are grouped into few of them; ``--help`` texts, which need
+no simulation, are read in-process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+import sim
+from sim.cli import main
+
+from conftest import SCENARIO_DIR, TABLES, shipped_scenario
+
+TWO = str(SCENARIO_DIR / "two_cartels.toml")
+FILES = ["control.parquet", "organizations.parquet", "run.json", "violence.parquet"]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("cartel-sim")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def no_traceback(proc: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled():
+    """Compile in this process first, so the subprocesses find numba's cache warm."""
+    sim.run(shipped_scenario("two_cartels"), seed=0, days=5)
+
+
+def test_run_writes_the_folder_and_refuses_another_run_in_it(tmp_path):
+    out = tmp_path / "out"
+    proc = cli("run", TWO, "--seed", "3", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    no_traceback(proc)
+    assert sorted(p.name for p in out.iterdir()) == FILES
+    # the summary: homicides by year, control changes, members at the end
+    text = proc.stdout
+    assert "Homicides by year" in text and "2020" in text
+    assert "Control changes" in text
+    assert "members" in text and "North" in text and "South" in text
+    # the files hold the run the library gives for that seed (another process: same bits)
+    written = sim.Results.load(out)
+    again = sim.run(shipped_scenario("two_cartels"), seed=3)
+    for table in TABLES:
+        assert_frame_equal(getattr(written, table), getattr(again, table))
+    assert str(again.homicides("YS").iloc[0]) in text  # the yearly total is printed
+    before = (out / "run.json").read_bytes()
+
+    proc = cli("run", TWO, "--seed", "4", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 2
+    no_traceback(proc)
+    assert "out" in proc.stderr and "--force" in proc.stderr
+    assert (out / "run.json").read_bytes() == before
+
+    proc = cli("run", TWO, "--seed", "4", "--days", "30", "--out", "out", "--force", "--csv",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["seed"] == 4 and meta["steps"] == 30
+    assert {"violence.csv", "control.csv", "organizations.csv"} <= {p.name for p in out.iterdir()}
+
+
+def test_validate_and_schema(tmp_path):
+    bad = tmp_path / "typo.toml"
+    bad.write_text('name = "typo"\n[simulation]\nstart = 2020-01-01\ndays = 10\n'
+                   "[parameters]\nclash_rat = 0.1\n")
+    good = [str(SCENARIO_DIR / f"{n}.toml") for n in ("two_cartels", "bcs_2014_no_alliance")]
+
+    proc = cli("validate", *good, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("ok") == 2
+
+    proc = cli("validate", good[0], str(bad), cwd=tmp_path)
+    assert proc.returncode == 2
+    no_traceback(proc)
+    assert "typo.toml" in proc.stderr and "clash_rat" in proc.stderr
+    assert "clash_rate" in proc.stderr  # the suggestion
+
+    proc = cli("schema", cwd=tmp_path)
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert {"simulation", "parameters", "organizations", "plazas"} <= set(schema["properties"])
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "schema"])
+def test_every_command_help_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "example" in text.lower()
+    assert f"cartel-sim {command}" in text
+
+
+def test_top_level_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    for command in ("run", "validate", "schema"):
+        assert command in text
+
+
+def test_user_mistakes_exit_2(tmp_path, capsys, monkeypatch):
+    """Missing scenario paths and bad values: status 2, a message naming the problem, no
+    traceback and nothing written (in-process, to save subprocesses)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "no/such/scenario.toml"]) == 2
+    assert "no/such/scenario.toml" in capsys.readouterr().err
+    assert not (tmp_path / "outputs").exists()
+    assert main(["run", TWO, "--days", "0", "--out", str(tmp_path / "x")]) == 2
+    assert "--days" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_run_days_shorter_than_the_events(tmp_path, capsys):
+    """--days shorter than a scenario's events runs the beginning (no traceback)."""
+    code = main(["run", str(SCENARIO_DIR / "bcs_2014.toml"), "--days", "60",
+                 "--out", str(tmp_path / "short")])
+    assert code == 0
+    assert json.loads((tmp_path / "short" / "run.json").read_text())["steps"] == 60
