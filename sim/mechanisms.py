@@ -677,8 +677,9 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
 
     A unit's price is bribe_per_officer_day per officer, or turn_margin times its current
     pay if it is on another organization's payroll. Organization o can buy unit u in a
-    plaza where o has members if its bribe budget, bribe_share treasury per 30 days, covers
-    30 days of that price for all the unit's officers. The unit considers each affordable
+    plaza where o has members if its daily bribe budget, bribe_share treasury / 30, covers
+    what it already pays police per day plus the unit's price for all its officers (budgets
+    and pay as at the start of the phase). The unit considers each affordable
     offer with probability (1 - integrity) p_corruption per step; of the offers it accepts,
     the largest budget wins (ties: lower row), and the unit is paid its price from then on
     (phase 9). In a plaza with federal forces each payroll unit is purged with probability
@@ -695,10 +696,13 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
             federal[unit_plaza[u]] = True
-    budget = np.zeros(n_org)  # pesos per day
+    budget = np.zeros(n_org)  # pesos per day left for new bribes
     for o in range(n_org):
         if org_active[o]:
             budget[o] = org_bribe_share[o] * max(org_treasury[o], 0.0) / 30.0
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            budget[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
     p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], dt)
     p_purge = rate_to_prob(prm[P_PURGE_RATE], dt)
     for u in range(unit_active.shape[0]):

@@ -199,8 +199,8 @@ class Organization(_Section):
     aggression: float = _share(0.3, "propensity to attack (share, 0-1)")
     wage_per_member_day: float = _nonneg(0.0, "pay of one member (pesos per member per day)")
     bribe_share: float = _share(
-        0.1, "share of the treasury budgeted for bribes per 30 days; a unit can be bought if "
-        "this budget covers a month of its price (share)")
+        0.1, "share of the treasury budgeted for police pay per 30 days; a unit is bought "
+        "only if the daily budget covers its price on top of the police already paid (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
 

@@ -692,8 +692,8 @@ class World:
     # ------------------------------------------------------------------ 8. corruption
     def corruption(self, t: int) -> None:
         """A unit costs bribe_per_officer_day per officer (turn_margin times its pay to turn
-        it); an organization with members in its plaza can buy it if bribe_share treasury / 30
-        covers the unit's daily price; of the offers the unit accepts, the largest budget wins
+        it); an organization with members in its plaza can buy it if bribe_share treasury / 30,
+        less what it already pays police per day, covers the unit's daily price; of the offers the unit accepts, the largest budget wins
         (ties: lower row) and the unit is paid its price. Federal forces in a plaza purge its
         payroll units (and then no bribe is considered that step)."""
         prm, seed = self.prm, self.seed
@@ -702,6 +702,9 @@ class World:
                    if u.active and u.kind == FEDERAL and u.officers > 0}
         budget = {o.row: (o.bribe_share * max(o.treasury, 0.0) / 30.0 if o.active else 0.0)
                   for o in self.orgs}
+        for u in self.units:  # float order: ascending unit rows
+            if u.active and u.payroll >= 0:
+                budget[u.payroll] -= u.payment * u.officers
         p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], self.dt)
         p_purge = rate_to_prob(prm[P_PURGE_RATE], self.dt)
         for u in self.units:
