@@ -62,17 +62,21 @@ def _load(path: str):
 
 
 def cmd_run(args) -> None:
-    from .results import RunExistsError
-    from .runner import run
+    from .results import RunExistsError, check_overwrite
+    from .runner import for_days, run
     from .summary import summary_text
 
     scenario = _load(args.scenario)
     if args.days is not None and args.days <= 0:
         raise UserError(f"--days must be a positive number of days (got {args.days})")
     out = Path(args.out or Path("outputs") / scenario.name / str(args.seed))
-    print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
-    result = run(scenario, seed=args.seed, days=args.days)
+    resolved, steps = for_days(scenario, args.days)
+    planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
+               "steps": steps}
     try:
+        check_overwrite(out, planned, args.force)  # before spending time on the run
+        print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
+        result = run(scenario, seed=args.seed, days=args.days)
         result.save(out, csv=args.csv, force=args.force)
     except RunExistsError as exc:
         raise UserError(str(exc)) from None

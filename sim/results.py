@@ -141,7 +141,7 @@ class Results:
         replaced; a different run is only replaced with ``force=True``.
         """
         path = Path(path)
-        _check_overwrite(path, self.meta, force)
+        check_overwrite(path, self.meta, force)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
@@ -178,7 +178,9 @@ def _same_run(a: dict, b: dict) -> bool:
     return all(json.dumps(a.get(k), default=str) == json.dumps(b.get(k), default=str) for k in keys)
 
 
-def _check_overwrite(path: Path, meta: dict, force: bool) -> None:
+def check_overwrite(path: Path, meta: dict, force: bool) -> None:
+    """Raise RunExistsError if writing ``meta``'s run to ``path`` would replace another run."""
+    path = Path(path)
     if not path.exists() or force:
         return
     run_json = path / "run.json"

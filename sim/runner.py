@@ -19,14 +19,20 @@ def run(scenario: Scenario, seed: int = 0, days: int | None = None) -> Results:
     Fewer days than the scenario's run its beginning (later events never happen); more
     days extend it.
     """
-    steps = scenario.n_steps
-    if days is not None:
-        steps = math.ceil(days / scenario.simulation.step_days)
-        if steps > scenario.n_steps:
-            scenario = scenario.with_overrides({"simulation.days": int(days)})
+    scenario, steps = for_days(scenario, days)
     model = CartelModel(scenario, rng=seed)
     model.run_for(steps)
     return model.results()
+
+
+def for_days(scenario: Scenario, days: int | None) -> tuple[Scenario, int]:
+    """The scenario and number of steps that simulate ``days`` days (None: the file's)."""
+    if days is None:
+        return scenario, scenario.n_steps
+    steps = math.ceil(days / scenario.simulation.step_days)
+    if steps > scenario.n_steps:
+        scenario = scenario.with_overrides({"simulation.days": int(days)})
+    return scenario, steps
 
 
 class Replicates(list):
