@@ -31,13 +31,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from twin import advance_twin  # noqa: E402
+
 import sim  # noqa: E402
 from sim import kernel  # noqa: E402
 from sim.codes import BUFFER_FULL, TRIGGER, parameter_vector  # noqa: E402
 from sim.events import apply_event, deploy_federal, schedule  # noqa: E402
 from sim.recorder import Recorder, row_reserve  # noqa: E402
 from sim.state import build_state  # noqa: E402
-from twin import advance_twin  # noqa: E402
 
 
 def bcs_state():

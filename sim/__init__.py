@@ -13,11 +13,13 @@ from pathlib import Path as _Path
 
 def _key_numba_cache_to_source() -> None:
     """numba's cache can miss a change in a jitted function defined in another file; keying
-    the cache folder to the source of every jitted module makes any change a fresh cache."""
+    the cache folder to the source of every compiled module makes any change a fresh cache."""
     here = _Path(__file__).parent
+    jitted = [here / "rng.py", here / "codes.py", here / "kernel.py",
+              *sorted((here / "mechanisms").glob("*.py"))]
     digest = _hashlib.sha256()
-    for name in ("rng.py", "codes.py", "mechanisms.py", "kernel.py"):
-        digest.update((here / name).read_bytes())
+    for path in jitted:
+        digest.update(path.read_bytes())
     base = _Path(_os.environ.get("XDG_CACHE_HOME", _Path.home() / ".cache"))
     _os.environ.setdefault(
         "NUMBA_CACHE_DIR", str(base / "cartel-sim" / "numba" / digest.hexdigest()[:16])
@@ -26,10 +28,11 @@ def _key_numba_cache_to_source() -> None:
 
 _key_numba_cache_to_source()
 
+from .loading import load_scenario  # noqa: E402
 from .model import CartelModel  # noqa: E402
 from .results import Results  # noqa: E402
 from .runner import Replicates, run, run_many  # noqa: E402
-from .scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
+from .scenario import Scenario, ScenarioError  # noqa: E402
 
 __all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError",
            "load_scenario", "run", "run_many"]

@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str):
-    from .scenario import ScenarioError, load_scenario
+    from .loading import load_scenario
+    from .scenario import ScenarioError
 
     if not Path(path).is_file():
         raise UserError(f"{path}: no such scenario file; check the path (scenarios live in scenarios/)")

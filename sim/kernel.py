@@ -3,8 +3,8 @@
 ``advance`` runs steps ``t0 .. t1-1`` of a model on the arrays of a :class:`sim.state.State`
 (passed in their declaration order) and the recording buffers, and returns early when a
 trigger fires, an organization splits or the violence buffer is nearly full. The mechanisms
-live in :mod:`sim.mechanisms`; this module holds the step order, the recording and the
-per-plaza indexes the mechanisms share. No Mesa, no globals but constants, no NumPy float
+live in :mod:`sim.mechanisms`, one module per group of phases; this module holds the step
+order, the per-plaza indexes the mechanisms share, and the per-step records. No Mesa, no globals but constants, no NumPy float
 reductions, ``fastmath`` off: a plain-Python run of the same functions gives identical
 results.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import mechanisms as m
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
+from .mechanisms import decisions, economy, policing, territory, violence
 
 
 @njit(cache=True)
@@ -38,6 +38,51 @@ def build_index(group, active, n_groups):
             idx[fill[group[i]]] = i
             fill[group[i]] += 1
     return ptr, idx
+
+
+@njit(cache=True)
+def compare(value, op, threshold):
+    if op == 0:
+        return value >= threshold
+    if op == 1:
+        return value > threshold
+    if op == 2:
+        return value <= threshold
+    if op == 3:
+        return value < threshold
+    return value == threshold
+
+
+@njit(cache=True)
+def record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
+                cell_org, cell_members, unit_active, unit_payroll, unit_officers,
+                plaza_controller, plaza_contested, plaza_share, rec_controller,
+                rec_contested, rec_share, rec_members, rec_cells, rec_treasury, rec_plazas,
+                rec_payroll, rec_leader, rec_active, rec_ledger):
+    """Write row t of the dense per-step records (plazas and organizations)."""
+    for o in range(org_active.shape[0]):
+        rec_members[t, o] = 0
+        rec_cells[t, o] = 0
+        rec_plazas[t, o] = 0
+        rec_payroll[t, o] = 0
+        rec_treasury[t, o] = org_treasury[o]
+        rec_leader[t, o] = org_leader_alive[o]
+        rec_active[t, o] = org_active[o]
+        for col in range(ledger.shape[1]):
+            rec_ledger[t, o, col] = ledger[o, col]
+    for c in range(cell_active.shape[0]):
+        if cell_active[c] and cell_members[c] > 0:
+            rec_members[t, cell_org[c]] += cell_members[c]
+            rec_cells[t, cell_org[c]] += 1
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            rec_payroll[t, unit_payroll[u]] += unit_officers[u]
+    for p in range(plaza_controller.shape[0]):
+        rec_controller[t, p] = plaza_controller[p]
+        rec_contested[t, p] = plaza_contested[p]
+        rec_share[t, p] = plaza_share[p]
+        if plaza_controller[p] >= 0:
+            rec_plazas[t, plaza_controller[p]] += 1
 
 
 @njit(cache=True)
@@ -105,60 +150,60 @@ def advance(
         pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
         pu_ptr, pu_idx = build_index(unit_plaza, unit_active, n_plaza)
         # 2. decisions
-        m.decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+        decisions.decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                           cell_firepower, cell_local, cell_attack, cell_intel,
                           unit_officers, unit_payroll,
                           org_aggression, relation, grievance, plaza_controller)
-        m.move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id,
+        decisions.move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id,
                        cell_org, cell_plaza, cell_members, cell_attack, plaza_contested)
-        m.hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
+        decisions.hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
                      org_treasury, relation, ledger, cell_id, cell_active, cell_org,
                      cell_plaza, cell_members, cell_firepower, cell_loyalty, cell_local,
                      cell_attack, cell_intel, plaza_id, plaza_controller)
         pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
         # 3 + 5. clashes and their bystanders
-        m.clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggression,
+        violence.clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggression,
                   relation, intensity, grievance, ledger, kills, cell_id, cell_org,
                   cell_members, cell_firepower, cell_local, cell_attack, cell_intel,
                   unit_id, unit_officers, unit_payroll, plaza_id, plaza_population,
                   vio, vio_n, hom)
         # 4 + 5. assassinations and their bystanders
-        m.assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id,
+        violence.assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id,
                          relation, grievance, ledger, kills, cell_org, cell_members,
                          cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
                          unit_payroll, plaza_id, plaza_population, plaza_controller,
                          plaza_boss_alive, plaza_days_leaderless, vio, vio_n, hom)
         # 6. kidnappings
-        m.kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relation,
+        violence.kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relation,
                       intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
                       cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom)
         # 7. policing
-        m.policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
+        policing.policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
                    cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,
                    unit_active, unit_officers, unit_authorized, unit_payroll,
                    unit_effectiveness, plaza_id, vio, vio_n, hom)
         # 8. corruption
-        m.corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
+        policing.corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
                      org_bribe_share, cell_org, cell_members, unit_id,
                      unit_active, unit_plaza, unit_kind, unit_officers, unit_integrity,
                      unit_payroll, unit_payment, n_plaza)
         # 9. recruitment and money
-        m.economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
+        economy.economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
                   org_wage, ledger, cell_id, cell_active, cell_org, cell_members,
                   cell_loyalty, unit_id, unit_active, unit_officers, unit_payroll,
                   unit_payment, plaza_population, plaza_value, plaza_controller,
                   plaza_boss_alive)
         # 10. control
-        m.control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org,
+        territory.control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org,
                   cell_members, cell_firepower, plaza_id, plaza_controller,
                   plaza_boss_alive, plaza_days_leaderless, plaza_contested, plaza_share)
         # 11. grievance and intelligence
-        m.grievance_and_intel(prm, dt, grievance, kills, cell_intel)
+        territory.grievance_and_intel(prm, dt, grievance, kills, cell_intel)
         # 12. background homicides
-        m.background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background,
+        violence.background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background,
                      vio, vio_n, hom)
         # 13. fragmentation
-        split = m.fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury,
+        split = territory.fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury,
                                 org_aggression, org_wage, org_bribe_share,
                                 org_leader_alive, org_leader_days, org_split_pending,
                                 org_parent, org_n_splits, relation, intensity, ledger,
@@ -178,12 +223,12 @@ def advance(
             window_total = 0.0
             for j in range(trig_window[k]):
                 window_total += trig_hist[k, j]
-            if m.compare(window_total, trig_op[k], trig_threshold[k]):
+            if compare(window_total, trig_op[k], trig_threshold[k]):
                 trig_fired[k] = True
                 fired = k
         # 15. record
         if t >= 0 and t < rec_members.shape[0]:
-            m.record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
+            record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
                           cell_org, cell_members, unit_active, unit_payroll, unit_officers,
                           plaza_controller, plaza_contested, plaza_share, rec_controller,
                           rec_contested, rec_share, rec_members, rec_cells, rec_treasury,

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SCENARIO_DIR, TABLES, shipped_scenario
 from pandas.testing import assert_frame_equal
 
 import sim
 from sim.cli import main
-
-from conftest import SCENARIO_DIR, TABLES, shipped_scenario
 
 TWO = str(SCENARIO_DIR / "two_cartels.toml")
 FILES = ["control.parquet", "organizations.parquet", "run.json", "violence.parquet"]

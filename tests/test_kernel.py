@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from twin import advance_twin
 
 import sim
 from sim import kernel
@@ -31,7 +32,6 @@ from sim.events import Scheduled, apply_event, deploy_federal, schedule
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
 from sim.state import State, build_state
-from twin import advance_twin
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny
 
 import sim
 from sim.state import FEDERAL, LEDGER_COLUMNS
-
-from conftest import tiny
 
 WAR = [{"between": ["A", "B"], "state": "war"}]
 ALLY = [{"between": ["A", "B"], "state": "ally"}]

@@ -8,14 +8,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import (
+    SHIPPED,
+    TABLES,
+    finished_model,
+    initial_members,
+    shipped_results,
+    shipped_scenario,
+)
 from pandas.testing import assert_frame_equal
 
 import sim
 from sim.scenario import Scenario
 from sim.state import FEDERAL, LEDGER_COLUMNS
-
-from conftest import (SHIPPED, TABLES, finished_model, initial_members, shipped_results,
-                      shipped_scenario)
 
 KILLED_TYPES = ("clash", "assassination", "kidnap_murder")  # lethal, victim an organization
 
@@ -50,7 +55,7 @@ def test_same_seed_same_tables_and_other_seed_differs(name):
 
 # --------------------------------------------------------------------- common random numbers
 def test_no_alliance_matches_bcs_2014_until_the_alliance_and_differs_after():
-    base, variant = shipped_scenario("bcs_2014"), shipped_scenario("bcs_2014_no_alliance")
+    base = shipped_scenario("bcs_2014")
     alliance = next(e for e in base.events if e.kind == "alliance")
     assert alliance.day == dt.date(2014, 7, 1)
     cut = alliance.resolved_step(base)

@@ -2,8 +2,17 @@
 
 import pytest
 
-from sim.paths import (Index, Key, PathError, Select, format_path, get_values, parse_path,
-                       remove_items, set_value)
+from sim.paths import (
+    Index,
+    Key,
+    PathError,
+    Select,
+    format_path,
+    get_values,
+    parse_path,
+    remove_items,
+    set_value,
+)
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import TABLES, shipped_results, shipped_scenario
 from pandas.testing import assert_frame_equal
 
 import sim
 from sim.results import RunExistsError
 from sim.scenario import Scenario
-
-from conftest import TABLES, shipped_results, shipped_scenario
 
 COLUMNS = {
     "violence": ["step", "day", "date", "plaza", "type", "lethal", "perpetrator", "via",

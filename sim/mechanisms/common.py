@@ -1,0 +1,188 @@
+"""Helpers the mechanisms share: recording a violence row, per-plaza aggregates, keyed
+splits of killings by who did them, and small formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..codes import (
+    LETHAL_TYPES,
+    P_ALLY_FACTOR,
+    P_COLLATERAL_HALF_POP,
+    P_NEUTRAL_FACTOR,
+    P_POLICE_FIREPOWER,
+    S_VIA,
+    VIA_CELL,
+    VIA_LOCAL_CELL,
+    VIA_POLICE,
+)
+from ..rng import binomial, key
+
+WAR, NEUTRAL, ALLY = -1, 0, 1
+FEDERAL = 2
+# columns of the per-plaza aggregate table filled by gather()
+A_N, A_FC, A_FL, A_FP, A_ATT, A_INTEL, A_OFF = 0, 1, 2, 3, 4, 5, 6
+N_AGG = 7
+
+
+@njit(cache=True)
+def record(vio, vio_n, hom, t, plaza, typ, perp, via, victim, count):
+    """Append one violence row (step, plaza, type, perpetrator, via, victim, count).
+
+    Lethal rows also add to ``hom`` (P,), this step's homicides per plaza, which the
+    triggers read. Steps before 0 (spin-up) count for triggers but are not written.
+    """
+    if count <= 0:
+        return
+    if LETHAL_TYPES[typ]:
+        hom[plaza] += count
+    if t < 0:
+        return
+    n = vio_n[0]
+    if n >= vio.shape[0]:
+        raise RuntimeError("violence buffer overflow: raise the per-step row reserve")
+    vio[n, 0] = t
+    vio[n, 1] = plaza
+    vio[n, 2] = typ
+    vio[n, 3] = perp
+    vio[n, 4] = via
+    vio[n, 5] = victim
+    vio[n, 6] = count
+    vio_n[0] = n + 1
+
+
+@njit(cache=True)
+def pair_id(a_id, b_id):
+    """Order-free id of a pair of stable ids (int64)."""
+    lo, hi = min(a_id, b_id), max(a_id, b_id)
+    return np.int64(key(0, 0, 0, lo, hi) >> np.uint64(1))
+
+
+@njit(cache=True)
+def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_firepower,
+           cell_local, cell_attack, cell_intel, unit_officers, unit_payroll, slot, orgs, agg):
+    """Aggregate plaza p by organization; returns k, the number of organizations present.
+
+    Fills orgs[:k] (rows, ascending) and agg[:k] (k, 7): members, firepower of own cells,
+    firepower of local cells, firepower of payroll police, attacking (0/1), highest cell
+    intelligence, payroll officers. slot (O,) must be all -1 on entry and is left so.
+    """
+    k = 0
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        c = pc_idx[j]
+        if cell_members[c] <= 0:
+            continue
+        o = cell_org[c]
+        if slot[o] < 0:
+            orgs[k] = o
+            slot[o] = k
+            k += 1
+    # ascending organization rows (insertion sort: k is small)
+    for i in range(1, k):
+        v = orgs[i]
+        j = i - 1
+        while j >= 0 and orgs[j] > v:
+            orgs[j + 1] = orgs[j]
+            j -= 1
+        orgs[j + 1] = v
+    for i in range(k):
+        slot[orgs[i]] = i
+        for col in range(N_AGG):
+            agg[i, col] = 0.0
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        c = pc_idx[j]
+        if cell_members[c] <= 0:
+            continue
+        i = slot[cell_org[c]]
+        agg[i, A_N] += cell_members[c]
+        fire = cell_members[c] * cell_firepower[c]
+        if cell_local[c]:
+            agg[i, A_FL] += fire
+        else:
+            agg[i, A_FC] += fire
+        if cell_attack[c]:
+            agg[i, A_ATT] = 1.0
+        agg[i, A_INTEL] = max(agg[i, A_INTEL], cell_intel[c])
+    for j in range(pu_ptr[p], pu_ptr[p + 1]):
+        u = pu_idx[j]
+        o = unit_payroll[u]
+        if o >= 0 and slot[o] >= 0:
+            agg[slot[o], A_OFF] += unit_officers[u]
+            agg[slot[o], A_FP] += unit_officers[u] * prm[P_POLICE_FIREPOWER]
+    for i in range(k):
+        slot[orgs[i]] = -1
+    return k
+
+
+@njit(cache=True)
+def hostility(prm, relation, intensity, a, b):
+    """Clash-rate factor of a pair: relation intensity at war, else the neutral/ally factor."""
+    r = relation[a, b]
+    if r == WAR:
+        return intensity[a, b]
+    if r == ALLY:
+        return prm[P_ALLY_FACTOR]
+    return prm[P_NEUTRAL_FACTOR]
+
+
+@njit(cache=True)
+def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
+    """Split n killings among the perpetrator's own cells, local cells and payroll police
+    in proportion to their firepower; returns (n_cell, n_local, n_police).
+
+    Keyed by (stream, step, x_id, y_id): callers pass a stream per kind of killing and ids
+    that name the event (the pair, the victim), so no two splits share their draws.
+    """
+    total = f_cell + f_local + f_police
+    if n <= 0 or total <= 0.0:
+        return n, 0, 0
+    k = key(seed, stream, t, x_id, y_id)
+    n_police = binomial(k, n, f_police / total)
+    rest = n - n_police
+    n_local = 0
+    if f_cell + f_local > 0.0:
+        n_local = binomial(key(seed, S_VIA, t, np.int64(k >> np.uint64(1)), 0), rest,
+                           f_local / (f_cell + f_local))
+    return rest - n_local, n_local, n_police
+
+
+@njit(cache=True)
+def record_by_via(vio, vio_n, hom, t, p, typ, perp, victim, counts):
+    record(vio, vio_n, hom, t, p, typ, perp, VIA_CELL, victim, counts[0])
+    record(vio, vio_n, hom, t, p, typ, perp, VIA_LOCAL_CELL, victim, counts[1])
+    record(vio, vio_n, hom, t, p, typ, perp, VIA_POLICE, victim, counts[2])
+
+
+@njit(cache=True)
+def pick_via(u, f_cell, f_local, f_police):
+    """The via of a single act, drawn from a uniform u by the perpetrator's firepower."""
+    total = f_cell + f_local + f_police
+    if total <= 0.0 or u * total < f_cell:
+        return VIA_CELL
+    if u * total < f_cell + f_local:
+        return VIA_LOCAL_CELL
+    return VIA_POLICE
+
+
+@njit(cache=True)
+def density(prm, population):
+    """Bystander exposure of a plaza, 0-1: population / (population + half population)."""
+    return population / (population + prm[P_COLLATERAL_HALF_POP])
+
+
+@njit(cache=True)
+def n_allies(relation, o):
+    n = 0
+    for x in range(relation.shape[0]):
+        if x != o and relation[o, x] == ALLY:
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def has_cell(o, p, pc_ptr, pc_idx, cell_org):
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        if cell_org[pc_idx[j]] == o:
+            return True
+    return False

@@ -1,0 +1,163 @@
+"""Phase 2, decisions: postures, reinforcements along the plaza network, hired local cells."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..codes import (
+    L_RECRUITED,
+    P_ATTACK_THRESHOLD,
+    P_GRIEVANCE_WEIGHT,
+    P_HIRE_COST,
+    P_HIRE_LOYALTY,
+    P_HIRE_MEMBERS,
+    P_HIRE_RATE,
+    P_MOVE_RATE,
+    S_HIRE,
+    S_MOVE,
+)
+from ..rng import bernoulli, binomial, key, rate_to_prob
+from .common import A_FC, A_FL, A_FP, ALLY, N_AGG, WAR, gather, has_cell
+
+
+@njit(cache=True)
+def decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
+                    org_aggression, relation, grievance, plaza_controller):
+    """Cells attack where their side out-guns the controller's side, else hold.
+
+    Strength of a side in a plaza: firepower of its organization's and its allies' cells
+    plus its payroll police there. Organization a attacks controller d when
+    (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]) >= attack_threshold.
+    """
+    n_org = relation.shape[0]
+    slot = np.full(n_org, -1, dtype=np.int64)
+    orgs = np.empty(n_org, dtype=np.int64)
+    agg = np.zeros((n_org, N_AGG))
+    for c in range(cell_attack.shape[0]):
+        cell_attack[c] = False
+    for p in range(pc_ptr.shape[0] - 1):
+        d = plaza_controller[p]
+        if d < 0:
+            continue
+        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
+                   unit_payroll, slot, orgs, agg)
+        defence = 0.0
+        for i in range(k):
+            x = orgs[i]
+            if x == d or relation[d, x] == ALLY:
+                defence += agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
+        for i in range(k):
+            a = orgs[i]
+            if a == d or relation[a, d] != WAR:
+                continue
+            own = 0.0
+            for j in range(k):
+                x = orgs[j]
+                if x == a or (relation[a, x] == ALLY and relation[x, d] != ALLY):
+                    own += agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            score = own / max(defence, 1e-9) * (1.0 + org_aggression[a])
+            score *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+            if score >= prm[P_ATTACK_THRESHOLD]:
+                for j in range(pc_ptr[p], pc_ptr[p + 1]):
+                    c = pc_idx[j]
+                    if cell_org[c] == a:
+                        cell_attack[c] = True
+
+
+@njit(cache=True)
+def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, cell_org,
+                 cell_plaza, cell_members, cell_attack, plaza_contested):
+    """Holding cells in quiet plazas send members to their organization's attack next door.
+
+    A holding cell (keeping at least one member) in an uncontested plaza sends
+    Binomial(members - 1, p_move) members to the attacking cell of its organization in the
+    first neighbouring plaza (ascending row) where it attacks. Sizes at the start of the
+    phase decide every move.
+    """
+    p_move = rate_to_prob(prm[P_MOVE_RATE], dt)
+    if p_move <= 0.0:
+        return
+    delta = np.zeros(cell_members.shape[0], dtype=np.int64)
+    for q in range(pc_ptr.shape[0] - 1):
+        if plaza_contested[q]:
+            continue
+        for jj in range(pc_ptr[q], pc_ptr[q + 1]):
+            c = pc_idx[jj]
+            if cell_attack[c] or cell_members[c] <= 1:
+                continue
+            target = -1
+            for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
+                p = nbr_idx[n]
+                for j in range(pc_ptr[p], pc_ptr[p + 1]):
+                    x = pc_idx[j]
+                    if cell_org[x] == cell_org[c] and cell_attack[x]:
+                        target = x
+                        break
+                if target >= 0:
+                    break
+            if target < 0:
+                continue
+            moved = binomial(key(seed, S_MOVE, t, cell_id[c], 0), cell_members[c] - 1, p_move)
+            delta[c] -= moved
+            delta[target] += moved
+    for c in range(cell_members.shape[0]):
+        cell_members[c] += delta[c]
+
+
+@njit(cache=True)
+def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
+               org_treasury, relation, ledger, cell_id, cell_active, cell_org, cell_plaza,
+               cell_members, cell_firepower, cell_loyalty, cell_local, cell_attack,
+               cell_intel, plaza_id, plaza_controller):
+    """Organizations hire local cells in enemy-held plazas next to where they operate.
+
+    Each (organization, enemy-held neighbouring plaza without its cells) hires with
+    probability p_hire per step, if its treasury covers hire_cost and a spare cell row is
+    free; hires are paid in ascending order of the organization's first adjacent cell.
+    """
+    p_hire = rate_to_prob(prm[P_HIRE_RATE], dt)
+    if p_hire <= 0.0:
+        return
+    n_cells = cell_active.shape[0]
+    hiring = cell_active & (cell_members > 0)  # cells hired in this phase do not hire
+    for c in range(n_cells):
+        if not hiring[c]:
+            continue
+        o = cell_org[c]
+        q = cell_plaza[c]
+        for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
+            p = nbr_idx[n]
+            d = plaza_controller[p]
+            if d < 0 or relation[o, d] != WAR or has_cell(o, p, pc_ptr, pc_idx, cell_org):
+                continue
+            if org_treasury[o] < prm[P_HIRE_COST]:
+                continue
+            new_id = np.int64(key(seed, S_HIRE, t, org_id[o], plaza_id[p]) >> np.uint64(1))
+            hired_already = False
+            free = -1
+            for x in range(n_cells):
+                if cell_id[x] == new_id:
+                    hired_already = True
+                    break
+                if free < 0 and not cell_active[x] and cell_id[x] == 0:
+                    free = x
+            if hired_already or free < 0:
+                continue
+            if not bernoulli(key(seed, S_HIRE, t, org_id[o], plaza_id[p]), p_hire):
+                continue
+            size = np.int64(prm[P_HIRE_MEMBERS])
+            cell_id[free] = new_id
+            cell_active[free] = True
+            cell_org[free] = o
+            cell_plaza[free] = p
+            cell_members[free] = size
+            cell_firepower[free] = 1.0
+            cell_loyalty[free] = prm[P_HIRE_LOYALTY]
+            cell_local[free] = True
+            cell_attack[free] = False
+            cell_intel[free] = 0.0
+            org_treasury[o] -= prm[P_HIRE_COST]
+            ledger[o, L_RECRUITED] += size

@@ -1,0 +1,115 @@
+"""Phase 9: revenue, recruitment, wages and police pay, desertion and saturation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..codes import (
+    L_DESERTED,
+    L_RECRUITED,
+    P_DESERTION_RATE,
+    P_LEADERLESS_VALUE,
+    P_MAX_MEMBER_SHARE,
+    P_RECRUIT_COST,
+    P_RECRUIT_RATE,
+    P_SATURATION,
+    S_DESERTION,
+    S_RECRUIT,
+)
+from ..rng import bernoulli, binomial, key, poisson, rate_to_prob
+
+
+@njit(cache=True)
+def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, org_wage,
+            ledger, cell_id, cell_active, cell_org, cell_members, cell_loyalty, unit_id,
+            unit_active, unit_officers, unit_payroll, unit_payment, plaza_population,
+            plaza_value, plaza_controller, plaza_boss_alive):
+    """Revenue, recruitment, wages, payroll, desertion and saturation.
+
+    Controllers collect value_per_day (times leaderless_value_share without a boss).
+    Recruits per cell ~ Poisson(recruit_rate members dt (1 - M_p / (max_member_share
+    population_p))^+), scaled down pro rata (floor) to what the treasury can pay at
+    recruit_cost. Then wages and police pay are due; an organization that cannot pay them
+    all pays what it has, and with unpaid share f its members desert at rate
+    desertion_rate (1 - loyalty) f and each payroll unit quits with probability f.
+    Saturation: each member leaves at rate saturation_rate N_o (the national model's
+    omega C^2 term).
+    """
+    n_org = org_active.shape[0]
+    n_cells = cell_active.shape[0]
+    for p in range(plaza_controller.shape[0]):
+        d = plaza_controller[p]
+        if d >= 0 and org_active[d]:
+            share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE]
+            org_treasury[d] += plaza_value[p] * dt * share
+    recruits = np.zeros(n_cells, dtype=np.int64)
+    wanted = np.zeros(n_org, dtype=np.int64)
+    for p in range(pc_ptr.shape[0] - 1):
+        members = 0
+        for j in range(pc_ptr[p], pc_ptr[p + 1]):
+            members += cell_members[pc_idx[j]]
+        capacity = prm[P_MAX_MEMBER_SHARE] * plaza_population[p]
+        room = 1.0 - members / capacity if capacity > 0.0 else 0.0
+        if room <= 0.0:
+            continue
+        for j in range(pc_ptr[p], pc_ptr[p + 1]):
+            c = pc_idx[j]
+            lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
+            recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
+            wanted[cell_org[c]] += recruits[c]
+    for c in range(n_cells):
+        if recruits[c] == 0:
+            continue
+        o = cell_org[c]
+        if prm[P_RECRUIT_COST] > 0.0:
+            affordable = np.floor(max(org_treasury[o], 0.0) / prm[P_RECRUIT_COST])
+            if affordable < wanted[o]:  # a float: it may exceed the int64 range
+                recruits[c] = np.int64(math.floor(recruits[c] * affordable / wanted[o]))
+        cell_members[c] += recruits[c]
+        ledger[o, L_RECRUITED] += recruits[c]
+    for o in range(n_org):
+        if wanted[o] > 0 and prm[P_RECRUIT_COST] > 0.0:
+            hired = 0
+            for c in range(n_cells):
+                if cell_org[c] == o:
+                    hired += recruits[c]
+            org_treasury[o] -= hired * prm[P_RECRUIT_COST]
+    size = np.zeros(n_org, dtype=np.int64)
+    for c in range(n_cells):
+        if cell_active[c]:
+            size[cell_org[c]] += cell_members[c]
+    bill = np.zeros(n_org)
+    for o in range(n_org):
+        bill[o] = org_wage[o] * size[o] * dt
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            bill[unit_payroll[u]] += unit_payment[u] * unit_officers[u] * dt
+    unpaid = np.zeros(n_org)
+    for o in range(n_org):
+        if bill[o] <= 0.0:
+            continue
+        if org_treasury[o] >= bill[o]:
+            org_treasury[o] -= bill[o]
+        else:
+            unpaid[o] = 1.0 - max(org_treasury[o], 0.0) / bill[o]
+            org_treasury[o] = 0.0
+    for c in range(n_cells):
+        if not cell_active[c] or cell_members[c] <= 0:
+            continue
+        o = cell_org[c]
+        rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * unpaid[o]
+        rate += prm[P_SATURATION] * size[o]
+        if rate > 0.0:
+            n = binomial(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],
+                         rate_to_prob(rate, dt))
+            cell_members[c] -= n
+            ledger[o, L_DESERTED] += n
+    for u in range(unit_active.shape[0]):
+        o = unit_payroll[u]
+        if unit_active[u] and o >= 0 and unpaid[o] > 0.0:
+            if bernoulli(key(seed, S_DESERTION, t, unit_id[u], org_id[o]), unpaid[o]):
+                unit_payroll[u] = -1
+                unit_payment[u] = 0.0

@@ -1,0 +1,331 @@
+"""Phases 3-6 and 12: clashes, assassinations, bystanders, kidnappings, background homicides."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..codes import (
+    ASSASSINATION,
+    BACKGROUND,
+    CIVILIAN,
+    CLASH,
+    COLLATERAL,
+    KIDNAP_MURDER,
+    KIDNAPPING,
+    L_KILLED,
+    P_ALLY_SHIELDING,
+    P_ASSASSINATION_RATE,
+    P_ASSASSINATION_SUCCESS,
+    P_ATTACK_MULT,
+    P_BOSS_PROTECTION,
+    P_CLASH_RATE,
+    P_COLLATERAL,
+    P_GRIEVANCE_WEIGHT,
+    P_INTEL_PER_KIDNAP,
+    P_INTEL_WEIGHT,
+    P_KIDNAP_MURDER,
+    P_KIDNAP_RATE,
+    P_LETHALITY,
+    P_LIEUTENANT,
+    POLICE,
+    POLICE_KILLED,
+    S_ASSASSINATION,
+    S_BACKGROUND,
+    S_CLASH,
+    S_CLASH_LOSS,
+    S_COLLATERAL,
+    S_KIDNAP,
+    S_KIDNAP_MURDER,
+    S_POLICE_KILLED,
+    S_VIA_CLASH,
+    S_VIA_COLLATERAL,
+    S_VIA_POLICE_KILLED,
+    UNKNOWN,
+    VIA_CELL,
+    VIA_LOCAL_CELL,
+    VIA_NONE,
+)
+from ..rng import bernoulli, binomial, key, poisson, rate_to_prob, uniform
+from .common import (
+    A_ATT,
+    A_FC,
+    A_FL,
+    A_FP,
+    A_INTEL,
+    A_N,
+    A_OFF,
+    N_AGG,
+    WAR,
+    density,
+    gather,
+    hostility,
+    n_allies,
+    pair_id,
+    pick_via,
+    record,
+    record_by_via,
+    split_by_via,
+)
+
+
+@njit(cache=True)
+def kill_members(seed, stream, t, other_id, o, p, q, pc_ptr, pc_idx, cell_id, cell_org,
+                 cell_members):
+    """Each member of o's cells in plaza p dies with probability q; returns the deaths."""
+    total = 0
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        c = pc_idx[j]
+        if cell_org[c] != o or cell_members[c] <= 0:
+            continue
+        d = binomial(key(seed, stream, t, cell_id[c], other_id), cell_members[c], q)
+        cell_members[c] -= d
+        total += d
+    return total
+
+
+@njit(cache=True)
+def kill_police(seed, t, other_id, o, p, q, pu_ptr, pu_idx, unit_id, unit_officers,
+                unit_payroll):
+    """Each officer on o's payroll in plaza p dies with probability q; returns the deaths."""
+    total = 0
+    for j in range(pu_ptr[p], pu_ptr[p + 1]):
+        u = pu_idx[j]
+        if unit_payroll[u] != o or unit_officers[u] <= 0:
+            continue
+        d = binomial(key(seed, S_POLICE_KILLED, t, unit_id[u], other_id), unit_officers[u], q)
+        unit_officers[u] -= d
+        total += d
+    return total
+
+
+@njit(cache=True)
+def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggression,
+            relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
+            cell_firepower, cell_local, cell_attack, cell_intel, unit_id, unit_officers,
+            unit_payroll, plaza_id, plaza_population, vio, vio_n, hom):
+    """Hostile organizations in a plaza meet and kill each other's members.
+
+    For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
+    lambda = clash_rate h (1 + aggr_a + aggr_b) (1 + w_g (G_ab + G_ba))
+    (1 + w_i (I_a + I_b)) M (N_a + N_b), M = attack_multiplier if either side attacks.
+    Each member of a (and each officer on a's payroll) then dies with probability
+    1 - exp(-n lethality F_b / (people in the fight) / (1 + allies_a)^shielding): attrition
+    driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
+    aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
+    """
+    n_org = relation.shape[0]
+    slot = np.full(n_org, -1, dtype=np.int64)
+    orgs = np.empty(n_org, dtype=np.int64)
+    agg = np.zeros((n_org, N_AGG))
+    counts = np.zeros(3, dtype=np.int64)
+    for p in range(pc_ptr.shape[0] - 1):
+        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
+                   unit_payroll, slot, orgs, agg)
+        for i in range(k):
+            for j in range(i + 1, k):
+                a, b = orgs[i], orgs[j]
+                h = hostility(prm, relation, intensity, a, b)
+                if h <= 0.0:
+                    continue
+                rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
+                rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
+                rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
+                if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
+                    rate *= prm[P_ATTACK_MULT]
+                rate *= agg[i, A_N] + agg[j, A_N]
+                pid = pair_id(org_id[a], org_id[b])
+                n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
+                if n == 0:
+                    continue
+                people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
+                fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
+                fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+                for side in range(2):
+                    x, y = (a, b) if side == 0 else (b, a)
+                    ix, iy = (i, j) if side == 0 else (j, i)
+                    fire_y = fire_b if side == 0 else fire_a
+                    shield = 1.0
+                    if prm[P_ALLY_SHIELDING] > 0.0:
+                        shield = (1.0 + n_allies(relation, x)) ** prm[P_ALLY_SHIELDING]
+                    q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
+                    dead = kill_members(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr,
+                                        pc_idx, cell_id, cell_org, cell_members)
+                    cops = kill_police(seed, t, org_id[y], x, p, q, pu_ptr, pu_idx, unit_id,
+                                       unit_officers, unit_payroll)
+                    ledger[x, L_KILLED] += dead
+                    kills[x, y] += dead
+                    counts[0], counts[1], counts[2] = split_by_via(
+                        seed, S_VIA_CLASH, t, pid, org_id[x], dead, agg[iy, A_FC],
+                        agg[iy, A_FL], agg[iy, A_FP])
+                    record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
+                    counts[0], counts[1], counts[2] = split_by_via(
+                        seed, S_VIA_POLICE_KILLED, t, pid, org_id[x], cops, agg[iy, A_FC],
+                        agg[iy, A_FL], agg[iy, A_FP])
+                    record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
+                mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
+                bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
+                if bystanders > 0:
+                    by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
+                                    fire_a / max(fire_a + fire_b, 1e-12))
+                    for side in range(2):
+                        x = a if side == 0 else b
+                        ix = i if side == 0 else j
+                        nx = by_a if side == 0 else bystanders - by_a
+                        counts[0], counts[1], counts[2] = split_by_via(
+                            seed, S_VIA_COLLATERAL, t, pid, org_id[x], nx, agg[ix, A_FC],
+                            agg[ix, A_FL], agg[ix, A_FP])
+                        record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
+
+
+@njit(cache=True)
+def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, relation,
+                   grievance, ledger, kills, cell_org, cell_members, cell_firepower,
+                   cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
+                   plaza_id, plaza_population, plaza_controller, plaza_boss_alive,
+                   plaza_days_leaderless, vio, vio_n, hom):
+    """Attacking enemies of a plaza's controller try to kill its boss.
+
+    Attempts per day: assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt
+    succeeds with probability assassination_success (1 - boss_protection_per_officer)^K,
+    K the officers on the controller's payroll there. The first attacker (ascending row)
+    that succeeds kills the boss, and the lieutenant with lieutenant_kill_probability;
+    both are members of the controller's largest cell in the plaza. The plaza is leaderless
+    until control (phase 10) replaces the boss.
+    """
+    n_org = relation.shape[0]
+    slot = np.full(n_org, -1, dtype=np.int64)
+    orgs = np.empty(n_org, dtype=np.int64)
+    agg = np.zeros((n_org, N_AGG))
+    for p in range(pc_ptr.shape[0] - 1):
+        d = plaza_controller[p]
+        if d < 0 or not plaza_boss_alive[p]:
+            continue
+        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
+                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
+                   unit_payroll, slot, orgs, agg)
+        i_d = -1
+        for i in range(k):
+            if orgs[i] == d:
+                i_d = i
+        if i_d < 0:
+            continue
+        for i in range(k):
+            a = orgs[i]
+            if relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
+                continue
+            rate = prm[P_ASSASSINATION_RATE] * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d])
+            rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
+            kk = key(seed, S_ASSASSINATION, t, plaza_id[p], org_id[a])
+            if not bernoulli(kk, rate_to_prob(rate, dt)):
+                continue
+            p_success = prm[P_ASSASSINATION_SUCCESS]
+            p_success *= (1.0 - prm[P_BOSS_PROTECTION]) ** agg[i_d, A_OFF]
+            if uniform(kk, 1) >= p_success:
+                continue
+            victims = 1
+            if uniform(kk, 2) < prm[P_LIEUTENANT]:
+                victims = 2
+            # the boss and lieutenant belong to the controller's largest cell here
+            best = -1
+            for j in range(pc_ptr[p], pc_ptr[p + 1]):
+                c = pc_idx[j]
+                if cell_org[c] == d and (best < 0 or cell_members[c] > cell_members[best]):
+                    best = c
+            victims = min(victims, cell_members[best])
+            cell_members[best] -= victims
+            ledger[d, L_KILLED] += victims
+            kills[d, a] += victims
+            via = pick_via(uniform(kk, 3), agg[i, A_FC], agg[i, A_FL], agg[i, A_FP])
+            record(vio, vio_n, hom, t, p, ASSASSINATION, a, via, d, victims)
+            mean = prm[P_COLLATERAL] * density(prm, plaza_population[p])
+            record(vio, vio_n, hom, t, p, COLLATERAL, a, via, CIVILIAN,
+                   poisson(key(seed, S_COLLATERAL, t, org_id[a], plaza_id[p]), mean))
+            plaza_boss_alive[p] = False
+            plaza_days_leaderless[p] = 0.0
+            break
+
+
+@njit(cache=True)
+def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relation,
+                intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
+                cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom):
+    """Organizations abduct hostile members in their plaza; some captives are murdered.
+
+    A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
+    M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
+    captive is murdered with kidnap_murder_probability, the rest released. Every abduction
+    gives a's cells in the plaza intel_per_kidnapping units of intelligence.
+    """
+    n_org = relation.shape[0]
+    size = np.zeros(n_org, dtype=np.int64)
+    attacking = np.zeros(n_org, dtype=np.bool_)
+    present = np.empty(n_org, dtype=np.int64)
+    for p in range(pc_ptr.shape[0] - 1):
+        k = 0
+        for j in range(pc_ptr[p], pc_ptr[p + 1]):
+            c = pc_idx[j]
+            o = cell_org[c]
+            if cell_members[c] <= 0:
+                continue
+            if size[o] == 0:
+                present[k] = o
+                k += 1
+            size[o] += cell_members[c]
+            attacking[o] = attacking[o] or cell_attack[c]
+        present[:k].sort()
+        for ia in range(k):
+            a = present[ia]
+            for ib in range(k):
+                b = present[ib]
+                if a == b:
+                    continue
+                h = hostility(prm, relation, intensity, a, b)
+                if h <= 0.0:
+                    continue
+                rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
+                if attacking[a]:
+                    rate *= prm[P_ATTACK_MULT]
+                rate *= size[a] / (size[a] + size[b])
+                q = rate_to_prob(rate, dt)
+                taken = 0
+                murdered = 0
+                for j in range(pc_ptr[p], pc_ptr[p + 1]):
+                    c = pc_idx[j]
+                    if cell_org[c] != b or cell_members[c] <= 0:
+                        continue
+                    n = binomial(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]), cell_members[c], q)
+                    dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
+                                    prm[P_KIDNAP_MURDER])
+                    cell_members[c] -= dead
+                    taken += n
+                    murdered += dead
+                if taken == 0:
+                    continue
+                ledger[b, L_KILLED] += murdered
+                kills[b, a] += murdered
+                via = VIA_CELL
+                for j in range(pc_ptr[p], pc_ptr[p + 1]):
+                    c = pc_idx[j]
+                    if cell_org[c] == a:
+                        cell_intel[c] += prm[P_INTEL_PER_KIDNAP] * taken
+                        if cell_local[c]:
+                            via = VIA_LOCAL_CELL
+                record(vio, vio_n, hom, t, p, KIDNAPPING, a, via, b, taken)
+                record(vio, vio_n, hom, t, p, KIDNAP_MURDER, a, via, b, murdered)
+        for i in range(k):
+            size[present[i]] = 0
+            attacking[present[i]] = False
+
+
+@njit(cache=True)
+def background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background, vio, vio_n,
+               hom):
+    """Homicides unrelated to the conflict: Poisson(rate / 100,000 population dt / 365.25)."""
+    for p in range(plaza_id.shape[0]):
+        lam = plaza_background[p] / 1e5 * plaza_population[p] * dt / 365.25
+        n = poisson(key(seed, S_BACKGROUND, t, plaza_id[p], 0), lam)
+        record(vio, vio_n, hom, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)
