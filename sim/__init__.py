@@ -33,7 +33,9 @@ from .model import CartelModel  # noqa: E402
 from .results import Results  # noqa: E402
 from .runner import Replicates, run, run_many  # noqa: E402
 from .scenario import Scenario, ScenarioError  # noqa: E402
+from .sensitivity import sensitivity  # noqa: E402
+from .sweep import SweepError, SweepSpec, load_sweep, sweep  # noqa: E402
 
-__all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError",
-           "load_scenario", "run", "run_many"]
+__all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError", "SweepError",
+           "SweepSpec", "load_scenario", "load_sweep", "run", "run_many", "sensitivity", "sweep"]
 __version__ = "0.1.0"

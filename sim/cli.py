@@ -15,6 +15,9 @@ EXAMPLES = {
     "run": "example:\n  cartel-sim run scenarios/bcs_2014.toml --seed 7 --out outputs/bcs_2014/7",
     "validate": "example:\n  cartel-sim validate scenarios/*.toml",
     "schema": "example:\n  cartel-sim schema > scenario.schema.json",
+    "sweep": "examples:\n  cartel-sim sweep sweeps/bcs_sobol.toml --workers 2\n"
+             "  cartel-sim sweep sweeps/bcs_sobol.toml --resume      # after an interruption\n"
+             "  cartel-sim sweep sweeps/bcs_sobol.toml --scheduler tcp://10.0.0.5:8786",
 }
 
 
@@ -47,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the scenario format",
                    epilog=EXAMPLES["schema"], formatter_class=fmt)
+
+    sweep = sub.add_parser("sweep", help="run a parameter sweep described in a TOML file",
+                           epilog=EXAMPLES["sweep"], formatter_class=fmt)
+    sweep.add_argument("sweepfile", help="sweep file (TOML; see README, 'Parameter sweeps')")
+    sweep.add_argument("--out", help="output folder (default outputs/sweeps/<sweep file name>)")
+    sweep.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    sweep.add_argument("--dask", action="store_true",
+                       help="run on a Dask LocalCluster (pip install 'cartel-sim[dask]')")
+    sweep.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://host:port")
+    sweep.add_argument("--resume", action="store_true", help="continue an interrupted sweep")
     return parser
 
 
@@ -98,6 +111,40 @@ def cmd_validate(args) -> None:
         raise UserError("\n".join(problems))
 
 
+def cmd_sweep(args) -> None:
+    from contextlib import ExitStack
+
+    from .scenario import ScenarioError
+    from .sweep import SweepError, SweepSpec, sweep
+
+    if args.workers is not None and args.workers <= 0:
+        raise UserError(f"--workers must be at least 1 (got {args.workers})")
+    out = Path(args.out or Path("outputs") / "sweeps" / Path(args.sweepfile).stem)
+    try:
+        spec = SweepSpec.from_toml(args.sweepfile)
+        with ExitStack() as stack:
+            executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
+            table = sweep(spec, out, executor=executor, workers=args.workers, resume=args.resume)
+    except (SweepError, ScenarioError) as exc:
+        raise UserError(str(exc)) from None
+    print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
+          f"replicates) in {out}/runs.parquet")
+
+
+def _dask_executor(args, stack):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UserError("Dask is not installed: pip install 'cartel-sim[dask]'") from None
+    if args.scheduler:
+        client = stack.enter_context(Client(args.scheduler, timeout="30s"))
+    else:
+        cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1,
+                                                   dashboard_address=None))
+        client = stack.enter_context(Client(cluster))
+    return client.get_executor()
+
+
 def cmd_schema(args) -> None:
     from .scenario import json_schema
 
@@ -106,14 +153,16 @@ def cmd_schema(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema}[args.command]
+    command = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema,
+               "sweep": cmd_sweep}[args.command]
     try:
         command(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
+        print("interrupted: a run writes nothing; a sweep keeps its finished chunks "
+              "(continue it with --resume)", file=sys.stderr)
         return 130
     return 0
 

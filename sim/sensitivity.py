@@ -1,0 +1,61 @@
+"""Sensitivity indices of a sweep: Sobol (Saltelli design) and Morris, via SALib.
+
+Indices are computed on the replicate mean of a metric at each design point, so the
+stochastic noise of single runs is averaged out before the analysis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .designs import MORRIS_LEVELS, problem
+from .sweep import SweepError, SweepSpec
+
+METHODS = {"saltelli": "sobol", "morris": "morris"}
+
+
+def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
+                method: str | None = None, conf_level: float = 0.95,
+                seed: int = 0) -> pd.DataFrame:
+    """Tidy table of indices: parameter, index, value, conf (half-width at ``conf_level``).
+
+    ``table`` is what :func:`sim.sweep` or :func:`sim.load_sweep` returns. Sobol gives the
+    first-order (``S1``) and total (``ST``) indices and needs a Saltelli design; Morris gives
+    ``mu_star`` (with its confidence) and ``sigma`` and needs a Morris design.
+    """
+    if "sweep" not in table.attrs:
+        raise SweepError("the table has no sweep spec: use the table sim.sweep or "
+                         "sim.load_sweep returns")
+    spec = SweepSpec.model_validate(table.attrs["sweep"]["spec"])
+    expected = METHODS.get(spec.design)
+    method = method or expected
+    if method not in ("sobol", "morris"):
+        raise SweepError(f"no sensitivity analysis for a '{spec.design}' design; run the sweep "
+                         "with design 'saltelli' (Sobol indices) or 'morris'")
+    if method != expected:
+        need = {v: k for k, v in METHODS.items()}[method]
+        raise SweepError(f"{method} indices need a '{need}' design; this sweep used "
+                         f"'{spec.design}'")
+    if metric not in table.columns:
+        raise SweepError(f"no metric '{metric}' in the table; choose one of "
+                         f"{[c for c in table.columns if c not in ('run', 'point', 'replicate', 'seed', *spec.paths)]}")
+    by_point = table.groupby("point", sort=True)
+    y = by_point[metric].mean().to_numpy(dtype=float)
+    names = list(spec.parameters)
+    if method == "sobol":
+        from SALib.analyze import sobol
+
+        s = sobol.analyze(problem(spec), y, calc_second_order=False, conf_level=conf_level,
+                          seed=seed)
+        rows = [(n, idx, s[idx][i], s[f"{idx}_conf"][i])
+                for idx in ("S1", "ST") for i, n in enumerate(names)]
+    else:
+        from SALib.analyze import morris
+
+        x = by_point[names].first().to_numpy(dtype=float)
+        s = morris.analyze(problem(spec), x, y, conf_level=conf_level,
+                           num_levels=MORRIS_LEVELS, seed=seed)
+        rows = [(n, "mu_star", s["mu_star"][i], s["mu_star_conf"][i]) for i, n in enumerate(names)]
+        rows += [(n, "sigma", s["sigma"][i], np.nan) for i, n in enumerate(names)]
+    return pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])

@@ -1,0 +1,321 @@
+"""Parameter sweeps: a design of points × replicate seeds, run through any Executor, resumable.
+
+    spec = sim.SweepSpec(scenario="scenarios/bcs_2014.toml",
+                         parameters={"parameters.clash_rate": (0.0001, 0.0004)},
+                         design="lhs", n=16, replicates=10, seed=1)
+    table = sim.sweep(spec, out="outputs/sweeps/clash")     # one row per run
+
+The sweep folder holds ``spec.json`` (the spec, the design and the package version),
+``parts/chunk-NNNNN.parquet`` (one per finished chunk of runs, written atomically),
+optionally ``series/chunk-NNNNN.parquet`` (monthly homicides per run, a Parquet dataset),
+and ``runs.parquet`` (all runs, sorted) once every chunk is done. A chunk's part is the
+manifest entry that it finished: an interrupted sweep resumes by running the chunks
+without one, so no run is lost or done twice. Every design point uses the same replicate
+seeds (common random numbers), and a run's result depends only on its parameters and seed,
+so the table is identical whatever executor ran it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .designs import DESIGNS, design_points
+from .loading import load_scenario
+from .metrics import run_metrics
+from .model import CartelModel
+from .paths import PathError, get_values
+from .rng import key, stream_id
+from .runner import for_days
+from .scenario import Scenario, ScenarioError
+
+PARTS, SERIES = "parts", "series"
+
+
+class SweepError(ValueError):
+    """A sweep spec that cannot run, or an output folder that holds another sweep."""
+
+
+class SweepSpec(BaseModel):
+    """What to run: a scenario, parameters with ranges, a design, replicates.
+
+    ``parameters`` maps a dotted path (any scenario field: ``parameters.clash_rate``,
+    ``plazas[name=La Paz].population``, ``police[kind=state].integrity``) to a range
+    ``(low, high)``; with ``design="points"`` give ``points`` instead, a list of
+    {path: value}. ``n`` means: grid, levels per parameter; lhs and sobol, points; saltelli,
+    the base sample (n (k + 2) points for k parameters, first-order and total indices);
+    morris, trajectories (n (k + 1) points). sobol and saltelli need n a power of 2.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    scenario: str = Field(..., description="scenario file (relative paths: to the sweep file)")
+    parameters: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="dotted path -> (low, high)")
+    design: Literal["grid", "lhs", "sobol", "saltelli", "morris", "points"] = "lhs"
+    n: int = Field(16, gt=0, description="design size (see the class docstring)")
+    points: list[dict[str, float]] = Field(default_factory=list,
+                                           description="explicit points for design='points'")
+    replicates: int = Field(10, gt=0, description="seeds per design point")
+    seed: int = Field(0, ge=0, description="root seed: design sampling and replicate seeds")
+    days: int | None = Field(None, gt=0, description="days to simulate (default: the file's)")
+    series: bool = Field(False, description="also save monthly homicides per run")
+    chunk_size: int = Field(0, ge=0, description="runs per task (0: chosen automatically)")
+
+    @field_validator("parameters")
+    @classmethod
+    def _ranges(cls, value: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for path, (low, high) in value.items():
+            if not low < high:
+                raise ValueError(f"{path}: empty range ({low}, {high}); give (low, high) "
+                                 "with low < high")
+        return value
+
+    @model_validator(mode="after")
+    def _design_inputs(self) -> "SweepSpec":
+        if self.design == "points":
+            if not self.points:
+                raise ValueError("design 'points' needs a non-empty 'points' list")
+            paths = set(self.points[0])
+            if any(set(p) != paths for p in self.points):
+                raise ValueError("every entry of 'points' must set the same paths")
+        elif not self.parameters:
+            raise ValueError(f"design '{self.design}' needs 'parameters' with ranges")
+        if self.design in ("sobol", "saltelli") and self.n & (self.n - 1):
+            raise ValueError(f"design '{self.design}' needs n a power of 2 (got {self.n}); "
+                             f"use {2 ** math.ceil(math.log2(self.n))}")
+        return self
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self.points[0]) if self.design == "points" else list(self.parameters)
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike) -> "SweepSpec":
+        """Read a sweep file; its ``scenario`` path is relative to the sweep file."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SweepError(f"{path}: no such sweep file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SweepError(f"{path}: TOML syntax error: {exc}") from None
+        if isinstance(data.get("scenario"), str):
+            data["scenario"] = str((path.parent / data["scenario"]).resolve())
+        try:
+            return cls.model_validate(data)
+        except ValueError as exc:
+            raise SweepError(f"{path}: {exc}") from None
+
+
+def replicate_seeds(root: int, replicates: int) -> list[int]:
+    """Seeds derived from the root seed, the same at every design point (63-bit ints)."""
+    stream = stream_id("replicate")
+    return [int(key(root, stream, 0, r, 0) >> np.uint64(1)) for r in range(replicates)]
+
+
+def check_paths(spec: SweepSpec, scenario: Scenario) -> dict[str, bool]:
+    """Validate every path against the scenario before any run; returns path -> is integer.
+
+    A path that matches nothing names the nearest valid one; a range whose ends the
+    scenario does not accept (a probability above 1, a negative count) is refused.
+    """
+    data = scenario.model_dump(mode="python")
+    integer = {}
+    for path in spec.paths:
+        try:
+            values = get_values(data, path)
+        except PathError as exc:
+            raise SweepError(f"parameter {exc}") from None
+        integer[path] = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    ends = ([dict(zip(spec.parameters, ends)) for ends in zip(*spec.parameters.values())]
+            if spec.design != "points" else spec.points)
+    for point in ends:
+        try:
+            scenario.with_overrides(point)
+        except ScenarioError as exc:
+            raise SweepError(f"the sweep sets values the scenario refuses:\n{exc}") from None
+    return integer
+
+
+def plan(spec: SweepSpec) -> tuple[Scenario, pd.DataFrame, list[int]]:
+    """The scenario, the design (one row per point, columns ``point`` and each path) and the
+    replicate seeds; everything is checked before a single run starts."""
+    scenario = load_scenario(spec.scenario)
+    integer = check_paths(spec, scenario)
+    design = design_points(spec)
+    for path, is_int in integer.items():
+        if is_int:
+            design[path] = design[path].round().astype(np.int64)
+    return scenario, design, replicate_seeds(spec.seed, spec.replicates)
+
+
+# ---------------------------------------------------------------------------- running
+def run_chunk(task: dict) -> int:
+    """Run one chunk of runs and write its part (and series) atomically; returns its size.
+
+    ``task``: scenario (resolved TOML text), days, rows (run, point, replicate, seed and
+    the parameter values), chunk id, out folder, series flag. Runs in a worker process.
+    """
+    base = Scenario.model_validate(json.loads(task["scenario"]))
+    out = Path(task["out"])
+    records, series = [], []
+    for row in task["rows"]:
+        overrides = {p: row[p] for p in task["paths"]}
+        scenario, steps = for_days(base.with_overrides(overrides), task["days"])
+        model = CartelModel(scenario, rng=row["seed"])
+        model.run_for(steps)
+        records.append({**row, **run_metrics(model)})
+        if task["series"]:
+            monthly = model.results().homicides("MS")
+            series.append(pd.DataFrame({"run": row["run"], "date": monthly.index,
+                                        "homicides": monthly.to_numpy()}))
+    name = f"chunk-{task['chunk']:05d}.parquet"
+    if series:  # written first: a part on disk means its series is there too
+        _write_atomic(pd.concat(series, ignore_index=True), out / SERIES / name)
+    _write_atomic(pd.DataFrame.from_records(records), out / PARTS / name)
+    return len(records)
+
+
+def _write_atomic(table: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    table.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _warm_up() -> None:
+    """Load the compiled kernel once in a worker process (not once per run)."""
+    from . import kernel  # noqa: F401  (importing sim compiles or loads the kernel)
+
+
+class SerialExecutor(Executor):
+    """Runs each task in this process as it is submitted (``workers=1``)."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            future.set_exception(exc)
+        return future
+
+
+def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = None,
+          workers: int | None = None, resume: bool = False,
+          progress: bool = True) -> pd.DataFrame:
+    """Run the sweep into ``out`` and return the table of runs (also ``out/runs.parquet``).
+
+    Args:
+        executor: any ``concurrent.futures.Executor`` (e.g. ``dask_client.get_executor()``);
+            default: local processes, or this process when ``workers == 1``.
+        workers: local worker processes when no executor is given (default: all cores).
+        resume: continue a sweep whose folder holds some finished chunks.
+    """
+    out = Path(out)
+    scenario, design, seeds = plan(spec)
+    runs = _runs_table(design, seeds)
+    record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
+              "seeds": seeds, "version": _version()}
+    _prepare_folder(out, record, resume)
+    size = spec.chunk_size or max(1, min(64, len(runs) // (8 * (workers or os.cpu_count() or 1))))
+    done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}
+    common = {"scenario": scenario.model_dump_json(), "days": spec.days, "paths": spec.paths,
+              "out": str(out), "series": spec.series}
+    tasks = [{**common, "chunk": c, "rows": runs.iloc[i:i + size].to_dict("records")}
+             for c, i in enumerate(range(0, len(runs), size)) if c not in done]
+    own = executor is None
+    if own:
+        executor = (SerialExecutor() if workers == 1
+                    else ProcessPoolExecutor(max_workers=workers, initializer=_warm_up))
+    try:
+        _run_tasks(executor, tasks, total=len(runs), already=len(runs) - sum(
+            len(t["rows"]) for t in tasks), progress=progress)
+    finally:
+        if own:
+            executor.shutdown(cancel_futures=True)
+    return _collect(out, record)
+
+
+def _runs_table(design: pd.DataFrame, seeds: list[int]) -> pd.DataFrame:
+    """One row per run: run id, point, replicate, seed and the point's parameter values."""
+    reps = len(seeds)
+    runs = design.loc[design.index.repeat(reps)].reset_index(drop=True)
+    runs.insert(0, "replicate", np.tile(np.arange(reps), len(design)))
+    runs.insert(0, "seed", np.tile(np.array(seeds, dtype=np.int64), len(design)))
+    runs.insert(0, "run", np.arange(len(runs)))
+    return runs[["run", "point", "replicate", "seed", *[c for c in design if c != "point"]]]
+
+
+def _run_tasks(executor: Executor, tasks: list[dict], total: int, already: int,
+               progress: bool) -> None:
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, initial=already, unit="run", disable=not progress,
+               desc="sweep", smoothing=0.1)
+    futures = [executor.submit(run_chunk, task) for task in tasks]
+    try:
+        for future in as_completed(futures):
+            bar.update(future.result())
+    finally:
+        for future in futures:
+            future.cancel()
+        bar.close()
+
+
+def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
+    spec_file = out / "spec.json"
+    if spec_file.exists():
+        previous = json.loads(spec_file.read_text())
+        if {k: previous.get(k) for k in ("spec", "design", "seeds")} != {
+                k: json.loads(json.dumps(record[k])) for k in ("spec", "design", "seeds")}:
+            raise SweepError(f"{out} holds a different sweep; choose another folder")
+        if not resume and any((out / PARTS).glob("chunk-*.parquet")):
+            raise SweepError(f"{out} holds an unfinished or finished run of this sweep; "
+                             "pass resume=True (--resume) to continue it")
+        return
+    if out.exists() and any(out.iterdir()):
+        raise SweepError(f"{out} exists and is not a sweep folder; choose another folder")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = spec_file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, indent=2))
+    os.replace(tmp, spec_file)
+
+
+def _collect(out: Path, record: dict) -> pd.DataFrame:
+    parts = sorted((out / PARTS).glob("chunk-*.parquet"))
+    table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    table = table.sort_values("run", ignore_index=True)
+    table.attrs["sweep"] = {k: record[k] for k in ("spec", "version")}
+    _write_atomic(table, out / "runs.parquet")
+    return table
+
+
+def load_sweep(out: str | os.PathLike) -> pd.DataFrame:
+    """The runs table of a finished sweep folder, with its spec in ``table.attrs``."""
+    out = Path(out)
+    if not (out / "runs.parquet").exists():
+        raise SweepError(f"{out}: no runs.parquet; the sweep has not finished (resume it)")
+    table = pd.read_parquet(out / "runs.parquet")
+    record = json.loads((out / "spec.json").read_text())
+    table.attrs["sweep"] = {k: record[k] for k in ("spec", "version")}
+    return table
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+__all__ = ["DESIGNS", "SweepError", "SweepSpec", "load_sweep", "plan", "replicate_seeds",
+           "sweep"]
