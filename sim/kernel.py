@@ -123,7 +123,8 @@ def advance(
     6. Kidnappings: abductions, murders of some captives, intelligence for the captor.
     7. Policing: arrests by units not on the organization's payroll, police killed while
        arresting, national incapacitation, units replenished.
-    8. Corruption: bribes offered, accepted or outbid; federal forces purge payrolls.
+    8. Corruption: units bought within bribe budgets, or turned by rivals who pay more;
+       federal forces purge payrolls.
     9. Recruitment and money: recruits within population and treasury, plaza revenue,
        wages and payroll paid, desertion when unpaid, saturation.
     10. Control: plazas change hands or become contested; bosses replaced.

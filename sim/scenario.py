@@ -142,11 +142,12 @@ class Parameters(_Section):
         0.02, "chance an arrest kills an officer (probability)")
     police_replenish_days: float = _nonneg(90.0, "mean time to refill a lost officer (days)")
     corruption_rate: float = _nonneg(
-        0.01, "bribe offers each police unit considers (offers per unit per day)")
+        0.01, "rate at which a unit considers each affordable offer, times 1 - integrity "
+        "(per offer per day)")
     bribe_per_officer_day: float = _nonneg(
-        50.0, "price of a police unit on the payroll (pesos per officer per day)")
+        50.0, "price of a clean police unit: its pay on a payroll (pesos per officer per day)")
     turn_margin: float = _nonneg(
-        1.5, "a rival must offer this multiple of the current payment to turn a unit (factor)")
+        1.5, "a unit on a payroll costs a rival this multiple of its current pay (factor)")
     federal_purge_rate: float = _nonneg(
         0.02, "chance that a payroll unit in a plaza with federal forces is purged "
         "(per unit per day)")

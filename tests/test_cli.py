@@ -1,4 +1,4 @@
-"""The ``cartel-sim`` command end to end, in a subprocess from a scratch folder (DESIGN §5):
+"""The ``cartel-sim`` command end to end, in a subprocess from a scratch folder (the README's commands):
 outputs, summary, exit statuses and messages. Each subprocess pays the import (~3 s with a
 warm numba cache), so the checks are grouped into few of them; ``--help`` texts, which need
 no simulation, are read in-process."""

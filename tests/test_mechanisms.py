@@ -1,5 +1,5 @@
 """One mechanism at a time, on tiny hand-made scenarios with every other rate off
-(``conftest.tiny``), read from the output tables and the state (DESIGN §2)."""
+(``conftest.tiny``), read from the output tables and the state (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The model as a whole: reproducibility, common random numbers, the clock, the ledger, the
-Mesa views, and the one-call entry points (DESIGN §2, §5, §7)."""
+Mesa views, and the one-call entry points (docs/model.md; README, "From Python")."""
 
 from __future__ import annotations
 

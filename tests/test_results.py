@@ -1,4 +1,4 @@
-"""The output contract (DESIGN §4): columns, vocabularies, the homicide series, and the run
+"""The output contract (README, "Outputs"): columns, vocabularies, the homicide series, and the run
 folder: save, load, overwrite rules, atomic writes, CSV and run.json."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ or ``sim.mechanisms`` (a test enforces this). It uses ``sim.rng`` (the keyed dra
 deterministic functions of their key, so calling the compiled samplers from Python is no
 loss of independence), ``sim.codes`` (integer codes, stream ids, parameter layout) and
 ``sim.state`` (the State struct). It follows the documented rules (the docstrings of the step
-order and of each phase, DESIGN.md section 7); where they leave a detail open (which cells
+order and of each phase, docs/model.md); where they leave a detail open (which cells
 count, the key of each draw, the order of a float sum) it follows the kernel's choice and
 says so. Where the kernel contradicts its own rules the twin follows the rules, and
 tests/test_kernel.py keeps the comparison as an expected failure:
@@ -570,6 +570,7 @@ class World:
                         rate *= prm[P_ATTACK_MULT]
                     rate *= A.members + B.members
                     pid = pair_id(self.orgs[a].id, self.orgs[b].id)
+                    fight = pair_id(pid, plaza.id)  # this pair's fight in this plaza
                     n = poisson(key(seed, S_CLASH, t, plaza.id, pid), rate * self.dt)
                     if n == 0:
                         continue
@@ -601,10 +602,10 @@ class World:
                         self.orgs[x].ledger[L_KILLED] += dead
                         self.kills[x, y] += dead
                         x_id = self.orgs[x].id
-                        self.record_by_via(t, plaza.row, CLASH, y, x, S_VIA_CLASH, pid, x_id,
+                        self.record_by_via(t, plaza.row, CLASH, y, x, S_VIA_CLASH, fight, x_id,
                                            dead, Y)
                         self.record_by_via(t, plaza.row, POLICE_KILLED, y, POLICE,
-                                           S_VIA_POLICE_KILLED, pid, x_id, cops, Y)
+                                           S_VIA_POLICE_KILLED, fight, x_id, cops, Y)
                     mean = prm[P_COLLATERAL] * n * self.density(plaza)
                     bystanders = poisson(key(seed, S_COLLATERAL, t, plaza.id, pid), mean)
                     if bystanders > 0:
@@ -612,7 +613,7 @@ class World:
                                         A.fire / max(A.fire + B.fire, 1e-12))
                         for x, X, nx in ((a, A, by_a), (b, B, bystanders - by_a)):
                             self.record_by_via(t, plaza.row, COLLATERAL, x, CIVILIAN,
-                                               S_VIA_COLLATERAL, pid, self.orgs[x].id, nx, X)
+                                               S_VIA_COLLATERAL, fight, self.orgs[x].id, nx, X)
 
     # ------------------------------------------------------------------ 4. assassinations (+5)
     def assassinations(self, t: int) -> None:

@@ -138,6 +138,7 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     rate *= prm[P_ATTACK_MULT]
                 rate *= agg[i, A_N] + agg[j, A_N]
                 pid = pair_id(org_id[a], org_id[b])
+                fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
                 n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
                 if n == 0:
                     continue
@@ -159,11 +160,11 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     ledger[x, L_KILLED] += dead
                     kills[x, y] += dead
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, S_VIA_CLASH, t, pid, org_id[x], dead, agg[iy, A_FC],
+                        seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
                         agg[iy, A_FL], agg[iy, A_FP])
                     record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, S_VIA_POLICE_KILLED, t, pid, org_id[x], cops, agg[iy, A_FC],
+                        seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
                         agg[iy, A_FL], agg[iy, A_FP])
                     record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
                 mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
@@ -176,7 +177,7 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                         ix = i if side == 0 else j
                         nx = by_a if side == 0 else bystanders - by_a
                         counts[0], counts[1], counts[2] = split_by_via(
-                            seed, S_VIA_COLLATERAL, t, pid, org_id[x], nx, agg[ix, A_FC],
+                            seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
                             agg[ix, A_FL], agg[ix, A_FP])
                         record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
 
