@@ -8,6 +8,7 @@
 
 import hashlib as _hashlib
 import os as _os
+import sys as _sys
 from pathlib import Path as _Path
 
 
@@ -24,6 +25,8 @@ def _key_numba_cache_to_source() -> None:
     _os.environ.setdefault(
         "NUMBA_CACHE_DIR", str(base / "cartel-sim" / "numba" / digest.hexdigest()[:16])
     )
+    if "numba" in _sys.modules:  # imported before sim: make it read the variable again
+        _sys.modules["numba"].core.config.reload_config()
 
 
 _key_numba_cache_to_source()

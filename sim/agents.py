@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .state import POLICE_KINDS
+from .codes import POLICE_KINDS, RELATION_CODES
 
 
 class _RowAgent(mesa.Agent):
@@ -52,7 +52,8 @@ class Organization(_RowAgent):
         self._state.org_aggression[self.row] = value
 
     def relation_to(self, other: "Organization") -> str:
-        return {-1: "war", 0: "neutral", 1: "ally"}[int(self._state.relation[self.row, other.row])]
+        code = int(self._state.relation[self.row, other.row])
+        return next(name for name, c in RELATION_CODES.items() if c == code)
 
     def __repr__(self) -> str:
         return f"Organization({self.name!r}, members={self.members})"

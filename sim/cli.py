@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default outputs/<scenario>/<seed>)")
     run.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     run.add_argument("--force", action="store_true",
-                     help="replace an output folder that holds a different run")
+                     help="replace an output folder that holds a different run (only a run "
+                          "folder or an empty one is ever replaced)")
 
     validate = sub.add_parser("validate", help="check scenario files without running them",
                               epilog=EXAMPLES["validate"], formatter_class=fmt)
@@ -83,6 +84,8 @@ def cmd_run(args) -> None:
     scenario = _load(args.scenario)
     if args.days is not None and args.days <= 0:
         raise UserError(f"--days must be a positive number of days (got {args.days})")
+    if not 0 <= args.seed < 2**63:
+        raise UserError(f"--seed must be a whole number from 0 to 2**63 - 1 (got {args.seed})")
     out = Path(args.out or Path("outputs") / scenario.name / str(args.seed))
     resolved, steps = for_days(scenario, args.days)
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
@@ -137,7 +140,11 @@ def _dask_executor(args, stack):
     except ImportError:
         raise UserError("Dask is not installed: pip install 'cartel-sim[dask]'") from None
     if args.scheduler:
-        client = stack.enter_context(Client(args.scheduler, timeout="30s"))
+        try:
+            client = stack.enter_context(Client(args.scheduler, timeout="30s"))
+        except (OSError, TimeoutError) as exc:
+            raise UserError(f"--scheduler {args.scheduler}: cannot reach a Dask scheduler there "
+                            f"({exc}); check the address and that the scheduler runs") from None
     else:
         cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1,
                                                    dashboard_address=None))

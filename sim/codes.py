@@ -10,6 +10,12 @@ import numpy as np
 
 from .rng import stream_id
 
+# relations between organizations, and police kinds (the scenario's words, in this order)
+WAR, NEUTRAL, ALLY = -1, 0, 1
+RELATION_CODES = {"war": WAR, "neutral": NEUTRAL, "ally": ALLY}
+POLICE_KINDS = ("municipal", "state", "federal")
+FEDERAL = POLICE_KINDS.index("federal")
+
 # violence types; the first six are lethal (homicides)
 CLASH, ASSASSINATION, COLLATERAL, KIDNAP_MURDER, POLICE_KILLED, BACKGROUND = 0, 1, 2, 3, 4, 5
 KIDNAPPING, ARREST = 6, 7

@@ -23,13 +23,10 @@ def problem(spec) -> dict:
 
 
 def _unit_sample(spec) -> np.ndarray:
-    """Points in the unit hypercube, shape (N, k), for the designs that scale to bounds."""
+    """Points in the unit hypercube, shape (N, k), for lhs and sobol."""
     from scipy.stats import qmc
 
     k = len(spec.parameters)
-    if spec.design == "grid":
-        axes = [np.linspace(0.0, 1.0, spec.n) if spec.n > 1 else [0.5]] * k
-        return np.array(list(itertools.product(*axes)), dtype=float)
     if spec.design == "lhs":
         return qmc.LatinHypercube(d=k, seed=spec.seed).random(spec.n)
     if spec.design == "sobol":
@@ -51,6 +48,10 @@ def design_points(spec) -> pd.DataFrame:
 
         x = morris.sample(problem(spec), spec.n, num_levels=MORRIS_LEVELS, seed=spec.seed)
         table = pd.DataFrame(x, columns=list(spec.parameters))
+    elif spec.design == "grid":  # linspace ends exactly on both bounds
+        levels = [np.linspace(low, high, spec.n) if spec.n > 1 else [(low + high) / 2]
+                  for low, high in spec.parameters.values()]
+        table = pd.DataFrame(list(itertools.product(*levels)), columns=list(spec.parameters))
     else:
         low = np.array([b[0] for b in spec.parameters.values()])
         high = np.array([b[1] for b in spec.parameters.values()])

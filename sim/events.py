@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import L_MOVED
+from .codes import ALLY, FEDERAL, L_MOVED, NEUTRAL, POLICE_KINDS, WAR
 from .rng import stable_id
-from .state import ALLY, FEDERAL, NEUTRAL, POLICE_KINDS, WAR, State
+from .state import State, enter_cell_id
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,8 @@ def apply_event(state: State, event: Scheduled, org_row: dict, plaza_row: dict,
                     state.unit_integrity[u] = e.integrity
     elif event.kind == "enter":
         o = org_row[e.organization]
-        for name in e.plazas:
-            c = _free_cell(state)
-            state.cell_id[c] = stable_id(f"cell/{e.organization}/{name}/enter/{event.order}")
+        for name in e.plazas:  # build_state reserved a row for each, carrying its id
+            c = int(np.flatnonzero(state.cell_id == enter_cell_id(e, event.order, name))[0])
             state.cell_active[c] = True
             state.cell_org[c] = o
             state.cell_plaza[c] = plaza_row[name]
@@ -87,13 +86,6 @@ def apply_event(state: State, event: Scheduled, org_row: dict, plaza_row: dict,
             state.ledger[o, L_MOVED] += e.members
     else:  # pragma: no cover - the scenario schema admits no other kind
         raise ValueError(f"unknown event kind {event.kind!r}")
-
-
-def _free_cell(state: State) -> int:
-    free = np.flatnonzero(~state.cell_active & (state.cell_id == 0))
-    if not free.size:  # build_state reserves a row for every entry
-        raise RuntimeError("no spare cell row left for an 'enter' event")
-    return int(free[0])
 
 
 def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) -> int:

@@ -45,7 +45,7 @@ def _resolve(path: Path, chain: tuple[Path, ...], files: dict[Path, bytes]) -> d
     try:
         keys = _FileKeys.model_validate(present)
     except ValidationError as exc:
-        raise ScenarioError(*_error_lines(exc, present, str(path), _FileKeys)) from None
+        raise ScenarioError(*error_lines(exc, present, str(path), _FileKeys)) from None
     if keys.base:
         base = Path(os.path.normpath(path.parent / keys.base))
         names = " -> ".join(str(p) for p in (*chain, path, base))
@@ -116,12 +116,12 @@ def validate(data: dict, label: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(*_error_lines(exc, data, label, Scenario)) from None
+        raise ScenarioError(*error_lines(exc, data, label, Scenario)) from None
 
 
 # ----------------------------------------------------------------------------- messages
 
-def _error_lines(exc: ValidationError, data: dict, label: str, root: type[BaseModel]) -> list[str]:
+def error_lines(exc: ValidationError, data: dict, label: str, root: type[BaseModel]) -> list[str]:
     """One line per problem: ``label: field path: what is wrong; how to fix it``."""
     lines = []
     for err in exc.errors():

@@ -44,6 +44,8 @@ class CartelModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng: int | None = None):
         seed = secrets.randbits(63) if rng is None else int(rng)
+        if not 0 <= seed < 2**63:
+            raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1 (got {seed})")
         super().__init__(rng=seed)
         self._default_schedule.stop()  # our clock is the kernel's, advanced in _advance_time
         self.spec = scenario
@@ -131,7 +133,7 @@ class CartelModel(mesa.Model):
                                         [self._plaza_row[n] for n in trig.plazas],
                                         event.step, self.dt)
                 if placed:
-                    k = self.spec.triggers.index(trig)
+                    k = event.order
                     duration = math.ceil(trig.duration_days / self.dt)
                     self.state.trig_blocked_until[k] = event.step + duration
             else:
@@ -140,7 +142,7 @@ class CartelModel(mesa.Model):
 
     def _schedule_trigger(self, k: int) -> None:
         """A trigger fired at the end of the last step: its deployment arrives now."""
-        item = Scheduled(self._t, -1, "trigger", self.spec.triggers[k])
+        item = Scheduled(self._t, k, "trigger", self.spec.triggers[k])  # order: trigger index
         self._events.insert(self._next_event, item)
 
     def _name_splinters(self) -> None:

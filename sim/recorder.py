@@ -88,16 +88,17 @@ class Recorder:
 def row_reserve(state: State) -> int:
     """An upper bound on the violence rows one step can append, for the current state.
 
-    Per plaza with k cells and u units: clashes write at most 9 rows per pair of
-    organizations, kidnappings 2 per ordered pair, assassinations 2, policing 2 per
-    (unit, cell); plus background and national arrests.
+    Per plaza with k cells (so at most k organizations) and u units: clashes write at most
+    18 rows per pair of organizations (clash, police killed and bystanders, 3 vias, 2
+    sides), kidnappings 2 per ordered pair, assassinations 2, policing 2 per (unit, cell);
+    plus background, and national arrests per cell.
     """
     P = state.plaza_id.shape[0]
     cells = np.bincount(state.cell_plaza[state.cell_active], minlength=P)
     units = np.bincount(state.unit_plaza[state.unit_active], minlength=P)
     spare = int((~state.cell_active).sum())  # hires can add up to this many cells
     k = cells
-    per_plaza = 9 * k * (k - 1) // 2 + 2 * k * (k - 1) + 2 + 2 * units * k + 1
+    per_plaza = 18 * k * (k - 1) // 2 + 2 * k * (k - 1) + 2 + 2 * units * k + 1
     k_max = int(k.max(initial=0)) + spare
-    per_hire = 11 * k_max + 2 * int(units.max(initial=0)) + 1
+    per_hire = 20 * k_max + 2 * int(units.max(initial=0)) + 1
     return int(per_plaza.sum()) + spare * per_hire + int(state.cell_active.sum()) + 64

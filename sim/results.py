@@ -138,7 +138,7 @@ class Results:
         """Write the run folder atomically: everything appears at once or nothing does.
 
         An existing folder holding the same run (same resolved scenario, seed and steps) is
-        replaced; a different run is only replaced with ``force=True``.
+        replaced; a different run only with ``force=True``; anything else never.
         """
         path = Path(path)
         check_overwrite(path, self.meta, force)
@@ -152,8 +152,8 @@ class Results:
                     table.to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str))
             if path.exists():
-                old = path.with_name(f".{path.name}.old")
-                path.rename(old)
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+                path.rename(old / "run")
                 tmp.rename(path)
                 shutil.rmtree(old)
             else:
@@ -179,18 +179,24 @@ def _same_run(a: dict, b: dict) -> bool:
 
 
 def check_overwrite(path: Path, meta: dict, force: bool) -> None:
-    """Raise RunExistsError if writing ``meta``'s run to ``path`` would replace another run."""
+    """Raise RunExistsError if writing ``meta``'s run to ``path`` would replace anything but
+    the same run, an empty folder, or (with ``force``) another run folder."""
     path = Path(path)
-    if not path.exists() or force:
+    if not path.exists():
         return
+    if not path.is_dir():
+        raise RunExistsError(f"{path} is a file; choose a folder for --out")
     run_json = path / "run.json"
     if not run_json.exists():
         if any(path.iterdir()):
-            raise RunExistsError(
-                f"{path} exists and is not a run folder; choose another --out or pass --force"
-            )
+            raise RunExistsError(f"{path} exists and is not a run folder (no run.json); "
+                                 "choose another --out (--force only replaces run folders)")
         return
-    if not _same_run(json.loads(run_json.read_text()), meta):
+    try:
+        previous = json.loads(run_json.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    if not force and not _same_run(previous, meta):
         raise RunExistsError(
             f"{path} holds a different run (other scenario, seed or length); "
             "choose another --out, or pass --force to replace it"

@@ -10,8 +10,8 @@ made.  The key is a 64-bit hash of five integers::
 
 * ``seed``   -- the replicate seed (non-negative int64 by convention; negative
   values are accepted and taken modulo 2**64).
-* ``stream`` -- a stream id, ``stream_id("clash")`` etc.  The module-level
-  ``STREAM_*`` constants are the streams the kernel uses.
+* ``stream`` -- a stream id, ``stream_id("clash")`` etc.  The streams the kernel uses
+  are the ``S_*`` constants of :mod:`sim.codes`.
 * ``step``   -- the time-step index.
 * ``a``, ``b`` -- *stable* entity ids, ``stable_id(name)`` (a hash of the
   entity's name, never an array index).  ``b`` is the second party of a pair
@@ -134,27 +134,6 @@ __all__ = [
     "rate_to_prob",
     "BINOMIAL_INVERSION_MAX",
     "POISSON_INVERSION_MAX",
-    "STREAM_NAMES",
-    "STREAMS",
-    "STREAM_CLASH",
-    "STREAM_COLLATERAL",
-    "STREAM_ASSASSINATION",
-    "STREAM_KIDNAP",
-    "STREAM_ARREST",
-    "STREAM_POLICE_KILLED",
-    "STREAM_CORRUPTION",
-    "STREAM_PURGE",
-    "STREAM_RECRUIT",
-    "STREAM_DESERTION",
-    "STREAM_SATURATION",
-    "STREAM_HIRE",
-    "STREAM_MOVE",
-    "STREAM_BOSS",
-    "STREAM_SPLIT",
-    "STREAM_BACKGROUND",
-    "STREAM_REPLENISH",
-    "STREAM_NATIONAL_ARREST",
-    "STREAM_VIA",
 ]
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
@@ -179,51 +158,6 @@ def stream_id(name: str) -> int:
     """Id of a random stream; same hash as :func:`stable_id`."""
     return stable_id(name)
 
-
-STREAM_NAMES = (
-    "clash",
-    "collateral",
-    "assassination",
-    "kidnap",
-    "arrest",
-    "police_killed",
-    "corruption",
-    "purge",
-    "recruit",
-    "desertion",
-    "saturation",
-    "hire",
-    "move",
-    "boss",
-    "split",
-    "background",
-    "replenish",
-    "national_arrest",
-    "via",
-)
-#: name -> stream id
-STREAMS = {name: stream_id(name) for name in STREAM_NAMES}
-
-# Plain Python ints (< 2**63): numba freezes them as int64 compile-time constants.
-STREAM_CLASH = stream_id("clash")
-STREAM_COLLATERAL = stream_id("collateral")
-STREAM_ASSASSINATION = stream_id("assassination")
-STREAM_KIDNAP = stream_id("kidnap")
-STREAM_ARREST = stream_id("arrest")
-STREAM_POLICE_KILLED = stream_id("police_killed")
-STREAM_CORRUPTION = stream_id("corruption")
-STREAM_PURGE = stream_id("purge")
-STREAM_RECRUIT = stream_id("recruit")
-STREAM_DESERTION = stream_id("desertion")
-STREAM_SATURATION = stream_id("saturation")
-STREAM_HIRE = stream_id("hire")
-STREAM_MOVE = stream_id("move")
-STREAM_BOSS = stream_id("boss")
-STREAM_SPLIT = stream_id("split")
-STREAM_BACKGROUND = stream_id("background")
-STREAM_REPLENISH = stream_id("replenish")
-STREAM_NATIONAL_ARREST = stream_id("national_arrest")
-STREAM_VIA = stream_id("via")
 
 # ---------------------------------------------------------------------------
 # Wrapping uint64 helpers: pure Python outside numba, native uint64 inside.

@@ -40,6 +40,8 @@ NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 PoliceKind = Literal["municipal", "state", "federal"]
 POLICE_KINDS = get_args(PoliceKind)
+RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims in the tables
+SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
 _WHEN = re.compile(r"\s*homicides_(\d+)d\s*(>=|<=|==|>|<)\s*"
                    r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*")
 
@@ -87,9 +89,11 @@ class Simulation(_Section):
     spin_up_days: int = Field(
         0, ge=0, description="days simulated before start and not recorded (days)")
     spare_organizations: int = Field(
-        8, ge=0, description="rows kept free for splinter organizations (rows)")
+        8, ge=0, description="at most this many splinter organizations can form in a run; "
+        "a split beyond it does not happen (organizations)")
     spare_cells: int = Field(
-        64, ge=0, description="rows kept free for hired cells and entries (rows)")
+        64, ge=0, description="at most this many local cells can be hired in a run; a hire "
+        "beyond it does not happen (entries have rows of their own) (cells)")
 
 
 class Parameters(_Section):
@@ -529,6 +533,11 @@ class Scenario(_Section):
                         f"the name '{item.name}' is already used by {section}[{first[item.name]}];"
                         " give each entry a different name")
                 first.setdefault(item.name, i)
+        for i, org in enumerate(self.organizations):
+            if org.name in RESERVED_ACTORS or SPLINTER_NAME.fullmatch(org.name):
+                yield ("organizations", i, "name"), (
+                    f"'{org.name}' is reserved (the output tables use 'police', 'civilian', "
+                    "'unknown' and '<organization> splinter <n>'); choose another name")
 
     def _check_links(self) -> Iterator[Problem]:
         """Every field in ``_REFERENCES`` names a known organization or plaza."""

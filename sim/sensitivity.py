@@ -17,8 +17,11 @@ METHODS = {"saltelli": "sobol", "morris": "morris"}
 
 def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
                 method: str | None = None, conf_level: float = 0.95,
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 1) -> pd.DataFrame:
     """Tidy table of indices: parameter, index, value, conf (half-width at ``conf_level``).
+
+    The confidence intervals come from a bootstrap seeded by ``seed`` (at least 1), so the
+    same table always gives the same table of indices.
 
     ``table`` is what :func:`sim.sweep` or :func:`sim.load_sweep` returns. Sobol gives the
     first-order (``S1``) and total (``ST``) indices and needs a Saltelli design; Morris gives
@@ -28,9 +31,14 @@ def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
         raise SweepError("the table has no sweep spec: use the table sim.sweep or "
                          "sim.load_sweep returns")
     spec = SweepSpec.model_validate(table.attrs["sweep"]["spec"])
+    if seed < 1:
+        raise SweepError(f"seed must be at least 1 (got {seed})")
+    if method is not None and method not in METHODS.values():
+        raise SweepError(f"unknown method '{method}'; use 'sobol' (on a saltelli design) or "
+                         "'morris' (on a morris design)")
     expected = METHODS.get(spec.design)
     method = method or expected
-    if method not in ("sobol", "morris"):
+    if method is None:
         raise SweepError(f"no sensitivity analysis for a '{spec.design}' design; run the sweep "
                          "with design 'saltelli' (Sobol indices) or 'morris'")
     if method != expected:

@@ -17,13 +17,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .codes import POLICE_KINDS, RELATION_CODES
 from .rng import stable_id
 from .scenario import Scenario
 
-WAR, NEUTRAL, ALLY = -1, 0, 1
-RELATION_CODES = {"war": WAR, "neutral": NEUTRAL, "ally": ALLY}
-POLICE_KINDS = ("municipal", "state", "federal")
-FEDERAL = 2
 N_LEDGER = 5  # recruited, killed, arrested, deserted, moved (net, into the organization)
 LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved")
 
@@ -157,6 +154,11 @@ def _entity_ids(prefix: str, keys: list[tuple[str, ...]]) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
+def enter_cell_id(event, order: int, plaza: str) -> int:
+    """Stable id of the cell an ``enter`` event (the scenario's ``order``-th) puts in a plaza."""
+    return stable_id(f"cell/{event.organization}/{plaza}/enter/{order}")
+
+
 def n_federal_slots(scenario: Scenario) -> int:
     """Spare police rows: every plaza of every deployment, twice for repeatable triggers."""
     n = sum(len(e.plazas) for e in scenario.events if e.kind == "federal_deployment")
@@ -169,7 +171,9 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
     orgs, plazas = scenario.organizations, scenario.plazas
     org_row = {o.name: i for i, o in enumerate(orgs)}
     plaza_row = {p.name: i for i, p in enumerate(plazas)}
-    n_enter = sum(len(e.plazas) for e in scenario.events if e.kind == "enter")
+    entering = [enter_cell_id(e, i, name) for i, e in enumerate(scenario.events)
+                if e.kind == "enter" for name in e.plazas]
+    n_enter = len(entering)
     O = len(orgs) + scenario.simulation.spare_organizations
     C = len(scenario.cells) + scenario.simulation.spare_cells + n_enter
     U = len(scenario.police) + n_federal_slots(scenario)
@@ -222,8 +226,11 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         intensity=intensity,
         grievance=np.zeros((O, O), dtype=np.float64),
         ledger=np.zeros((O, N_LEDGER), dtype=np.int64),
-        cell_id=pad(
-            _entity_ids("cell", [(c.organization, c.plaza, c.name) for c in cells]),
+        cell_id=pad(  # rows reserved for entries carry their id; spare rows have id 0
+            np.concatenate([
+                _entity_ids("cell", [(c.organization, c.plaza, c.name) for c in cells]),
+                np.array(entering, dtype=np.int64),
+            ]),
             C,
             np.int64,
         ),

@@ -21,17 +21,16 @@ import json
 import math
 import os
 import tomllib
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .designs import DESIGNS, design_points
-from .loading import load_scenario
+from .loading import error_lines, load_scenario
 from .metrics import run_metrics
 from .model import CartelModel
 from .paths import PathError, get_values
@@ -113,14 +112,15 @@ class SweepSpec(BaseModel):
             data["scenario"] = str((path.parent / data["scenario"]).resolve())
         try:
             return cls.model_validate(data)
-        except ValueError as exc:
-            raise SweepError(f"{path}: {exc}") from None
+        except ValidationError as exc:
+            raise SweepError("\n".join(error_lines(exc, data, str(path), cls))) from None
 
 
 def replicate_seeds(root: int, replicates: int) -> list[int]:
-    """Seeds derived from the root seed, the same at every design point (63-bit ints)."""
+    """Seeds derived from the root seed, the same at every design point. They are below
+    2**31, so they survive a trip through float64, a spreadsheet or JSON unchanged."""
     stream = stream_id("replicate")
-    return [int(key(root, stream, 0, r, 0) >> np.uint64(1)) for r in range(replicates)]
+    return [int(key(root, stream, 0, r, 0) >> np.uint64(33)) for r in range(replicates)]
 
 
 def check_paths(spec: SweepSpec, scenario: Scenario) -> dict[str, bool]:
@@ -152,6 +152,10 @@ def plan(spec: SweepSpec) -> tuple[Scenario, pd.DataFrame, list[int]]:
     replicate seeds; everything is checked before a single run starts."""
     scenario = load_scenario(spec.scenario)
     integer = check_paths(spec, scenario)
+    whole = [path for path, is_int in integer.items() if is_int]
+    if whole and spec.design in ("saltelli", "morris"):
+        raise SweepError(f"{', '.join(whole)}: a whole-number field; Sobol and Morris indices "
+                         "assume continuous parameters: sweep it with a grid, lhs or sobol design")
     design = design_points(spec)
     for path, is_int in integer.items():
         if is_int:
@@ -193,21 +197,10 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _warm_up() -> None:
-    """Load the compiled kernel once in a worker process (not once per run)."""
-    from . import kernel  # noqa: F401  (importing sim compiles or loads the kernel)
-
-
-class SerialExecutor(Executor):
-    """Runs each task in this process as it is submitted (``workers=1``)."""
-
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future
-            future.set_exception(exc)
-        return future
+def warm_up(scenario_json: str) -> None:
+    """Compile (or load from numba's cache) the kernel in this process: one step of the
+    sweep's scenario. Run once per worker process, so no run pays for it."""
+    CartelModel(Scenario.model_validate_json(scenario_json), rng=0).run_for(1)
 
 
 def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = None,
@@ -224,26 +217,39 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
     out = Path(out)
     scenario, design, seeds = plan(spec)
     runs = _runs_table(design, seeds)
+    scenario_json = scenario.model_dump_json()
     record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
-              "seeds": seeds, "version": _version()}
+              "seeds": seeds, "chunk_size": spec.chunk_size or default_chunk_size(len(runs)),
+              "scenario_sha256": sorted(scenario.source_sha256.values()),
+              "version": _version()}
     _prepare_folder(out, record, resume)
-    size = spec.chunk_size or max(1, min(64, len(runs) // (8 * (workers or os.cpu_count() or 1))))
+    size = record["chunk_size"]
     done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}
-    common = {"scenario": scenario.model_dump_json(), "days": spec.days, "paths": spec.paths,
+    common = {"scenario": scenario_json, "days": spec.days, "paths": spec.paths,
               "out": str(out), "series": spec.series}
     tasks = [{**common, "chunk": c, "rows": runs.iloc[i:i + size].to_dict("records")}
              for c, i in enumerate(range(0, len(runs), size)) if c not in done]
-    own = executor is None
-    if own:
-        executor = (SerialExecutor() if workers == 1
-                    else ProcessPoolExecutor(max_workers=workers, initializer=_warm_up))
+    bar = _progress(total=len(runs), done=len(runs) - sum(len(t["rows"]) for t in tasks),
+                    enabled=progress)
     try:
-        _run_tasks(executor, tasks, total=len(runs), already=len(runs) - sum(
-            len(t["rows"]) for t in tasks), progress=progress)
+        if executor is None and workers == 1:
+            for task in tasks:
+                bar.update(run_chunk(task))
+        elif executor is None:
+            with ProcessPoolExecutor(max_workers=workers, initializer=warm_up,
+                                     initargs=(scenario_json,)) as pool:
+                _run_tasks(pool, tasks, bar)
+        else:
+            _run_tasks(executor, tasks, bar)
     finally:
-        if own:
-            executor.shutdown(cancel_futures=True)
-    return _collect(out, record)
+        bar.close()
+    return _collect(out, record, len(runs))
+
+
+def default_chunk_size(n_runs: int) -> int:
+    """Runs per task: about 256 tasks (enough to balance many workers), 1 to 64 runs each.
+    Fixed by the number of runs alone, so a resumed sweep cuts its chunks the same way."""
+    return max(1, min(64, math.ceil(n_runs / 256)))
 
 
 def _runs_table(design: pd.DataFrame, seeds: list[int]) -> pd.DataFrame:
@@ -256,12 +262,15 @@ def _runs_table(design: pd.DataFrame, seeds: list[int]) -> pd.DataFrame:
     return runs[["run", "point", "replicate", "seed", *[c for c in design if c != "point"]]]
 
 
-def _run_tasks(executor: Executor, tasks: list[dict], total: int, already: int,
-               progress: bool) -> None:
+def _progress(total: int, done: int, enabled: bool):
+    """A progress bar: runs done, rate, time left."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, initial=already, unit="run", disable=not progress,
-               desc="sweep", smoothing=0.1)
+    return tqdm(total=total, initial=done, unit="run", disable=not enabled, desc="sweep",
+                smoothing=0.1)
+
+
+def _run_tasks(executor: Executor, tasks: list[dict], bar) -> None:
     futures = [executor.submit(run_chunk, task) for task in tasks]
     try:
         for future in as_completed(futures):
@@ -269,16 +278,18 @@ def _run_tasks(executor: Executor, tasks: list[dict], total: int, already: int,
     finally:
         for future in futures:
             future.cancel()
-        bar.close()
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
     spec_file = out / "spec.json"
     if spec_file.exists():
         previous = json.loads(spec_file.read_text())
-        if {k: previous.get(k) for k in ("spec", "design", "seeds")} != {
-                k: json.loads(json.dumps(record[k])) for k in ("spec", "design", "seeds")}:
+        same = ("spec", "design", "seeds", "chunk_size")
+        if {k: previous.get(k) for k in same} != json.loads(json.dumps({k: record[k] for k in same})):
             raise SweepError(f"{out} holds a different sweep; choose another folder")
+        if previous.get("scenario_sha256") != record["scenario_sha256"]:
+            raise SweepError(f"{out}: the scenario file changed since this sweep started; "
+                             "restore it, or start the sweep again in another folder")
         if not resume and any((out / PARTS).glob("chunk-*.parquet")):
             raise SweepError(f"{out} holds an unfinished or finished run of this sweep; "
                              "pass resume=True (--resume) to continue it")
@@ -291,10 +302,13 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
     os.replace(tmp, spec_file)
 
 
-def _collect(out: Path, record: dict) -> pd.DataFrame:
+def _collect(out: Path, record: dict, n_runs: int) -> pd.DataFrame:
     parts = sorted((out / PARTS).glob("chunk-*.parquet"))
     table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
     table = table.sort_values("run", ignore_index=True)
+    if not np.array_equal(table["run"].to_numpy(), np.arange(n_runs)):
+        raise SweepError(f"{out}/{PARTS} does not hold each run exactly once; start the "
+                         "sweep again in another folder")
     table.attrs["sweep"] = {k: record[k] for k in ("spec", "version")}
     _write_atomic(table, out / "runs.parquet")
     return table

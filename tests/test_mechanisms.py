@@ -9,7 +9,8 @@ import pytest
 from conftest import tiny
 
 import sim
-from sim.state import FEDERAL, LEDGER_COLUMNS
+from sim.codes import FEDERAL
+from sim.state import LEDGER_COLUMNS
 
 WAR = [{"between": ["A", "B"], "state": "war"}]
 ALLY = [{"between": ["A", "B"], "state": "ally"}]

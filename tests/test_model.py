@@ -19,8 +19,9 @@ from conftest import (
 from pandas.testing import assert_frame_equal
 
 import sim
+from sim.codes import FEDERAL
 from sim.scenario import Scenario
-from sim.state import FEDERAL, LEDGER_COLUMNS
+from sim.state import LEDGER_COLUMNS
 
 KILLED_TYPES = ("clash", "assassination", "kidnap_murder")  # lethal, victim an organization
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.codes import (
+    ALLY,
     ARREST,
     ASSASSINATION,
     BACKGROUND,
@@ -52,6 +53,7 @@ from sim.codes import (
     CLASH,
     COLLATERAL,
     DONE,
+    FEDERAL,
     KIDNAP_MURDER,
     KIDNAPPING,
     L_ARRESTED,
@@ -140,9 +142,10 @@ from sim.codes import (
     VIA_NONE,
     VIA_POLICE,
     VIA_STATE,
+    WAR,
 )
 from sim.rng import binomial, key, poisson, rate_to_prob, uniform
-from sim.state import ALLY, FEDERAL, WAR, State
+from sim.state import State
 
 # ----------------------------------------------------------------------------- entities
 

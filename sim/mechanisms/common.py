@@ -7,6 +7,7 @@ import numpy as np
 from numba import njit
 
 from ..codes import (
+    ALLY,
     LETHAL_TYPES,
     P_ALLY_FACTOR,
     P_COLLATERAL_HALF_POP,
@@ -16,11 +17,10 @@ from ..codes import (
     VIA_CELL,
     VIA_LOCAL_CELL,
     VIA_POLICE,
+    WAR,
 )
 from ..rng import binomial, key
 
-WAR, NEUTRAL, ALLY = -1, 0, 1
-FEDERAL = 2
 # columns of the per-plaza aggregate table filled by gather()
 A_N, A_FC, A_FL, A_FP, A_ATT, A_INTEL, A_OFF = 0, 1, 2, 3, 4, 5, 6
 N_AGG = 7

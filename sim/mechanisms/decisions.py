@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from ..codes import (
+    ALLY,
     L_RECRUITED,
     P_ATTACK_THRESHOLD,
     P_GRIEVANCE_WEIGHT,
@@ -16,9 +17,10 @@ from ..codes import (
     P_MOVE_RATE,
     S_HIRE,
     S_MOVE,
+    WAR,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob
-from .common import A_FC, A_FL, A_FP, ALLY, N_AGG, WAR, gather, has_cell
+from .common import A_FC, A_FL, A_FP, N_AGG, gather, has_cell
 
 
 @njit(cache=True)

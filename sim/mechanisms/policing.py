@@ -7,6 +7,7 @@ from numba import njit
 
 from ..codes import (
     ARREST,
+    FEDERAL,
     L_ARRESTED,
     P_ARREST_RATE,
     P_BRIBE_PRICE,
@@ -29,7 +30,7 @@ from ..codes import (
     VIA_STATE,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob, uniform
-from .common import FEDERAL, record
+from .common import record
 
 
 @njit(cache=True)

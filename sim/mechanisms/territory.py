@@ -18,9 +18,9 @@ from ..codes import (
     P_TAKEOVER_SHARE,
     S_BOSS,
     S_SPLIT,
+    WAR,
 )
 from ..rng import bernoulli, key, rate_to_prob
-from .common import WAR
 
 
 @njit(cache=True)
