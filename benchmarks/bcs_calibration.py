@@ -1,4 +1,8 @@
-"""The Baja California Sur scenario over 100 seeds: the figures tests/test_calibration.py checks.
+"""The shipped scenarios over 100 seeds: the figures tests/test_calibration.py checks.
+
+Yearly and monthly homicides of bcs_2014 against the record, the conflict share, and the
+paired comparisons: each variant against bcs_2014 from the alliance date (2014-07-01) to
+the end, and kingpin_removal's 6 months after the removal against the 6 months before.
 
     python benchmarks/bcs_calibration.py [n_seeds]
 """
@@ -40,6 +44,26 @@ def main(n: int = 100) -> None:
     print(f"  conflict share from the alliance on: {spread(100 * np.array(share))} (%)")
     print("  replicate mean per month:")
     print(runs.bands("MS").round(1).to_string())
+
+    def window(results, start, end=None):
+        return np.array([r.homicides("D")[start:end].sum() for r in results], dtype=float)
+
+    print(f"\nPaired comparisons over seeds 0-{n - 1} (homicides; difference = variant - base):")
+    base = window(runs, ALLIANCE)
+    for name in ("bcs_2014_no_alliance", "bcs_2014_clean_police"):
+        variant = sim.run_many(sim.load_scenario(ROOT / "scenarios" / f"{name}.toml"), range(n))
+        paired(f"{name} vs bcs_2014, from {ALLIANCE.date()}", base, window(variant, ALLIANCE))
+    kingpin = sim.run_many(sim.load_scenario(ROOT / "scenarios" / "kingpin_removal.toml"), range(n))
+    paired("kingpin_removal, 6 months after vs before the removal",
+           window(kingpin, "2020-07-01", "2020-12-31"), window(kingpin, "2021-01-01", "2021-06-30"))
+
+
+def paired(label: str, base: np.ndarray, variant: np.ndarray) -> None:
+    d = variant - base
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    print(f"  {label}: base {base.mean():.1f}, variant {variant.mean():.1f} "
+          f"({100 * (variant.mean() / base.mean() - 1):+.0f}%), difference {d.mean():+.1f} "
+          f"± {se:.1f} (z = {d.mean() / se:+.1f})")
 
 
 if __name__ == "__main__":
