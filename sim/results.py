@@ -144,6 +144,9 @@ class Results:
         check_overwrite(path, self.meta, force)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a run folder is not
         try:
             for name in TABLES:
                 table = getattr(self, name)

@@ -461,7 +461,7 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return f"unknown {what} '{name}'; did you mean '{close[0]}'?"
-    listed = ", ".join(f"'{k}'" for k in known[:10])
+    listed = ", ".join(f"'{k}'" for k in known[:10]) + (", …" if len(known) > 10 else "")
     return (f"unknown {what} '{name}'; " + (f"use one of: {listed}, or " if listed else "")
             + f"add it to [[{what}s]]")
 
@@ -620,7 +620,12 @@ class _FileKeys(_Section):
 
 
 def json_schema() -> dict:
-    """JSON Schema of a scenario file (the Scenario model plus base, overrides and remove)."""
+    """JSON Schema of a scenario file (the Scenario model plus base, overrides and remove).
+
+    No top-level section is required: a variant file takes them from its ``base``
+    (``load_scenario`` checks the merged result).
+    """
     schema = Scenario.model_json_schema()
     schema["properties"] = {**schema["properties"], **_FileKeys.model_json_schema()["properties"]}
+    schema.pop("required", None)
     return schema

@@ -135,7 +135,7 @@ def check_paths(spec: SweepSpec, scenario: Scenario) -> dict[str, bool]:
         try:
             values = get_values(data, path)
         except PathError as exc:
-            raise SweepError(f"parameter {exc}") from None
+            raise SweepError(f"{spec.scenario}: sweep parameter {exc}") from None
         integer[path] = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
     ends = ([dict(zip(spec.parameters, ends)) for ends in zip(*spec.parameters.values())]
             if spec.design != "points" else spec.points)
@@ -167,15 +167,18 @@ def plan(spec: SweepSpec) -> tuple[Scenario, pd.DataFrame, list[int]]:
 def run_chunk(task: dict) -> int:
     """Run one chunk of runs and write its part (and series) atomically; returns its size.
 
-    ``task``: scenario (resolved TOML text), days, rows (run, point, replicate, seed and
+    ``task``: scenario (resolved, as JSON), days, rows (run, point, replicate, seed and
     the parameter values), chunk id, out folder, series flag. Runs in a worker process.
     """
-    base = Scenario.model_validate(json.loads(task["scenario"]))
+    base = Scenario.model_validate_json(task["scenario"])
     out = Path(task["out"])
     records, series = [], []
+    point_scenario: dict[int, tuple[Scenario, int]] = {}  # replicates share their point's
     for row in task["rows"]:
-        overrides = {p: row[p] for p in task["paths"]}
-        scenario, steps = for_days(base.with_overrides(overrides), task["days"])
+        if row["point"] not in point_scenario:
+            overrides = {p: row[p] for p in task["paths"]}
+            point_scenario[row["point"]] = for_days(base.with_overrides(overrides), task["days"])
+        scenario, steps = point_scenario[row["point"]]
         model = CartelModel(scenario, rng=row["seed"])
         model.run_for(steps)
         records.append({**row, **run_metrics(model)})
@@ -247,9 +250,10 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
 
 
 def default_chunk_size(n_runs: int) -> int:
-    """Runs per task: about 256 tasks (enough to balance many workers), 1 to 64 runs each.
-    Fixed by the number of runs alone, so a resumed sweep cuts its chunks the same way."""
-    return max(1, min(64, math.ceil(n_runs / 256)))
+    """Runs per task: about 128 tasks (enough to balance dozens of workers), 1 to 64 runs
+    each. Fixed by the number of runs alone, so a resumed sweep cuts its chunks the same
+    way whatever runs it."""
+    return max(1, min(64, math.ceil(n_runs / 128)))
 
 
 def _runs_table(design: pd.DataFrame, seeds: list[int]) -> pd.DataFrame:
@@ -303,9 +307,7 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
 
 
 def _collect(out: Path, record: dict, n_runs: int) -> pd.DataFrame:
-    parts = sorted((out / PARTS).glob("chunk-*.parquet"))
-    table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    table = table.sort_values("run", ignore_index=True)
+    table = pd.read_parquet(out / PARTS).sort_values("run", ignore_index=True)
     if not np.array_equal(table["run"].to_numpy(), np.arange(n_runs)):
         raise SweepError(f"{out}/{PARTS} does not hold each run exactly once; start the "
                          "sweep again in another folder")
