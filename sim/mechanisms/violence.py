@@ -72,31 +72,20 @@ from .common import (
 
 
 @njit(cache=True)
-def kill_members(seed, stream, t, other_id, o, p, q, pc_ptr, pc_idx, cell_id, cell_org,
-                 cell_members):
-    """Each member of o's cells in plaza p dies with probability q; returns the deaths."""
-    total = 0
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        c = pc_idx[j]
-        if cell_org[c] != o or cell_members[c] <= 0:
-            continue
-        d = binomial(key(seed, stream, t, cell_id[c], other_id), cell_members[c], q)
-        cell_members[c] -= d
-        total += d
-    return total
+def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
+    """Each person in plaza p's rows owned by o dies with probability q; returns the deaths.
 
-
-@njit(cache=True)
-def kill_police(seed, t, other_id, o, p, q, pu_ptr, pu_idx, unit_id, unit_officers,
-                unit_payroll):
-    """Each officer on o's payroll in plaza p dies with probability q; returns the deaths."""
+    Rows are cells (owner: organization, counts: members) or police units (owner: payroll,
+    counts: officers), indexed by plaza as ptr/idx; each row's draw is keyed by its id and
+    the killer's ``other_id``.
+    """
     total = 0
-    for j in range(pu_ptr[p], pu_ptr[p + 1]):
-        u = pu_idx[j]
-        if unit_payroll[u] != o or unit_officers[u] <= 0:
+    for j in range(ptr[p], ptr[p + 1]):
+        r = idx[j]
+        if owner[r] != o or counts[r] <= 0:
             continue
-        d = binomial(key(seed, S_POLICE_KILLED, t, unit_id[u], other_id), unit_officers[u], q)
-        unit_officers[u] -= d
+        d = binomial(key(seed, stream, t, ids[r], other_id), counts[r], q)
+        counts[r] -= d
         total += d
     return total
 
@@ -153,10 +142,10 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     if prm[P_ALLY_SHIELDING] > 0.0:
                         shield = (1.0 + n_allies(relation, x)) ** prm[P_ALLY_SHIELDING]
                     q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
-                    dead = kill_members(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr,
-                                        pc_idx, cell_id, cell_org, cell_members)
-                    cops = kill_police(seed, t, org_id[y], x, p, q, pu_ptr, pu_idx, unit_id,
-                                       unit_officers, unit_payroll)
+                    dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
+                                cell_id, cell_org, cell_members)
+                    cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, pu_ptr, pu_idx,
+                                unit_id, unit_payroll, unit_officers)
                     ledger[x, L_KILLED] += dead
                     kills[x, y] += dead
                     counts[0], counts[1], counts[2] = split_by_via(
