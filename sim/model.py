@@ -36,6 +36,10 @@ class CartelModel(mesa.Model):
         scenario: a validated :class:`sim.scenario.Scenario` (``sim.load_scenario``).
         rng: the replicate seed (int). Same seed, same results, bit for bit. None draws one.
 
+    The clock is the kernel's: Mesa's own event scheduling (``schedule_event``) is not used
+    by the model and events scheduled through it do not run; scenario events and triggers
+    are the way to change a run at a given time.
+
     Attributes:
         spec: the scenario (Mesa reserves ``model.scenario`` for its own use).
         seed: the replicate seed. state: the arrays (:class:`sim.state.State`).
