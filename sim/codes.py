@@ -64,7 +64,7 @@ S_VIA_CLASH = stream_id("via_clash")
 S_VIA_POLICE_KILLED = stream_id("via_police_killed")
 S_VIA_COLLATERAL = stream_id("via_collateral")
 
-# The parameter vector: prm[P_X] is scenario.parameters.x (units in sim/scenario.py).
+# The parameter vector: prm[P_X] is scenario.parameters.x (units in sim/parameters.py).
 PARAM_NAMES = (
     "background_homicides_per_100k_year", "clash_rate", "attack_multiplier",
     "attack_threshold", "lethality", "police_firepower", "assassination_rate",
