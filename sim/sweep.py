@@ -7,7 +7,8 @@
 
 The sweep folder holds ``spec.json`` (the spec, the design and the package version),
 ``parts/chunk-NNNNN.parquet`` (one per finished chunk of runs, written atomically),
-optionally ``series/chunk-NNNNN.parquet`` (monthly homicides per run, a Parquet dataset),
+optionally ``series/point=P/chunk-NNNNN.parquet`` (monthly homicides per run, a Parquet
+dataset partitioned by design point),
 and ``runs.parquet`` (all runs, sorted) once every chunk is done. A chunk's part is the
 manifest entry that it finished: an interrupted sweep resumes by running the chunks
 without one, so no run is lost or done twice. Every design point uses the same replicate
@@ -184,11 +185,12 @@ def run_chunk(task: dict) -> int:
         records.append({**row, **run_metrics(model)})
         if task["series"]:
             monthly = model.results().homicides("MS")
-            series.append(pd.DataFrame({"run": row["run"], "date": monthly.index,
-                                        "homicides": monthly.to_numpy()}))
+            series.append(pd.DataFrame({"point": row["point"], "run": row["run"],
+                                        "date": monthly.index, "homicides": monthly.to_numpy()}))
     name = f"chunk-{task['chunk']:05d}.parquet"
     if series:  # written first: a part on disk means its series is there too
-        _write_atomic(pd.concat(series, ignore_index=True), out / SERIES / name)
+        for point, rows in pd.concat(series, ignore_index=True).groupby("point"):
+            _write_atomic(rows.drop(columns="point"), out / SERIES / f"point={point}" / name)
     _write_atomic(pd.DataFrame.from_records(records), out / PARTS / name)
     return len(records)
 
