@@ -9,6 +9,7 @@
 import hashlib as _hashlib
 import os as _os
 import sys as _sys
+from importlib import metadata as _metadata
 from pathlib import Path as _Path
 
 
@@ -30,6 +31,7 @@ def _key_numba_cache_to_source() -> None:
 
 
 _key_numba_cache_to_source()
+__version__ = _metadata.version("cartel-sim")
 
 from .loading import load_scenario  # noqa: E402
 from .model import CartelModel  # noqa: E402
@@ -41,4 +43,3 @@ from .sweep import SweepError, SweepSpec, load_sweep, sweep  # noqa: E402
 
 __all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError", "SweepError",
            "SweepSpec", "load_scenario", "load_sweep", "run", "run_many", "sensitivity", "sweep"]
-__version__ = "0.1.0"

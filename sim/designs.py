@@ -12,7 +12,6 @@ import itertools
 import numpy as np
 import pandas as pd
 
-DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "points")
 MORRIS_LEVELS = 4
 
 

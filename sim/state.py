@@ -129,13 +129,8 @@ class State:
         """The arrays by name, in declaration order (the kernel's argument order)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def free_row(self, active: np.ndarray) -> int:
-        """Index of the first unused spare row of an entity table, or -1."""
-        free = np.flatnonzero(~active)
-        return int(free[0]) if free.size else -1
 
-
-@dataclass(frozen=True)
+@dataclass
 class Names:
     """Names of the rows, for turning codes back into tidy tables (grown by splits)."""
 

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .designs import DESIGNS, design_points
+from . import __version__
+from .designs import design_points
 from .loading import error_lines, load_scenario
 from .metrics import run_metrics
 from .model import CartelModel
@@ -226,7 +227,7 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
     record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
               "seeds": seeds, "chunk_size": spec.chunk_size or default_chunk_size(len(runs)),
               "scenario_sha256": sorted(scenario.source_sha256.values()),
-              "version": _version()}
+              "version": __version__}
     _prepare_folder(out, record, resume)
     size = record["chunk_size"]
     done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}
@@ -329,11 +330,5 @@ def load_sweep(out: str | os.PathLike) -> pd.DataFrame:
     return table
 
 
-def _version() -> str:
-    from . import __version__
-
-    return __version__
-
-
-__all__ = ["DESIGNS", "SweepError", "SweepSpec", "load_sweep", "plan", "replicate_seeds",
+__all__ = ["SweepError", "SweepSpec", "load_sweep", "plan", "replicate_seeds",
            "sweep"]
