@@ -25,8 +25,8 @@ from .codes import BUFFER_FULL, TRIGGER, parameter_vector
 from .events import Scheduled, apply_event, deploy_federal, schedule
 from .recorder import Recorder, row_reserve
 from .results import Results, control_table, organizations_table, violence_table
-from .scenario import Scenario
-from .state import build_state
+from .scenario import Scenario, apply_parameter_event
+from .state import background_rates, build_state
 
 
 class CartelModel(mesa.Model):
@@ -55,6 +55,7 @@ class CartelModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self.state, self.names = build_state(scenario)
+        self._parameters = scenario.parameters  # as changed by 'parameters' events so far
         self.params = parameter_vector(scenario.parameters)
         self.dt = float(scenario.simulation.step_days)
         self.n_steps = scenario.n_steps
@@ -140,6 +141,11 @@ class CartelModel(mesa.Model):
                     k = event.order
                     duration = math.ceil(trig.duration_days / self.dt)
                     self.state.trig_blocked_until[k] = event.step + duration
+            elif event.kind == "parameters":
+                self._parameters = apply_parameter_event(self._parameters, event.spec)
+                self.params[:] = parameter_vector(self._parameters)
+                self.state.plaza_background[:] = background_rates(self.spec.plazas,
+                                                                  self._parameters)
             else:
                 apply_event(self.state, event, self._org_row, self._plaza_row, self.dt)
             self._next_event += 1

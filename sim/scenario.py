@@ -23,6 +23,7 @@ from typing import Any, Literal, get_args
 import tomli_w
 from pydantic import (
     Field,
+    ValidationError,
     PrivateAttr,
     ValidationInfo,
     field_validator,
@@ -84,7 +85,8 @@ class Organization(_Section):
     """A cartel or other trafficking organization."""
     name: str = Field(..., min_length=1, description="unique name, used by references (text)")
     color: str | None = Field(
-        None, pattern=COLOR_PATTERN, description='colour in every figure, "#rrggbb" (hex colour)')
+        None, description='colour in every figure: "#rrggbb" or a matplotlib colour name such '
+        'as "tab:blue" or "darkred" (colour)')
     treasury: float = _nonneg(0.0, "money at the start (pesos)")
     aggression: float = _share(0.3, "propensity to attack (share, 0-1)")
     wage_per_member_day: float = _nonneg(0.0, "pay of one member (pesos per member per day)")
@@ -93,6 +95,21 @@ class Organization(_Section):
         "only if the daily budget covers its price on top of the police already paid (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
+
+    @field_validator("color")
+    @classmethod
+    def _check_color(cls, value: str | None) -> str | None:
+        """A colour matplotlib can draw; names are looked up only when not "#rrggbb"."""
+        if value is None or re.fullmatch(COLOR_PATTERN, value):
+            return value
+        from matplotlib import colors  # imported only for a named colour
+
+        if colors.is_color_like(value):
+            return value
+        close = difflib.get_close_matches(value, list(colors.get_named_colors_mapping()), n=1)
+        hint = f"did you mean '{close[0]}'? Or write" if close else "write"
+        raise ValueError(f"'{value}' is not a colour; {hint} \"#rrggbb\" (e.g. \"#1f77b4\") "
+                         "or a matplotlib colour name (e.g. \"tab:blue\", \"darkred\")")
 
 
 class Plaza(_Section):
@@ -159,6 +176,7 @@ EVENT_FIELDS: dict[str, dict[str, Any]] = {
     "police_purge": {"plazas": None, "kinds": list(POLICE_KINDS), "integrity": None},
     "enter": {"organization": _REQUIRED, "plazas": _REQUIRED, "members": _REQUIRED,
               "local": False, "firepower": 1.0, "loyalty": 0.8},
+    "parameters": {"values": {}, "scale": {}},
 }
 """For each kind of event, the fields it uses and their defaults (None: optional, no default)."""
 
@@ -173,7 +191,7 @@ class Event(_Section):
     Fields a kind does not use are errors; defaults of the kind are filled in when validated.
     ``police_purge`` without ``plazas`` applies to every plaza."""
     kind: Literal["alliance", "break_alliance", "war", "truce", "leader_removed",
-                  "federal_deployment", "police_purge", "enter"] = Field(
+                  "federal_deployment", "police_purge", "enter", "parameters"] = Field(
         ..., description="what happens (kind)")
     day: dt.date | None = Field(
         None, description="day it happens; give day or step, not both (date)")
@@ -209,6 +227,12 @@ class Event(_Section):
         "(firepower units per member)")
     loyalty: float | None = Field(
         None, ge=0, le=1, description="enter: loyalty of the new cells, default 0.8 (share, 0-1)")
+    values: dict[str, float] | None = Field(
+        None, description="parameters: new values from this step on, e.g. values = "
+        "{national_arrests_per_day = 30.0} (parameter name = value)")
+    scale: dict[str, float] | None = Field(
+        None, description="parameters: factors applied to the current values from this step "
+        "on, e.g. scale = {recruit_rate = 0.5} (parameter name = factor)")
 
     @field_validator("members", mode="before")
     @classmethod
@@ -275,6 +299,28 @@ class Event(_Section):
             yield ("members",), f"must be at least 1 member per plaza (got {members})"
         if kind in ("federal_deployment", "enter") and self.plazas == []:
             yield ("plazas",), f"events of kind '{kind}' need at least one plaza"
+        if kind == "parameters":
+            yield from self._check_parameter_names()
+
+    def _check_parameter_names(self) -> Iterator[Problem]:
+        """``values`` and ``scale`` name parameters, each once, with finite numbers."""
+        if not self.values and not self.scale:
+            yield ("values",), ("a 'parameters' event changes nothing; give values = {name = "
+                                "value} or scale = {name = factor}")
+        for field in ("values", "scale"):
+            for name, number in (getattr(self, field) or {}).items():
+                if name not in Parameters.model_fields:
+                    close = difflib.get_close_matches(name, list(Parameters.model_fields), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else (
+                        "the names are those of [parameters] in docs/scenario.md")
+                    yield (field, name), f"unknown parameter '{name}'; {hint}"
+                elif not math.isfinite(number) or (field == "scale" and number < 0):
+                    yield (field, name), (f"{number} is not a usable "
+                                          f"{'factor' if field == 'scale' else 'value'}; give a "
+                                          "finite number" + (" ≥ 0" if field == "scale" else ""))
+        for name in set(self.values or {}) & set(self.scale or {}):
+            yield ("scale", name), (f"'{name}' is both set and scaled in this event; keep one "
+                                    "(or use two events)")
 
     def resolved_step(self, scenario: Scenario) -> int:
         """The step index of the event: ``step``, or floor((day - start) / step_days)."""
@@ -282,6 +328,18 @@ class Event(_Section):
             return self.step
         days = (self.day - scenario.simulation.start).days
         return math.floor(round(days / scenario.simulation.step_days, 9))
+
+
+def apply_parameter_event(parameters: Parameters, event: Event) -> Parameters:
+    """The parameters after a ``parameters`` event: ``values`` set, ``scale`` factors applied.
+
+    Raises pydantic's ValidationError when a result is out of bounds (e.g. a share above 1).
+    """
+    data = parameters.model_dump()
+    data.update(event.values or {})
+    for name, factor in (event.scale or {}).items():
+        data[name] = data[name] * factor
+    return Parameters.model_validate(data)
 
 
 def parse_when(text: str) -> tuple[int, str, float]:
@@ -401,7 +459,7 @@ class Scenario(_Section):
     def _check_references(self) -> Scenario:
         """Names unique, references known, relations distinct, events within the period."""
         problems = [*self._check_names(), *self._check_links(), *self._check_pairs(),
-                    *self._check_timeline()]
+                    *self._check_timeline(), *self._check_parameter_events()]
         if problems:
             raise _Problems(problems)
         return self
@@ -464,6 +522,27 @@ class Scenario(_Section):
                 yield ("events", i, "step"), (f"step {e.step} is after the last step ({n - 1}); "
                                               f"use a step from 0 to {n - 1}, or lengthen the "
                                               "simulation")
+
+    def _check_parameter_events(self) -> Iterator[Problem]:
+        """'parameters' events, applied in time order, leave every parameter valid."""
+        if any(e.step is None and e.day is None for e in self.events):
+            return  # reported by the event itself
+        parameters = self.parameters
+        order = sorted(range(len(self.events)), key=lambda i: (self.events[i].resolved_step(self), i))
+        for i in order:
+            event = self.events[i]
+            if event.kind != "parameters":
+                continue
+            try:
+                parameters = apply_parameter_event(parameters, event)
+            except ValidationError as err:
+                for e in err.errors():
+                    name = e["loc"][0]
+                    field = "scale" if name in (event.scale or {}) else "values"
+                    yield ("events", i, field, name), (
+                        f"would make {name} {e['input']!r}, which is not allowed: {e['msg']}")
+            except KeyError:
+                return  # an unknown name, reported by the event itself
 
     def with_overrides(self, mapping: Mapping[str, Any]) -> Scenario:
         """A new validated scenario with each dotted path set to its value (at every match)."""

@@ -161,6 +161,15 @@ def n_federal_slots(scenario: Scenario) -> int:
     return n
 
 
+def background_rates(plazas, parameters) -> np.ndarray:
+    """Background homicides per 100,000 people per year of each plaza (P,): its own rate
+    where the scenario gives one, else the parameter."""
+    default = parameters.background_homicides_per_100k_year
+    return np.array([default if p.background_homicides_per_100k_year is None
+                     else p.background_homicides_per_100k_year for p in plazas],
+                    dtype=np.float64)
+
+
 def build_state(scenario: Scenario) -> tuple[State, Names]:
     """Arrays for the scenario's initial state, with spare rows for mid-run entities."""
     orgs, plazas = scenario.organizations, scenario.plazas
@@ -260,15 +269,7 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         plaza_id=_entity_ids("plaza", [(p.name,) for p in plazas]),
         plaza_population=np.array([p.population for p in plazas], dtype=np.int64),
         plaza_value=np.array([p.value_per_day for p in plazas], dtype=np.float64),
-        plaza_background=np.array(
-            [
-                scenario.parameters.background_homicides_per_100k_year
-                if p.background_homicides_per_100k_year is None
-                else p.background_homicides_per_100k_year
-                for p in plazas
-            ],
-            dtype=np.float64,
-        ),
+        plaza_background=background_rates(plazas, scenario.parameters),
         plaza_controller=np.array(
             [org_row[p.controller] if p.controller else -1 for p in plazas], dtype=np.int64
         ),

@@ -296,3 +296,36 @@ def test_run_many_replicates_and_bands():
     np.testing.assert_allclose(bands["mean"], monthly.mean(axis=1))
     np.testing.assert_allclose(bands["q50"], monthly.median(axis=1))
     assert (bands["q95"] > bands["q05"]).any(), "replicates should differ"
+
+
+# --------------------------------------------------------------------- parameter events
+def test_a_parameters_event_changes_the_rates_from_its_step_on():
+    base = shipped_scenario("two_cartels")
+    cut = base.n_steps // 2
+    data = base.model_dump(mode="python")
+    data["events"] = [*data["events"], {"kind": "parameters", "step": cut,
+                                        "values": {"arrest_rate": 0.0},
+                                        "scale": {"background_homicides_per_100k_year": 10.0}}]
+    changed = sim.run(Scenario.model_validate(data), seed=3)
+    plain = sim.run(base, seed=3)
+    before = [t[t["step"] < cut].reset_index(drop=True) for t in (plain.violence,
+                                                                 changed.violence)]
+    assert_frame_equal(*before)
+    arrests = [r.violence.query("type == 'arrest' and step >= @cut")["count"].sum()
+               for r in (plain, changed)]
+    assert arrests[0] > 0 and arrests[1] == 0
+    background = [r.violence.query("type == 'background' and step >= @cut")["count"].sum()
+                  for r in (plain, changed)]
+    assert background[1] > 4 * background[0] > 0
+
+
+def test_parameters_events_that_break_a_bound_are_refused_with_the_event_named():
+    data = shipped_scenario("two_cartels").model_dump(mode="python")
+    events = data["events"]
+    data["events"] = [*events, {"kind": "parameters", "step": 5,
+                                "scale": {"contest_share": 10.0}}]
+    with pytest.raises(ValueError, match=r"contest_share.*less than or equal to 1"):
+        Scenario.model_validate(data)
+    data["events"] = [*events, {"kind": "parameters", "step": 6, "values": {"recruit_rat": 0.1}}]
+    with pytest.raises(ValueError, match="did you mean 'recruit_rate'"):
+        Scenario.model_validate(data)
