@@ -88,17 +88,21 @@ class Recorder:
 def row_reserve(state: State) -> int:
     """An upper bound on the violence rows one step can append, for the current state.
 
-    Per plaza with k cells (so at most k organizations) and u units: clashes write at most
-    18 rows per pair of organizations (clash, police killed and bystanders, 3 vias, 2
-    sides), kidnappings 2 per ordered pair, assassinations 2, policing 2 per (unit, cell);
-    plus background, and national arrests per cell.
+    Per plaza with k organizations, c cells and u units: clashes write at most 18 rows per
+    pair of organizations (clash, police killed and bystanders, 3 vias, 2 sides),
+    kidnappings 2 per ordered pair, assassinations 2, policing 2 per (unit, cell); plus
+    background, and national arrests per cell. A hired cell brings at most one organization
+    more into its plaza.
     """
-    P = state.plaza_id.shape[0]
-    cells = np.bincount(state.cell_plaza[state.cell_active], minlength=P)
+    P, O = state.plaza_id.shape[0], state.org_id.shape[0]
+    active = state.cell_active
     units = np.bincount(state.unit_plaza[state.unit_active], minlength=P)
-    spare = int((~state.cell_active).sum())  # hires can add up to this many cells
-    k = cells
-    per_plaza = 18 * k * (k - 1) // 2 + 2 * k * (k - 1) + 2 + 2 * units * k + 1
-    k_max = int(k.max(initial=0)) + spare
-    per_hire = 20 * k_max + 2 * int(units.max(initial=0)) + 1
+    cells = np.bincount(state.cell_plaza[active], minlength=P)
+    present = np.zeros((P, O), dtype=bool)
+    present[state.cell_plaza[active], state.cell_org[active]] = True
+    k = present.sum(axis=1)  # organizations with cells in each plaza
+    spare = int((~active).sum())  # hires can add up to this many cells
+    per_plaza = 22 * k * (k - 1) // 2 + 2 * units * cells + 3
+    k_max = min(int(k.max(initial=0)) + spare, int(state.org_active.sum()))
+    per_hire = 22 * k_max + 2 * int(units.max(initial=0)) + 1
     return int(per_plaza.sum()) + spare * per_hire + int(state.cell_active.sum()) + 64

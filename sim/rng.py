@@ -231,6 +231,9 @@ _TWO_PI = 2.0 * math.pi
 BINOMIAL_INVERSION_MAX = 30.0
 #: poisson uses exact inversion when lam is below this
 POISSON_INVERSION_MAX = 30.0
+# A uniform below (1 - mean) * _SAFE is below P(X = 0) whatever the rounding of exp and log
+# (both are within a few ulps): the shortcut returns what the full inversion would.
+_SAFE = 1.0 - 1e-12
 
 # ---------------------------------------------------------------------------
 # Kernels
@@ -296,6 +299,8 @@ def _binomial_le_half(k, n, p):
     mean = float(n) * p
     if mean < BINOMIAL_INVERSION_MAX:
         u = uniform(k, 0)
+        if u < (1.0 - mean) * _SAFE:  # below P(0) = (1-p)^n >= 1 - np: no exp/log needed
+            return 0
         r = p / (1.0 - p)
         pmf = math.exp(float(n) * math.log1p(-p))
         cdf = pmf
@@ -339,6 +344,8 @@ def poisson(k, lam):
         return 0
     if lam < POISSON_INVERSION_MAX:
         u = uniform(k, 0)
+        if u < (1.0 - lam) * _SAFE:  # below P(0) = exp(-lam) >= 1 - lam: no exp needed
+            return 0
         pmf = math.exp(-lam)
         cdf = pmf
         x = 0

@@ -60,6 +60,45 @@ def pair_id(a_id, b_id):
 
 
 @njit(cache=True)
+def sort_head(values, k):
+    """Sort values[:k] in place, ascending (insertion sort: k is small, no allocation)."""
+    for i in range(1, k):
+        v = values[i]
+        j = i - 1
+        while j >= 0 and values[j] > v:
+            values[j + 1] = values[j]
+            j -= 1
+        values[j + 1] = v
+
+
+@njit(cache=True)
+def present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org):
+    """CSR list of the organizations with members in each plaza, ascending rows.
+
+    -> ptr int64 (P+1,), idx int64 (at most the number of cells,): plaza p's organizations
+    are idx[ptr[p]:ptr[p+1]].
+    """
+    n_plaza = pc_ptr.shape[0] - 1
+    seen = np.zeros(n_org, dtype=np.bool_)
+    ptr = np.zeros(n_plaza + 1, dtype=np.int64)
+    idx = np.empty(pc_idx.shape[0], dtype=np.int64)
+    n = 0
+    for p in range(n_plaza):
+        start = n
+        for j in range(pc_ptr[p], pc_ptr[p + 1]):
+            o = cell_org[pc_idx[j]]
+            if cell_members[pc_idx[j]] > 0 and not seen[o]:
+                seen[o] = True
+                idx[n] = o
+                n += 1
+        for i in range(start, n):
+            seen[idx[i]] = False
+        sort_head(idx[start:], n - start)
+        ptr[p + 1] = n
+    return ptr, idx
+
+
+@njit(cache=True)
 def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_firepower,
            cell_local, cell_attack, cell_intel, unit_officers, unit_payroll, slot, orgs, agg):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
@@ -78,14 +117,7 @@ def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_
             orgs[k] = o
             slot[o] = k
             k += 1
-    # ascending organization rows (insertion sort: k is small)
-    for i in range(1, k):
-        v = orgs[i]
-        j = i - 1
-        while j >= 0 and orgs[j] > v:
-            orgs[j + 1] = orgs[j]
-            j -= 1
-        orgs[j + 1] = v
+    sort_head(orgs, k)
     for i in range(k):
         slot[orgs[i]] = i
         for col in range(N_AGG):
@@ -115,7 +147,7 @@ def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def hostility(prm, relation, intensity, a, b):
     """Clash-rate factor of a pair: relation intensity at war, else the neutral/ally factor."""
     r = relation[a, b]

@@ -82,8 +82,13 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
     p_move = rate_to_prob(prm[P_MOVE_RATE], dt)
     if p_move <= 0.0:
         return
+    n_plaza = pc_ptr.shape[0] - 1
+    attacked = np.zeros(n_plaza, dtype=np.bool_)  # plazas with an attacking cell
+    for p in range(n_plaza):
+        for j in range(pc_ptr[p], pc_ptr[p + 1]):
+            attacked[p] = attacked[p] or cell_attack[pc_idx[j]]
     delta = np.zeros(cell_members.shape[0], dtype=np.int64)
-    for q in range(pc_ptr.shape[0] - 1):
+    for q in range(n_plaza):
         if plaza_contested[q]:
             continue
         for jj in range(pc_ptr[q], pc_ptr[q + 1]):
@@ -93,6 +98,8 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
             target = -1
             for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
                 p = nbr_idx[n]
+                if not attacked[p]:
+                    continue
                 for j in range(pc_ptr[p], pc_ptr[p + 1]):
                     x = pc_idx[j]
                     if cell_org[x] == cell_org[c] and cell_attack[x]:
@@ -137,7 +144,10 @@ def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_a
                 continue
             if org_treasury[o] < prm[P_HIRE_COST]:
                 continue
-            new_id = np.int64(key(seed, S_HIRE, t, org_id[o], plaza_id[p]) >> np.uint64(1))
+            k = key(seed, S_HIRE, t, org_id[o], plaza_id[p])
+            if not bernoulli(k, p_hire):
+                continue
+            new_id = np.int64(k >> np.uint64(1))
             hired_already = False
             free = -1
             for x in range(n_cells):
@@ -147,8 +157,6 @@ def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_a
                 if free < 0 and not cell_active[x] and cell_id[x] == 0:
                     free = x
             if hired_already or free < 0:
-                continue
-            if not bernoulli(key(seed, S_HIRE, t, org_id[o], plaza_id[p]), p_hire):
                 continue
             size = np.int64(prm[P_HIRE_MEMBERS])
             cell_id[free] = new_id

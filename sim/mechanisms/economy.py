@@ -70,13 +70,13 @@ def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, 
                 recruits[c] = np.int64(math.floor(recruits[c] * affordable / wanted[o]))
         cell_members[c] += recruits[c]
         ledger[o, L_RECRUITED] += recruits[c]
-    for o in range(n_org):
-        if wanted[o] > 0 and prm[P_RECRUIT_COST] > 0.0:
-            hired = 0
-            for c in range(n_cells):
-                if cell_org[c] == o:
-                    hired += recruits[c]
-            org_treasury[o] -= hired * prm[P_RECRUIT_COST]
+    if prm[P_RECRUIT_COST] > 0.0:
+        hired = np.zeros(n_org, dtype=np.int64)
+        for c in range(n_cells):
+            hired[cell_org[c]] += recruits[c]
+        for o in range(n_org):
+            if wanted[o] > 0:
+                org_treasury[o] -= hired[o] * prm[P_RECRUIT_COST]
     size = np.zeros(n_org, dtype=np.int64)
     for c in range(n_cells):
         if cell_active[c]:

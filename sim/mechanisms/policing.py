@@ -30,7 +30,7 @@ from ..codes import (
     VIA_STATE,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob, uniform
-from .common import record
+from .common import present_organizations, record
 
 
 @njit(cache=True)
@@ -109,12 +109,7 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
     p_purge per step instead.
     """
     n_org = org_active.shape[0]
-    present = np.zeros((n_plaza, n_org), dtype=np.bool_)
-    for p in range(n_plaza):
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            c = pc_idx[j]
-            if cell_members[c] > 0:
-                present[p, cell_org[c]] = True
+    po_ptr, po_idx = present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org)
     federal = np.zeros(n_plaza, dtype=np.bool_)
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
@@ -142,8 +137,9 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
             price = prm[P_TURN_MARGIN] * unit_payment[u]
         p_accept = p_consider * (1.0 - unit_integrity[u])
         best = -1
-        for o in range(n_org):
-            if not present[p, o] or o == unit_payroll[u]:
+        for j in range(po_ptr[p], po_ptr[p + 1]):
+            o = po_idx[j]
+            if o == unit_payroll[u]:
                 continue
             if budget[o] < price * unit_officers[u]:
                 continue

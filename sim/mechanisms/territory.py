@@ -21,6 +21,7 @@ from ..codes import (
     WAR,
 )
 from ..rng import bernoulli, key, rate_to_prob
+from .common import sort_head
 
 
 @njit(cache=True)
@@ -56,7 +57,7 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
             s = cell_members[c] * cell_firepower[c]
             strength[o] += s
             total += s
-        present[:k].sort()
+        sort_head(present, k)
         d = plaza_controller[p]
         share_d = strength[d] / total if d >= 0 and total > 0.0 else 0.0
         x = -1

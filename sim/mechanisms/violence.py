@@ -67,6 +67,7 @@ from .common import (
     pick_via,
     record,
     record_by_via,
+    sort_head,
     split_by_via,
 )
 
@@ -127,10 +128,10 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     rate *= prm[P_ATTACK_MULT]
                 rate *= agg[i, A_N] + agg[j, A_N]
                 pid = pair_id(org_id[a], org_id[b])
-                fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
                 n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
                 if n == 0:
                     continue
+                fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
                 people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
                 fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
                 fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
@@ -266,7 +267,7 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relati
                 k += 1
             size[o] += cell_members[c]
             attacking[o] = attacking[o] or cell_attack[c]
-        present[:k].sort()
+        sort_head(present, k)
         for ia in range(k):
             a = present[ia]
             for ib in range(k):
@@ -288,6 +289,8 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relati
                     if cell_org[c] != b or cell_members[c] <= 0:
                         continue
                     n = binomial(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]), cell_members[c], q)
+                    if n == 0:
+                        continue
                     dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
                                     prm[P_KIDNAP_MURDER])
                     cell_members[c] -= dead
