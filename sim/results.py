@@ -6,16 +6,19 @@ The contract (README, "Outputs"): ``violence.parquet``, ``control.parquet``,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
+from .scenario import Scenario
 
 TABLES = ("violence", "control", "organizations")
 KEY = ["step", "plaza", "type", "perpetrator", "via", "victim"]
@@ -60,9 +63,8 @@ def control_table(dense: dict, n_steps: int, org_names: list[str], plaza_names: 
     out = pd.DataFrame(_time_columns(steps, start, step_days))
     out["plaza"] = pd.Categorical.from_codes(np.tile(np.arange(P), T), categories=plaza_names)
     ctrl = dense["rec_controller"][:T].ravel()
-    names = np.array(list(org_names) + [""], dtype=object)
-    out["controller"] = pd.Categorical(names[np.where(ctrl >= 0, ctrl, len(org_names))],
-                                       categories=list(org_names) + [""])
+    out["controller"] = pd.Categorical.from_codes(np.where(ctrl >= 0, ctrl, len(org_names)),
+                                                  categories=list(org_names) + [""])
     out["contested"] = dense["rec_contested"][:T].ravel()
     out["controller_share"] = dense["rec_share"][:T].ravel()
     return out
@@ -104,6 +106,22 @@ class Results:
     def seed(self) -> int:
         return self.meta["seed"]
 
+    @functools.cached_property
+    def scenario(self) -> Scenario:
+        """The run's fully resolved scenario (from ``run.json``): plaza coordinates, colours."""
+        return Scenario.model_validate(self.meta["resolved_scenario"])
+
+    @property
+    def organization_names(self) -> list[str]:
+        """Every organization of the run in row order: the scenario's, then splinters and
+        entries as they formed."""
+        return list(self.organizations["organization"].cat.categories)
+
+    @property
+    def plaza_names(self) -> list[str]:
+        """The plazas in the scenario's order."""
+        return list(self.control["plaza"].cat.categories)
+
     @property
     def start(self) -> pd.Timestamp:
         return pd.Timestamp(self.meta["start"])
@@ -134,11 +152,14 @@ class Results:
                               observed=True).reindex(days, fill_value=0).fillna(0)
         return daily.resample(freq).sum().astype(np.int64)
 
-    def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False) -> Path:
+    def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False,
+             extra: Callable[[Path], object] | None = None) -> Path:
         """Write the run folder atomically: everything appears at once or nothing does.
 
         An existing folder holding the same run (same resolved scenario, seed and steps) is
-        replaced; a different run only with ``force=True``; anything else never.
+        replaced; a different run only with ``force=True``; anything else never. ``extra``,
+        if given, is called with the temporary folder to write more files into it (the
+        CLI's ``summary.png``); if it raises, nothing is written.
         """
         path = Path(path)
         check_overwrite(path, self.meta, force)
@@ -154,6 +175,8 @@ class Results:
                 if csv:
                     table.to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str))
+            if extra is not None:
+                extra(tmp)
             if path.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
                 path.rename(old / "run")
