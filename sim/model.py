@@ -10,6 +10,7 @@ split). Random draws come only from :mod:`sim.rng`, keyed by the model's ``seed`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import platform
 import secrets
@@ -189,7 +190,7 @@ class CartelModel(mesa.Model):
             "step_days": self.dt,
             "start": str(sim.start),
             "end": str(sim.start + dt.timedelta(days=max(T * self.dt - 1, 0))),
-            "versions": versions(),
+            "versions": dict(versions()),
             "wall_seconds": round(self.wall_seconds, 4),
             "resolved_scenario": self.spec.model_dump(mode="json"),
         }
@@ -201,6 +202,7 @@ class CartelModel(mesa.Model):
         )
 
 
+@functools.cache
 def versions() -> dict[str, str]:
     """Versions that decide bit-for-bit reproducibility, for run.json."""
     out = {"python": platform.python_version(), "platform": platform.platform()}

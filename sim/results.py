@@ -6,19 +6,21 @@ The contract (README, "Outputs"): ``violence.parquet``, ``control.parquet``,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
+from .scenario import Scenario
 
 TABLES = ("violence", "control", "organizations")
-KEY = ["step", "plaza", "type", "perpetrator", "via", "victim"]
 
 
 class RunExistsError(FileExistsError):
@@ -33,22 +35,41 @@ def _time_columns(steps: np.ndarray, start, step_days: float) -> dict[str, np.nd
     return {"step": steps.astype(np.int64), "day": day, "date": date.normalize()}
 
 
+def _sum_by_key(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel rows int64 (N, 7) summed by their key (the first 6 columns), in key order,
+    keeping positive sums -> keys int64 (M, 6), counts int64 (M,)."""
+    if not len(rows):
+        return np.zeros((0, 6), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = rows[np.lexsort(rows[:, 5::-1].T)]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:, :6] != rows[:-1, :6]).any(axis=1)
+    starts = np.flatnonzero(first)
+    counts = np.add.reduceat(rows[:, 6], starts)
+    keep = counts > 0
+    return rows[starts[keep], :6], counts[keep]
+
+
 def violence_table(rows: np.ndarray, org_names: list[str], plaza_names: list[str], start,
                    step_days: float) -> pd.DataFrame:
     """Tidy violence table from kernel rows int64 (N, 7); one row per key with count > 0."""
-    raw = pd.DataFrame(rows, columns=KEY + ["count"])
-    raw = raw.groupby(KEY, sort=True, as_index=False)["count"].sum()
-    raw = raw[raw["count"] > 0].reset_index(drop=True)
-    actors = {i: n for i, n in enumerate(org_names)} | ACTOR_NAMES
+    keys, counts = _sum_by_key(rows)
     actor_categories = list(org_names) + list(ACTOR_NAMES.values())
-    out = pd.DataFrame(_time_columns(raw["step"].to_numpy(), start, step_days))
-    out["plaza"] = pd.Categorical.from_codes(raw["plaza"], categories=plaza_names)
-    out["type"] = pd.Categorical.from_codes(raw["type"], categories=list(TYPE_NAMES))
-    out["lethal"] = LETHAL_TYPES[raw["type"].to_numpy()]
-    out["perpetrator"] = pd.Categorical(raw["perpetrator"].map(actors), categories=actor_categories)
-    out["via"] = pd.Categorical.from_codes(raw["via"], categories=list(VIA_NAMES))
-    out["victim"] = pd.Categorical(raw["victim"].map(actors), categories=actor_categories)
-    out["count"] = raw["count"].to_numpy(dtype=np.int64)
+    actor_code = {code: len(org_names) + i for i, code in enumerate(ACTOR_NAMES)}
+
+    def actors(codes: np.ndarray) -> pd.Categorical:
+        codes = codes.copy()
+        for code, index in actor_code.items():
+            codes[codes == code] = index
+        return pd.Categorical.from_codes(codes, categories=actor_categories)
+
+    out = pd.DataFrame(_time_columns(keys[:, 0], start, step_days))
+    out["plaza"] = pd.Categorical.from_codes(keys[:, 1], categories=plaza_names)
+    out["type"] = pd.Categorical.from_codes(keys[:, 2], categories=list(TYPE_NAMES))
+    out["lethal"] = LETHAL_TYPES[keys[:, 2]]
+    out["perpetrator"] = actors(keys[:, 3])
+    out["via"] = pd.Categorical.from_codes(keys[:, 4], categories=list(VIA_NAMES))
+    out["victim"] = actors(keys[:, 5])
+    out["count"] = counts
     return out
 
 
@@ -60,9 +81,8 @@ def control_table(dense: dict, n_steps: int, org_names: list[str], plaza_names: 
     out = pd.DataFrame(_time_columns(steps, start, step_days))
     out["plaza"] = pd.Categorical.from_codes(np.tile(np.arange(P), T), categories=plaza_names)
     ctrl = dense["rec_controller"][:T].ravel()
-    names = np.array(list(org_names) + [""], dtype=object)
-    out["controller"] = pd.Categorical(names[np.where(ctrl >= 0, ctrl, len(org_names))],
-                                       categories=list(org_names) + [""])
+    out["controller"] = pd.Categorical.from_codes(np.where(ctrl >= 0, ctrl, len(org_names)),
+                                                  categories=list(org_names) + [""])
     out["contested"] = dense["rec_contested"][:T].ravel()
     out["controller_share"] = dense["rec_share"][:T].ravel()
     return out
@@ -104,6 +124,22 @@ class Results:
     def seed(self) -> int:
         return self.meta["seed"]
 
+    @functools.cached_property
+    def scenario(self) -> Scenario:
+        """The run's fully resolved scenario (from ``run.json``): plaza coordinates, colours."""
+        return Scenario.model_validate(self.meta["resolved_scenario"])
+
+    @property
+    def organization_names(self) -> list[str]:
+        """Every organization of the run in row order: the scenario's, then splinters and
+        entries as they formed."""
+        return list(self.organizations["organization"].cat.categories)
+
+    @property
+    def plaza_names(self) -> list[str]:
+        """The plazas in the scenario's order."""
+        return list(self.control["plaza"].cat.categories)
+
     @property
     def start(self) -> pd.Timestamp:
         return pd.Timestamp(self.meta["start"])
@@ -134,11 +170,14 @@ class Results:
                               observed=True).reindex(days, fill_value=0).fillna(0)
         return daily.resample(freq).sum().astype(np.int64)
 
-    def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False) -> Path:
+    def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False,
+             extra: Callable[[Path], object] | None = None) -> Path:
         """Write the run folder atomically: everything appears at once or nothing does.
 
         An existing folder holding the same run (same resolved scenario, seed and steps) is
-        replaced; a different run only with ``force=True``; anything else never.
+        replaced; a different run only with ``force=True``; anything else never. ``extra``,
+        if given, is called with the temporary folder to write more files into it (the
+        CLI's ``summary.png``); if it raises, nothing is written.
         """
         path = Path(path)
         check_overwrite(path, self.meta, force)
@@ -154,6 +193,8 @@ class Results:
                 if csv:
                     table.to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str))
+            if extra is not None:
+                extra(tmp)
             if path.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
                 path.rename(old / "run")

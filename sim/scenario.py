@@ -23,8 +23,8 @@ from typing import Any, Literal, get_args
 import tomli_w
 from pydantic import (
     Field,
-    ValidationError,
     PrivateAttr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,

@@ -18,7 +18,8 @@ import sim
 from sim.cli import main
 
 TWO = str(SCENARIO_DIR / "two_cartels.toml")
-FILES = ["control.parquet", "organizations.parquet", "run.json", "violence.parquet"]
+FILES = ["control.parquet", "organizations.parquet", "run.json", "summary.png",
+         "violence.parquet"]
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -1,0 +1,403 @@
+"""Figures (sim.plot) and the CLI's figure files: every plot function draws what its data
+says, colours are fixed per organization across figures, and ``cartel-sim run`` / ``plot``
+write their files atomically, failing with status 2 on a folder that is not a run or sweep.
+Drawn on the Agg backend, on ``Figure`` objects (no pyplot state)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from conftest import SCENARIO_DIR, shipped_results, shipped_scenario, tiny  # noqa: E402
+from matplotlib import colors as mcolors  # noqa: E402
+from matplotlib import dates as mdates  # noqa: E402
+from matplotlib.collections import FillBetweenPolyCollection, PathCollection  # noqa: E402
+from matplotlib.container import BarContainer  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import sim  # noqa: E402
+from sim import plot  # noqa: E402
+from sim.cli import main  # noqa: E402
+
+TWO = str(SCENARIO_DIR / "two_cartels.toml")
+
+
+def new_ax():
+    return Figure(figsize=(6, 4)).add_subplot()
+
+
+def hexes(values) -> list[str]:
+    return [mcolors.to_hex(v) for v in values]
+
+
+def line_values(line) -> np.ndarray:
+    """The values of a step line drawn over period edges (the last value is repeated)."""
+    return np.asarray(line.get_ydata(), dtype=float)[:-1]
+
+
+@pytest.fixture(scope="module")
+def two():
+    return sim.run(shipped_scenario("two_cartels"), seed=1, days=120)
+
+
+@pytest.fixture(scope="module")
+def reps():
+    return sim.run_many(shipped_scenario("two_cartels"), seeds=range(5), days=120)
+
+
+@pytest.fixture(scope="module")
+def bcs():
+    return shipped_results("bcs_2014", 1)
+
+
+# ------------------------------------------------------------------------ colours
+def test_scenario_colours_are_honoured_and_others_take_unused_palette_colours():
+    orgs = [{"name": "A", "color": "#d62728"}, {"name": "B"}, {"name": "C", "color": "darkred"},
+            {"name": "D"}]
+    colours = plot.organization_colors(tiny(organizations=orgs))
+    assert colours["A"] == "#d62728" and colours["C"] == "darkred"
+    # B and D take the palette in order, skipping the red that A already has
+    assert [colours["B"], colours["D"]] == [plot.PALETTE[0], plot.PALETTE[2]]
+    assert plot.PALETTE[1] == "#d62728"
+    assert {colours["police"], colours["civilian"]} == {"#4d4d4d", "#9e9e9e"}
+
+
+def test_splinters_are_lighter_shades_of_their_parent():
+    colours = plot.organization_colors(["X", "Y", "X splinter 1", "X splinter 2",
+                                        "X splinter 1 splinter 1"])
+    assert colours["X"] == plot.PALETTE[0] and colours["Y"] == plot.PALETTE[1]
+    x, s1, s2 = (np.array(mcolors.to_rgb(colours[n])) for n in
+                 ("X", "X splinter 1", "X splinter 2"))
+    nested = np.array(mcolors.to_rgb(colours["X splinter 1 splinter 1"]))
+    assert x.sum() < s1.sum() < s2.sum() and s1.sum() < nested.sum()  # lighter each time
+    hue = mcolors.rgb_to_hsv(x)[0]
+    assert mcolors.rgb_to_hsv(s1)[0] == pytest.approx(hue, abs=0.01)  # same hue
+
+
+def test_results_colours_cover_the_splinters_of_the_run():
+    result = shipped_results("kingpin_removal", 0)
+    colours = plot.organization_colors(result)
+    assert result.organization_names == ["Pacífico", "Golfo", "Pacífico splinter 1"]
+    assert colours["Pacífico"] == "#9467bd"  # the file's colour
+    parent = np.array(mcolors.to_rgb(colours["Pacífico"]))
+    child = np.array(mcolors.to_rgb(colours["Pacífico splinter 1"]))
+    np.testing.assert_allclose(child, parent + (1 - parent) * 0.35, atol=1 / 255)
+
+
+def test_a_colour_that_is_not_one_is_refused_with_the_file_field_and_fix(tmp_path):
+    path = tmp_path / "v.toml"
+    path.write_text(f'base = "{SCENARIO_DIR / "two_cartels.toml"}"\n'
+                    'overrides = {"organizations[name=North].color" = "blu"}\n')
+    with pytest.raises(sim.ScenarioError) as err:
+        sim.load_scenario(path)
+    message = str(err.value)
+    assert str(path) in message and 'organizations[name="North"].color' in message
+    assert "'blu' is not a colour" in message and "did you mean 'blue'" in message
+    assert "#rrggbb" in message
+    path.write_text(path.read_text().replace('"blu"', '"tab:olive"'))
+    assert sim.load_scenario(path).organizations[0].color == "tab:olive"
+
+
+def test_the_same_organization_has_the_same_colour_in_every_figure(two):
+    colours = plot.organization_colors(two)
+    control = plot.plot_control(two, ax=new_ax())
+    strength = plot.plot_strength(two, ax=new_ax())
+    network = plot.plot_network(two, ax=new_ax())
+    for org in ("North", "South"):
+        bars = [c for c in control.containers if c.get_label() == org]
+        assert hexes(p.get_facecolor() for p in bars[0]) == [colours[org]] * len(bars[0])
+        line = [ln for ln in strength.lines if ln.get_label() == org][0]
+        assert mcolors.to_hex(line.get_color()) == colours[org]
+        dots = [c for c in network.collections if c.get_label() == org]
+        if dots:  # a controller at the end
+            assert hexes(dots[0].get_facecolors()) == [colours[org]]
+    assert colours["North"] == "#1f77b4" and colours["South"] == "#d62728"  # the file's
+
+
+# ------------------------------------------------------------------------ homicides
+def test_total_of_one_run_is_one_line_of_its_monthly_homicides(bcs):
+    ax = plot.plot_homicides(bcs, ax=new_ax())
+    assert len(ax.lines) == 1 and not ax.collections  # no bands for one run
+    np.testing.assert_array_equal(line_values(ax.lines[0]), bcs.homicides("MS").to_numpy())
+    assert ax.get_ylabel() == "homicides per month"
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+def test_one_line_per_homicide_type_in_its_colour(bcs):
+    ax = plot.plot_homicides(bcs, freq="M", by="type", ax=new_ax())
+    expected = bcs.homicides("MS", by="type")
+    assert [ln.get_label() for ln in ax.lines] == [str(c) for c in expected.columns]
+    for line in ax.lines:
+        np.testing.assert_array_equal(line_values(line), expected[line.get_label()].to_numpy())
+        assert mcolors.to_hex(line.get_color()) == plot.TYPE_COLORS[line.get_label()]
+
+
+def test_one_line_per_plaza_with_homicides(bcs):
+    ax = plot.plot_homicides(bcs, freq="year", by="plaza", ax=new_ax())
+    yearly = bcs.homicides("YS", by="plaza")
+    assert sorted(ln.get_label() for ln in ax.lines) == sorted(map(str, yearly.columns))
+    assert len(ax.lines) > 5
+
+
+def test_frequency_words_and_letters_agree_and_weeks_start_on_monday(two):
+    words = plot.plot_homicides(two, freq="week", ax=new_ax()).lines[0]
+    letters = plot.plot_homicides(two, freq="W", ax=new_ax()).lines[0]
+    np.testing.assert_array_equal(words.get_ydata(), letters.get_ydata())
+    np.testing.assert_array_equal(words.get_xdata(), letters.get_xdata())
+    edges = pd.DatetimeIndex(words.get_xdata())
+    assert edges[0] == two.start and edges[-1] == two.end + pd.Timedelta(days=1)  # clipped
+    assert (edges[1:-1].day_of_week == 0).all()
+    assert line_values(words).sum() == two.homicides().sum()
+    daily = plot.plot_homicides(two, freq="D", ax=new_ax()).lines[0]
+    np.testing.assert_array_equal(line_values(daily), two.homicides("D").to_numpy())
+    with pytest.raises(ValueError, match="freq must be one of"):
+        plot.plot_homicides(two, freq="fortnight", ax=new_ax())
+
+
+def test_replicates_draw_the_mean_and_the_50_and_90_percent_bands(reps):
+    ax = plot.plot_homicides(reps, ax=new_ax())
+    bands = reps.bands("MS")
+    assert len(ax.lines) == 1 and ax.lines[0].get_label() == "mean of 5 runs"
+    np.testing.assert_allclose(line_values(ax.lines[0]), bands["mean"].to_numpy())
+    fills = [c for c in ax.collections if isinstance(c, FillBetweenPolyCollection)]
+    assert [f.get_label() for f in fills] == ["50% of runs", "90% of runs"]
+    top = [f.get_paths()[0].vertices[:, 1].max() for f in fills]
+    assert top == pytest.approx([bands["q75"].max(), bands["q95"].max()])
+
+
+def test_replicates_split_by_type_draw_a_mean_and_a_band_per_type(reps):
+    ax = plot.plot_homicides(reps, by="type", ax=new_ax())
+    fills = [c for c in ax.collections if isinstance(c, FillBetweenPolyCollection)]
+    assert len(ax.lines) == len(fills) >= 2
+    # each mean is over every run, counting 0 for a run without that type
+    runs_with = {ln.get_label(): sum(ln.get_label() in r.homicides(by="type") for r in reps)
+                 for ln in ax.lines}
+    assert min(runs_with.values()) < len(reps)
+    total = sum(line_values(ln) for ln in ax.lines)
+    np.testing.assert_allclose(total, reps.bands("MS")["mean"].to_numpy())
+
+
+def test_observed_counts_are_markers_in_the_middle_of_their_period(bcs):
+    observed = pd.Series({2013: 47, 2014: 91}, name="observed (INEGI)")
+    ax = plot.plot_homicides(bcs, freq="year", observed=observed, ax=new_ax())
+    marks = [ln for ln in ax.lines if ln.get_label() == "observed (INEGI)"][0]
+    assert marks.get_marker() == "o" and marks.get_linestyle() == "None"
+    np.testing.assert_array_equal(marks.get_ydata(), [47.0, 91.0])
+    middle = pd.DatetimeIndex(marks.get_xdata())
+    assert list(middle.month) == [7, 7]
+    assert "observed (INEGI)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_homicides_refuses_what_is_not_results():
+    with pytest.raises(TypeError, match="Results"):
+        plot.plot_homicides(pd.Series([1, 2]), ax=new_ax())
+
+
+# ------------------------------------------------------------------------ control
+def test_control_rows_cover_every_day_and_contested_periods_are_hatched(bcs):
+    ax = plot.plot_control(bcs, ax=new_ax())
+    filled = [p for c in ax.containers if c.get_label() != "contested" for p in c]
+    days = (bcs.end - bcs.start).days + 1
+    for row in range(len(bcs.plaza_names)):
+        widths = [p.get_width() for p in filled if round(p.get_y() + 0.4) == row]
+        assert sum(widths) == pytest.approx(days)
+    hatched = [c for c in ax.containers if c.get_label() == "contested"][0]
+    assert all(p.get_hatch() == "////" for p in hatched)
+    contested_days = sum(p.get_width() for p in hatched)
+    assert contested_days == pytest.approx(bcs.control["contested"].sum())
+    assert [t.get_text() for t in ax.get_yticklabels()] == bcs.plaza_names
+
+
+def test_control_shows_who_holds_each_plaza_when(bcs):
+    ax = plot.plot_control(bcs, ax=new_ax())
+    c = bcs.control
+    final = c[c["step"] == c["step"].max()].set_index("plaza")["controller"]
+    colours = plot.organization_colors(bcs) | {"": plot.NOBODY}
+    last_day = mdates.date2num(bcs.end)
+    for row, plaza in enumerate(bcs.plaza_names):
+        last = [p for ctr in ax.containers if ctr.get_label() != "contested" for p in ctr
+                if round(p.get_y() + 0.4) == row and p.get_x() <= last_day < p.get_x()
+                + p.get_width()]
+        assert hexes([last[0].get_facecolor()]) == [colours[final[plaza]]]
+
+
+# ------------------------------------------------------------------------ network
+def test_network_places_plazas_at_their_coordinates_and_draws_every_route(bcs):
+    ax = plot.plot_network(bcs, ax=new_ax())
+    scenario = bcs.scenario
+    routes = ax.collections[0]
+    assert len(routes.get_segments()) == len(scenario.neighbour_pairs())
+    pos = plot.plaza_positions(scenario)
+    la_paz = next(p for p in scenario.plazas if p.name == "La Paz")
+    assert pos["La Paz"] == (la_paz.lon, la_paz.lat)
+    unplaced = [p.name for p in scenario.plazas if p.lat is None]
+    assert unplaced and all(np.isfinite(pos[n]).all() for n in unplaced)
+    assert len({pos[n] for n in pos}) == len(pos)  # nobody on top of another
+    assert ax.get_xlabel() == "longitude"
+
+
+def test_network_sizes_follow_homicides_and_colours_the_final_controller(bcs):
+    ax = plot.plot_network(bcs, ax=new_ax())
+    dots = [c for c in ax.collections if isinstance(c, PathCollection)]
+    size = {tuple(xy): s for d in dots for xy, s in zip(d.get_offsets(), d.get_sizes())}
+    pos = plot.plaza_positions(bcs.scenario)
+    v = bcs.violence
+    killed = v[v["lethal"]].groupby("plaza", observed=False)["count"].sum()
+    most = killed.idxmax()
+    assert size[pos[most]] == max(size.values())
+    assert sum(len(d.get_offsets()) for d in dots) == len(bcs.plaza_names)
+
+
+def test_network_of_a_scenario_without_coordinates_uses_a_seeded_layout():
+    scenario = shipped_scenario("two_cartels")
+    assert plot.plaza_positions(scenario) == plot.plaza_positions(scenario)
+    ax = plot.plot_network(scenario, ax=new_ax())
+    labels = [c.get_label() for c in ax.collections if isinstance(c, PathCollection)]
+    assert labels == ["North", "South"]  # the controllers at the start
+    assert not ax.axison
+
+
+# ------------------------------------------------------------------------ strength
+def test_strength_draws_one_line_per_organization_with_its_values():
+    result = shipped_results("kingpin_removal", 0)
+    ax = plot.plot_strength(result, "plazas_held", ax=new_ax())
+    assert [ln.get_label() for ln in ax.lines] == result.organization_names
+    table = result.organizations
+    for line in ax.lines:
+        rows = table[table["organization"] == line.get_label()]
+        np.testing.assert_array_equal(line.get_ydata(), rows["plazas_held"].to_numpy())
+    assert ax.get_ylabel() == "plazas held"
+    with pytest.raises(ValueError, match="what must be one of"):
+        plot.plot_strength(result, "guns", ax=new_ax())
+
+
+# ------------------------------------------------------------------------ sweeps
+def fake_runs(grid: bool) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    if grid:
+        x, y = np.meshgrid([0.1, 0.2, 0.3], [1.0, 2.0])
+        x, y = x.ravel(), y.ravel()
+    else:
+        x, y = rng.uniform(0, 1, 7), rng.uniform(0, 1, 7)
+    rows = [{"point": p, "replicate": r, "a": x[p], "b": y[p], "m": 10 * x[p] + y[p] + r}
+            for p in range(len(x)) for r in range(3)]
+    return pd.DataFrame(rows)
+
+
+def test_response_surface_of_a_grid_shows_the_replicate_means():
+    runs = fake_runs(grid=True)
+    ax = plot.plot_response_surface(runs, "a", "b", "m", ax=new_ax())
+    mesh = ax.collections[0]
+    expected = runs.groupby(["a", "b"])["m"].mean().unstack("a").to_numpy()
+    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(expected.shape), expected)
+    assert {t.get_text() for t in ax.texts} == {f"{v:.3g}" for v in expected.ravel()}
+    assert ax.get_xlabel() == "a" and ax.get_ylabel() == "b"
+    assert len(ax.figure.axes) == 2  # the colour bar
+
+
+def test_response_surface_of_scattered_points_colours_each_point():
+    ax = plot.plot_response_surface(fake_runs(grid=False), "a", "b", "m", ax=new_ax())
+    assert isinstance(ax.collections[0], PathCollection)
+    assert len(ax.collections[0].get_offsets()) == 7
+    with pytest.raises(ValueError, match="no column 'c'"):
+        plot.plot_response_surface(fake_runs(grid=False), "a", "c", "m", ax=new_ax())
+
+
+def test_sensitivity_bars_are_sorted_with_confidence_intervals():
+    indices = pd.DataFrame({"parameter": ["p", "q", "r"] * 2, "index": ["S1"] * 3 + ["ST"] * 3,
+                            "value": [0.1, 0.5, 0.2, 0.15, 0.7, 0.3],
+                            "conf": [0.02, 0.05, 0.03, 0.02, 0.06, 0.04]})
+    ax = plot.plot_sensitivity(indices, ax=new_ax())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["p", "r", "q"]  # largest ST on top
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert [c.get_label() for c in bars] == ["S1", "ST"]
+    assert [p.get_width() for p in bars[1]] == [0.15, 0.3, 0.7]
+    assert all(c.errorbar is not None for c in bars)
+    morris = pd.DataFrame({"parameter": ["p", "q"] * 2, "index": ["mu_star"] * 2 + ["sigma"] * 2,
+                           "value": [3.0, 1.0, 2.0, 0.5], "conf": [0.5, 0.2, np.nan, np.nan]})
+    ax = plot.plot_sensitivity(morris, ax=new_ax())
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert [c.get_label() for c in bars] == ["mu_star", "sigma"]
+    assert bars[0].errorbar is not None and bars[1].errorbar is None  # none for sigma
+
+
+def test_summary_figure_has_the_four_panels(bcs):
+    fig = plot.summary_figure(bcs)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["Homicides by type", "Control of plazas", "Members", "Plazas and routes"]
+    assert "bcs_2014, seed 1" in fig.get_suptitle()
+
+
+# ------------------------------------------------------------------------ the CLI
+def is_png(path) -> bool:
+    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_writes_summary_png_with_the_tables(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", TWO, "--days", "60", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "control.parquet", "organizations.parquet", "run.json", "summary.png",
+        "violence.parquet"]
+    assert is_png(out / "summary.png")
+    assert "summary.png" in capsys.readouterr().out
+
+
+def test_a_failed_summary_leaves_no_run_folder(tmp_path, monkeypatch):
+    def broken(results):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(plot, "summary_figure", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        main(["run", TWO, "--days", "10", "--out", str(tmp_path / "run")])
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor a temporary one
+
+
+def test_plot_writes_every_figure_of_a_run_folder(tmp_path, two, capsys):
+    two.save(tmp_path / "run")
+    loaded = sim.Results.load(tmp_path / "run")  # what the figures are drawn from
+    assert loaded.scenario == shipped_scenario("two_cartels")
+    assert loaded.plaza_names == ["Ciudad Norte", "Ciudad Sur"]
+    assert loaded.organization_names == ["North", "South"]
+    assert main(["plot", str(tmp_path / "run")]) == 0
+    names = ["summary", "homicides", "control", "network", "strength"]
+    written = [tmp_path / "run" / "figures" / f"{n}.png" for n in names]
+    assert capsys.readouterr().out.split() == [str(p) for p in written]
+    assert all(is_png(p) for p in written)
+    assert main(["plot", str(tmp_path / "run"), "--format", "svg", "--out",
+                 str(tmp_path / "svg")]) == 0
+    assert sorted(p.name for p in (tmp_path / "svg").iterdir()) == sorted(
+        f"{n}.svg" for n in names)
+    assert (tmp_path / "svg" / "control.svg").read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize("design, figures", [
+    ("grid", ["response_surface.png"]),
+    ("saltelli", ["response_surface.png", "sensitivity.png"]),
+])
+def test_plot_writes_the_figures_of_a_sweep_folder(tmp_path, capsys, design, figures):
+    spec = sim.SweepSpec(scenario=TWO, design=design, n=2, replicates=2, days=30,
+                         parameters={"parameters.clash_rate": (0.001, 0.004),
+                                     "parameters.lethality": (0.01, 0.05)})
+    sim.sweep(spec, tmp_path / "sweep", workers=1, progress=False)
+    assert main(["plot", str(tmp_path / "sweep"), "--out", str(tmp_path / "figs")]) == 0
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == figures
+    assert all(is_png(p) for p in (tmp_path / "figs").iterdir())
+    assert main(["plot", str(tmp_path / "sweep"), "--metric", "guns"]) == 2
+    assert "--metric guns: not a metric of this sweep; use one of homicides_total" in (
+        capsys.readouterr().err)
+
+
+def test_plot_refuses_a_folder_that_is_no_run_nor_sweep(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("hello")
+    assert main(["plot", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a run folder (no run.json) nor a sweep folder (no spec.json)" in err
+    assert "Traceback" not in err
+    assert main(["plot", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
