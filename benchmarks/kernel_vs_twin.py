@@ -1,6 +1,7 @@
 """Compiled kernel vs its plain-Python twin (tests/twin.py), same state, same draws.
 
-Builds the Baja California Sur state at war (bcs_2014 with its alliance and the Zetas' entry
+Two states: a synthetic region (``sim.synthetic.world(250, 20, 2000, 17500)``, 250 plazas
+and 2,000 cells, 200 steps) and the Baja California Sur state at war. For BCS: it builds the state (bcs_2014 with its alliance and the Zetas' entry
 applied at step 0, so every phase has work to do), runs it for 730 daily steps with the
 compiled ``sim.kernel.advance`` (after a warm-up call, so compilation or cache loading is not
 timed) and with the twin, checks that both end in the same State and wrote the same violence
@@ -8,6 +9,7 @@ rows, and prints both times and the speed-up. Triggers fire along the way; both 
 federal forces the way ``CartelModel`` does, outside the timed engine calls' control flow.
 
     .venv/bin/python benchmarks/kernel_vs_twin.py [--steps 730] [--twin-steps 730] [--seed 1]
+        [--only bcs|synthetic]
 
 With --twin-steps below --steps the twin time is measured on that many steps and scaled up
 linearly (printed as such); the results are then checked on the twin's steps only.
@@ -50,6 +52,13 @@ def bcs_state():
         if event.kind in ("alliance", "enter"):
             apply_event(state, event, org_row, plaza_row, scenario.simulation.step_days)
     return scenario, state
+
+
+def synthetic_state():
+    from sim.synthetic import world
+
+    scenario = world(250, 20, 2000, 17_500, seed=0, days=200)
+    return scenario, build_state(scenario)[0]
 
 
 def deploy(scenario, state, k, step):
@@ -115,46 +124,53 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=20, help="kernel runs (best is kept)")
     parser.add_argument("--twin-repeats", type=int, default=3)
+    parser.add_argument("--only", choices=["bcs", "synthetic"], default=None)
     args = parser.parse_args(argv)
-    twin_steps = args.twin_steps or args.steps
+    if args.only != "bcs":
+        compare("synthetic region (250 plazas, 2,000 cells)", *synthetic_state(), args.seed,
+                200, 200, max(3, args.repeats // 4), 1)
+    if args.only != "synthetic":
+        compare("bcs_2014 at war", *bcs_state(), args.seed, args.steps,
+                args.twin_steps or args.steps, args.repeats, args.twin_repeats)
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+          f"python {platform.python_version()}, numba {metadata.version('numba')}, "
+          f"numpy {metadata.version('numpy')}")
 
-    scenario, state0 = bcs_state()
-    run_kernel(scenario, state0.copy(), args.seed, 5)  # warm-up: load the compiled code
 
+def compare(label, scenario, state0, seed, steps, twin_steps, repeats, twin_repeats):
+    """Time both engines from state0 and check they end identical; print the speed-up."""
+    run_kernel(scenario, state0.copy(), seed, 5)  # warm-up: load the compiled code
     kernel_times = []
-    for _ in range(args.repeats):
+    for _ in range(repeats):
         state_k = state0.copy()
-        seconds, rows_k = run_kernel(scenario, state_k, args.seed, args.steps)
+        seconds, rows_k = run_kernel(scenario, state_k, seed, steps)
         kernel_times.append(seconds)
     twin_times = []
-    for _ in range(args.twin_repeats):
+    for _ in range(twin_repeats):
         state_t = state0.copy()
-        seconds, rows_t = run_twin(scenario, state_t, args.seed, twin_steps)
+        seconds, rows_t = run_twin(scenario, state_t, seed, twin_steps)
         twin_times.append(seconds)
 
     # identical results on the twin's steps
-    if twin_steps != args.steps:
+    if twin_steps != steps:
         state_k = state0.copy()
-        _, rows_k = run_kernel(scenario, state_k, args.seed, twin_steps)
+        _, rows_k = run_kernel(scenario, state_k, seed, twin_steps)
     different = [name for name, a in state_k.arrays().items()
                  if not np.array_equal(a, getattr(state_t, name))]
     assert not different, f"kernel and twin states differ: {different}"
     assert multiset(rows_k) == multiset(rows_t), "kernel and twin violence rows differ"
 
     k_best, k_median = min(kernel_times), statistics.median(kernel_times)
-    t_best = min(twin_times) * args.steps / twin_steps
+    t_best = min(twin_times) * steps / twin_steps
     lethal = sum(c for key, c in multiset(rows_t).items() if key[2] < 6)
-    print(f"bcs_2014 at war, seed {args.seed}: {args.steps} steps, "
+    print(f"{label}, seed {seed}: {steps} steps, "
           f"{len(rows_t)} violence rows, {lethal} homicides (identical in both)")
-    print(f"compiled kernel: {k_best * 1e3:8.2f} ms  (best of {args.repeats}; "
+    print(f"  compiled kernel: {k_best * 1e3:9.2f} ms  (best of {repeats}; "
           f"median {k_median * 1e3:.2f} ms)")
-    scaled = "" if twin_steps == args.steps else f", scaled from {twin_steps} steps"
-    print(f"python twin:     {t_best * 1e3:8.2f} ms  (best of {args.twin_repeats}{scaled})")
-    print(f"speed-up:        {t_best / k_best:8.1f}x  (target >= 100x; "
+    scaled = "" if twin_steps == steps else f", scaled from {twin_steps} steps"
+    print(f"  python twin:     {t_best * 1e3:9.2f} ms  (best of {twin_repeats}{scaled})")
+    print(f"  speed-up:        {t_best / k_best:9.1f}x  (target >= 100x; "
           f"{t_best / k_median:.1f}x against the kernel's median)")
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"python {platform.python_version()}, numba {metadata.version('numba')}, "
-          f"numpy {metadata.version('numpy')}")
 
 
 if __name__ == "__main__":

@@ -239,6 +239,6 @@ def advance(
             return t, TRIGGER, fired
         if split:
             return t, SPLIT, -1
-        if vio.shape[0] - vio_n[0] < row_reserve:
+        if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1

@@ -36,6 +36,8 @@ class CartelModel(mesa.Model):
     Args:
         scenario: a validated :class:`sim.scenario.Scenario` (``sim.load_scenario``).
         rng: the replicate seed (int). Same seed, same results, bit for bit. None draws one.
+        record: keep the per-step tables (default). Off, the run is the same but
+            ``results()`` is an error: for timing, or when only the final state matters.
 
     The clock is the kernel's: Mesa's own event scheduling (``schedule_event``) is not used
     by the model and events scheduled through it do not run; scenario events and triggers
@@ -47,7 +49,7 @@ class CartelModel(mesa.Model):
         organization_agents, cell_agents, police_agents, plaza_agents: row -> Mesa agent.
     """
 
-    def __init__(self, scenario: Scenario, rng: int | None = None):
+    def __init__(self, scenario: Scenario, rng: int | None = None, record: bool = True):
         seed = secrets.randbits(63) if rng is None else int(rng)
         if not 0 <= seed < 2**63:
             raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1 (got {seed})")
@@ -66,7 +68,7 @@ class CartelModel(mesa.Model):
         self._next_event = 0
         self._t = -math.ceil(scenario.simulation.spin_up_days / self.dt)
         self.recorder = Recorder(self.n_steps, len(self.state.org_id), len(self.names.plazas),
-                                 buffer_rows=4 * row_reserve(self.state))
+                                 buffer_rows=4 * row_reserve(self.state), enabled=record)
         self.wall_seconds = 0.0
         self.organization_agents: dict[int, Organization] = {}
         self.cell_agents: dict[int, Cell] = {}
@@ -176,6 +178,8 @@ class CartelModel(mesa.Model):
     # ------------------------------------------------------------------ output
     def results(self) -> Results:
         """The tidy tables of everything recorded so far (steps 0 .. model.steps-1)."""
+        if not self.recorder.enabled:
+            raise RuntimeError("this model was built with record=False: it has no tables")
         T = max(self._t, 0)
         sim = self.spec.simulation
         orgs, plazas = self.names.organizations, self.names.plazas

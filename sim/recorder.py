@@ -17,11 +17,13 @@ class Recorder:
     flushed into ``chunks`` whenever the kernel reports it nearly full.
     """
 
-    def __init__(self, n_steps: int, n_org: int, n_plaza: int, buffer_rows: int):
+    def __init__(self, n_steps: int, n_org: int, n_plaza: int, buffer_rows: int,
+                 enabled: bool = True):
         self.n_org, self.n_plaza = n_org, n_plaza
+        self.enabled = enabled  # when off, buffers have no rows and the kernel writes nothing
         self.dense: dict[str, np.ndarray] = {}
-        self._allocate(max(n_steps, 1))
-        self.vio = np.zeros((buffer_rows, VIOLENCE_COLUMNS), dtype=np.int64)
+        self._allocate(max(n_steps, 1) if enabled else 0)
+        self.vio = np.zeros((buffer_rows if enabled else 0, VIOLENCE_COLUMNS), dtype=np.int64)
         self.vio_n = np.zeros(1, dtype=np.int64)
         self.chunks: list[np.ndarray] = []
 
@@ -53,12 +55,12 @@ class Recorder:
 
     def ensure_steps(self, n_steps: int) -> None:
         """Grow the dense tables (doubling) so steps 0 .. n_steps-1 fit."""
-        if n_steps > self.capacity:
+        if self.enabled and n_steps > self.capacity:
             self._allocate(max(n_steps, 2 * self.capacity))
 
     def ensure_rows(self, reserve: int) -> None:
         """Make room for at least ``reserve`` more violence rows."""
-        if self.vio.shape[0] - self.vio_n[0] < reserve:
+        if self.enabled and self.vio.shape[0] - self.vio_n[0] < reserve:
             self.flush()
             if self.vio.shape[0] < reserve:
                 self.vio = np.zeros((2 * reserve, VIOLENCE_COLUMNS), dtype=np.int64)

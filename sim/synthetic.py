@@ -16,7 +16,6 @@ import numpy as np
 
 from .scenario import Scenario
 
-
 # The calibrated rates of scenarios/bcs_2014.toml, with hiring and reinforcement switched on.
 PARAMETERS = {
     "clash_rate": 0.0002, "attack_multiplier": 12.0, "attack_threshold": 0.75,

@@ -329,3 +329,15 @@ def test_parameters_events_that_break_a_bound_are_refused_with_the_event_named()
     data["events"] = [*events, {"kind": "parameters", "step": 6, "values": {"recruit_rat": 0.1}}]
     with pytest.raises(ValueError, match="did you mean 'recruit_rate'"):
         Scenario.model_validate(data)
+
+
+def test_recording_off_runs_the_same_model():
+    scenario = shipped_scenario("bcs_2014")
+    quiet = sim.CartelModel(scenario, rng=5, record=False)
+    quiet.run_for(quiet.n_steps)
+    loud = finished_model("bcs_2014", 5)
+    for name, array in quiet.state.arrays().items():
+        np.testing.assert_array_equal(array, getattr(loud.state, name), err_msg=name)
+    assert quiet.recorder.vio.shape[0] == 0 and quiet.recorder.chunks == []
+    with pytest.raises(RuntimeError, match="record=False"):
+        quiet.results()

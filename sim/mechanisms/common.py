@@ -31,13 +31,14 @@ def record(vio, vio_n, hom, t, plaza, typ, perp, via, victim, count):
     """Append one violence row (step, plaza, type, perpetrator, via, victim, count).
 
     Lethal rows also add to ``hom`` (P,), this step's homicides per plaza, which the
-    triggers read. Steps before 0 (spin-up) count for triggers but are not written.
+    triggers read. Steps before 0 (spin-up) count for triggers but are not written, and
+    nothing is written into a buffer of no rows (recording off).
     """
     if count <= 0:
         return
     if LETHAL_TYPES[typ]:
         hom[plaza] += count
-    if t < 0:
+    if t < 0 or vio.shape[0] == 0:  # spin-up, or recording switched off
         return
     n = vio_n[0]
     if n >= vio.shape[0]:
