@@ -83,10 +83,24 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
     if p_move <= 0.0:
         return
     n_plaza = pc_ptr.shape[0] - 1
-    attacked = np.zeros(n_plaza, dtype=np.bool_)  # plazas with an attacking cell
+    # each plaza's attacking organizations, with their first attacking cell (plaza order)
+    att_ptr = np.zeros(n_plaza + 1, dtype=np.int64)
+    att_org = np.empty(pc_idx.shape[0], dtype=np.int64)
+    att_cell = np.empty(pc_idx.shape[0], dtype=np.int64)
+    n = 0
     for p in range(n_plaza):
         for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            attacked[p] = attacked[p] or cell_attack[pc_idx[j]]
+            x = pc_idx[j]
+            if not cell_attack[x]:
+                continue
+            listed = False
+            for i in range(att_ptr[p], n):
+                listed = listed or att_org[i] == cell_org[x]
+            if not listed:
+                att_org[n] = cell_org[x]
+                att_cell[n] = x
+                n += 1
+        att_ptr[p + 1] = n
     delta = np.zeros(cell_members.shape[0], dtype=np.int64)
     for q in range(n_plaza):
         if plaza_contested[q]:
@@ -96,14 +110,11 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
             if cell_attack[c] or cell_members[c] <= 1:
                 continue
             target = -1
-            for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
-                p = nbr_idx[n]
-                if not attacked[p]:
-                    continue
-                for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                    x = pc_idx[j]
-                    if cell_org[x] == cell_org[c] and cell_attack[x]:
-                        target = x
+            for m in range(nbr_ptr[q], nbr_ptr[q + 1]):
+                p = nbr_idx[m]
+                for i in range(att_ptr[p], att_ptr[p + 1]):
+                    if att_org[i] == cell_org[c]:
+                        target = att_cell[i]
                         break
                 if target >= 0:
                     break
