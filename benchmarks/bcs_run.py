@@ -73,7 +73,8 @@ def main() -> None:
         whole.append(time.perf_counter() - t0)
     model = sim.CartelModel(scenario, rng=0)
     cells = int(model.state.cell_active.sum())
-    floor = floor_seconds(cells, hostile_pairs(model), scenario.n_steps, repeats=20)
+    floor = floor_seconds(cells, hostile_pairs(model.state, model.params), scenario.n_steps,
+                          repeats=20)
 
     def ms(values):
         return (f"{1e3 * min(values):7.1f} ms best, {1e3 * statistics.median(values):.1f} "

@@ -52,16 +52,17 @@ def floor_seconds(n_cells: int, n_pairs: int, n_steps: int, members_per_cell: in
     return best
 
 
-def hostile_pairs(model) -> int:
-    """Hostile (organization pair, plaza) combinations in a model's current state."""
+def hostile_pairs(state, params) -> int:
+    """Hostile (organization pair, plaza) combinations in a State (sim.state.State), with
+    the parameter vector ``params`` (sim.codes.parameter_vector)."""
     from sim.mechanisms.common import hostility
 
-    s = model.state
+    s = state
     live = s.cell_active & (s.cell_members > 0)
     total = 0
     for p in range(s.plaza_id.shape[0]):
         orgs = sorted(set(s.cell_org[live & (s.cell_plaza == p)].tolist()))
-        total += sum(hostility.py_func(model.params, s.relation, s.intensity, a, b) > 0
+        total += sum(hostility.py_func(params, s.relation, s.intensity, a, b) > 0
                      for i, a in enumerate(orgs) for b in orgs[i + 1:])
     return total
 
@@ -78,8 +79,8 @@ def main() -> None:
         import sim.synthetic
         from sim import CartelModel
 
-        pairs = hostile_pairs(CartelModel(sim.synthetic.world(2500, 150, args.cells, 175_000),
-                                          rng=0))
+        model = CartelModel(sim.synthetic.world(2500, 150, args.cells, 175_000), rng=0)
+        pairs = hostile_pairs(model.state, model.params)
     seconds = floor_seconds(args.cells, pairs, args.steps)
     print(f"floor: {args.cells:,} cells and {pairs:,} hostile pairs, {args.steps:,} steps: "
           f"{seconds:.2f} s ({1e6 * seconds / args.steps:.0f} µs per step)")

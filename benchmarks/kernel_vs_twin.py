@@ -33,6 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from floor import floor_seconds, hostile_pairs  # noqa: E402
 from twin import advance_twin  # noqa: E402
 
 import sim  # noqa: E402
@@ -162,11 +163,13 @@ def compare(label, scenario, state0, seed, steps, twin_steps, repeats, twin_repe
 
     k_best, k_median = min(kernel_times), statistics.median(kernel_times)
     t_best = min(twin_times) * steps / twin_steps
+    floor = floor_seconds(int(state0.cell_active.sum()),
+                          hostile_pairs(state0, parameter_vector(scenario.parameters)), steps)
     lethal = sum(c for key, c in multiset(rows_t).items() if key[2] < 6)
     print(f"{label}, seed {seed}: {steps} steps, "
           f"{len(rows_t)} violence rows, {lethal} homicides (identical in both)")
     print(f"  compiled kernel: {k_best * 1e3:9.2f} ms  (best of {repeats}; "
-          f"median {k_median * 1e3:.2f} ms)")
+          f"median {k_median * 1e3:.2f} ms; {k_best / floor:.0f}x the floor)")
     scaled = "" if twin_steps == steps else f", scaled from {twin_steps} steps"
     print(f"  python twin:     {t_best * 1e3:9.2f} ms  (best of {twin_repeats}{scaled})")
     print(f"  speed-up:        {t_best / k_best:9.1f}x  (target >= 100x; "

@@ -10,7 +10,7 @@ identical (pandas ``assert_frame_equal``, exact), and prints both times, split i
 the model, running the steps and building the tables, and the speed-ups.
 
     .venv/bin/python benchmarks/mesa_vs_model.py [--days 730] [--seed 7] [--draws both]
-                                                 [--clock wall]
+                                                 [--clock wall] [--synthetic CELLS]
 
 ``--draws`` says how the pure-Mesa model calls sim.rng's keyed samplers: "compiled" calls
 them as they are (from Python, as tests/twin.py does: the fair baseline), "python" calls
@@ -32,6 +32,7 @@ import pure_mesa  # benchmarks/ is on sys.path when this file runs as a script
 
 import sim
 from sim.runner import for_days
+from sim.synthetic import world
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("violence", "control", "organizations")
@@ -86,6 +87,9 @@ def main(argv=None):
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "bcs_2014.toml")
     parser.add_argument("--days", type=int, default=None,
                         help="simulated days (default: the scenario's, 730 for bcs_2014)")
+    parser.add_argument("--synthetic", type=int, default=None, metavar="CELLS",
+                        help="instead of --scenario, a synthetic country of this many cells "
+                        "(sim.synthetic.world, 8 cells per plaza; 365 days unless --days)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=20,
                         help="compiled-model runs (best is kept)")
@@ -97,7 +101,13 @@ def main(argv=None):
                         "machine: waiting for a core is not counted)")
     args = parser.parse_args(argv)
 
-    scenario, steps = for_days(sim.load_scenario(args.scenario), args.days)
+    if args.synthetic:
+        cells = args.synthetic
+        scenario = world(max(1, cells // 8), max(3, round(cells * 150 / 20_000)), cells,
+                         int(cells * 8.75), seed=0, days=args.days or 365)
+    else:
+        scenario = sim.load_scenario(args.scenario)
+    scenario, steps = for_days(scenario, args.days)
     seed = args.seed
     sim.run(scenario, seed, days=args.days)  # warm-up: compile or load the kernel
 

@@ -36,7 +36,7 @@ def main() -> None:
     scenario = world(**SIZE, seed=0, days=365 * args.years)
     model = sim.CartelModel(scenario, rng=args.seed)
     built = time.perf_counter() - started
-    pairs = hostile_pairs(model)
+    pairs = hostile_pairs(model.state, model.params)
 
     started, cpu = time.perf_counter(), time.process_time()
     model.run_for(model.n_steps)

@@ -48,7 +48,8 @@ def main() -> None:
           f"{'ns/cell':>8} {'x floor':>7} | {'no record':>10} {'ns/cell':>8} {'x floor':>7}")
     for cells in sizes:
         scenario = country(cells, args.steps)
-        pairs = hostile_pairs(sim.CartelModel(scenario, rng=1))
+        model = sim.CartelModel(scenario, rng=1)
+        pairs = hostile_pairs(model.state, model.params)
         floor = floor_seconds(cells, pairs, args.steps) / args.steps
         on = step_seconds(scenario, True, args.steps)
         off = step_seconds(scenario, False, args.steps)
