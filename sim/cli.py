@@ -18,6 +18,9 @@ EXAMPLES = {
     "sweep": "examples:\n  cartel-sim sweep sweeps/bcs_sobol.toml --workers 2\n"
              "  cartel-sim sweep sweeps/bcs_sobol.toml --resume      # after an interruption\n"
              "  cartel-sim sweep sweeps/bcs_sobol.toml --scheduler tcp://10.0.0.5:8786",
+    "plot": "examples:\n"
+            "  cartel-sim plot outputs/bcs_2014/7      # writes outputs/bcs_2014/7/figures/*.png\n"
+            "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out figures",
 }
 
 
@@ -61,6 +64,26 @@ def _parser() -> argparse.ArgumentParser:
                        help="run on a Dask LocalCluster (pip install 'cartel-sim[dask]')")
     sweep.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://host:port")
     sweep.add_argument("--resume", action="store_true", help="continue an interrupted sweep")
+
+    plot = sub.add_parser("plot", help="draw the figures of a run folder or a sweep folder",
+                          epilog=EXAMPLES["plot"], formatter_class=fmt)
+    plot.add_argument("folder", help="a run folder (cartel-sim run) or a sweep folder "
+                                     "(cartel-sim sweep)")
+    plot.add_argument("--format", choices=("png", "svg"), default="png",
+                      help="file format (default png)")
+    plot.add_argument("--out", help="folder for the figures (default FOLDER/figures)")
+    plot.add_argument("--metric", default="homicides_total",
+                      help="sweep metric to draw (default homicides_total)")
+
+    viz = sub.add_parser("viz", help="interactive dashboard of a scenario, in the browser",
+                         formatter_class=fmt, epilog=(
+                             "example:\n  cartel-sim viz scenarios/bcs_2014.toml     "
+                             "# opens http://127.0.0.1:8765 in the browser"))
+    viz.add_argument("scenario", help="scenario file (TOML)")
+    viz.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    viz.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this computer only)")
+    viz.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
 
 
@@ -77,6 +100,7 @@ def _load(path: str):
 
 
 def cmd_run(args) -> None:
+    from .plot import save_figure, summary_figure
     from .results import RunExistsError, check_overwrite
     from .runner import for_days, run
     from .summary import summary_text
@@ -94,11 +118,13 @@ def cmd_run(args) -> None:
         check_overwrite(out, planned, args.force)  # before spending time on the run
         print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
         result = run(scenario, seed=args.seed, days=args.days)
-        result.save(out, csv=args.csv, force=args.force)
+        result.save(out, csv=args.csv, force=args.force,
+                    extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
     except RunExistsError as exc:
         raise UserError(str(exc)) from None
     print(summary_text(result))
-    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json)")
+    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
+          "summary.png)")
 
 
 def cmd_validate(args) -> None:
@@ -152,6 +178,75 @@ def _dask_executor(args, stack):
     return client.get_executor()
 
 
+def cmd_plot(args) -> None:
+    from .plot import run_figures, save_figure
+
+    folder = Path(args.folder)
+    if (folder / "run.json").is_file():
+        figures = run_figures(_load_run(folder))
+    elif (folder / "spec.json").is_file():
+        figures = _sweep_figures(folder, args.metric)
+    else:
+        what = "not a run folder (no run.json) nor a sweep folder (no spec.json)" if (
+            folder.is_dir()) else "no such folder"
+        raise UserError(f"{folder}: {what}; give a folder written by 'cartel-sim run' or "
+                        "'cartel-sim sweep'")
+    out = Path(args.out or folder / "figures")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, figure in figures.items():
+        print(save_figure(figure, out / f"{name}.{args.format}"))
+
+
+def _load_run(folder: Path):
+    from .results import Results
+
+    try:
+        return Results.load(folder)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{folder}: cannot read the run folder ({exc}); run it again with "
+                        "'cartel-sim run'") from None
+
+
+def _sweep_figures(folder: Path, metric: str) -> dict:
+    from .plot import sweep_figures
+    from .sweep import SweepError, SweepSpec, load_sweep
+
+    try:
+        runs = load_sweep(folder)
+        spec = SweepSpec.model_validate(runs.attrs["sweep"]["spec"])
+        metrics = [c for c in runs.columns
+                   if c not in ("run", "point", "replicate", "seed", *spec.paths)]
+        if metric not in metrics:
+            raise UserError(f"--metric {metric}: not a metric of this sweep; use one of "
+                            f"{', '.join(metrics)}")
+        figures = sweep_figures(runs, metric)
+    except SweepError as exc:
+        raise UserError(str(exc)) from None
+    if not figures:
+        raise UserError(f"{folder}: nothing to draw; a response surface needs two swept "
+                        "parameters, sensitivity indices a saltelli or morris design")
+    return figures
+
+
+def cmd_viz(args) -> None:
+    _load(args.scenario)  # a bad scenario stops here, before a server starts
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port must be from 0 to 65535 (got {args.port})")
+    try:
+        from .viz import free_port, serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("solara", "altair", "ipywidgets", "reacton"):
+            raise
+        raise UserError(f"the dashboard needs the viz extra ({exc.name} is not installed): "
+                        "pip install 'cartel-sim[viz]'") from None
+    try:
+        port = free_port(args.host, args.port)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host} port {args.port} ({exc.strerror or exc}); "
+                        "choose another --port, or a --host of this computer") from None
+    serve(args.scenario, host=args.host, port=port, open_browser=not args.no_browser)
+
+
 def cmd_schema(args) -> None:
     from .scenario import json_schema
 
@@ -161,7 +256,7 @@ def cmd_schema(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema,
-               "sweep": cmd_sweep}[args.command]
+               "sweep": cmd_sweep, "plot": cmd_plot, "viz": cmd_viz}[args.command]
     try:
         command(args)
     except UserError as exc:
