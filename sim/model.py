@@ -68,7 +68,7 @@ class CartelModel(mesa.Model):
         self._next_event = 0
         self._t = -math.ceil(scenario.simulation.spin_up_days / self.dt)
         self.recorder = Recorder(self.n_steps, len(self.state.org_id), len(self.names.plazas),
-                                 buffer_rows=4 * row_reserve(self.state), enabled=record)
+                                 buffer_rows=2 * row_reserve(self.state), enabled=record)
         self.wall_seconds = 0.0
         self.organization_agents: dict[int, Organization] = {}
         self.cell_agents: dict[int, Cell] = {}

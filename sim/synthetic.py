@@ -74,7 +74,7 @@ def world(n_plazas: int, n_organizations: int, n_cells: int, n_members: int, see
         "name": f"synthetic_{n_plazas}p_{n_organizations}o_{n_cells}c",
         "description": f"synthetic country from sim.synthetic.world(..., seed={seed})",
         "simulation": {"start": dt.date(2012, 1, 1), "days": days, "step_days": step_days,
-                       "spare_cells": max(64, n_cells // 50)},
+                       "spare_cells": 128},
         "parameters": PARAMETERS,
         "organizations": [{"name": n, "treasury": 1e6 * share[o] * n_organizations,
                            "aggression": round(float(rng.uniform(0.1, 0.5)), 3)}
