@@ -1,8 +1,9 @@
 """How step time grows with the number of cells, recording on and off.
 
 Synthetic countries (``sim.synthetic.world``) of 200, 2,000, 20,000 and 200,000 cells with
-8 cells per plaza, 8.75 members per cell and one organization per 133 cells (at least 3),
-each run for the same number of steps after a warm-up. Prints the time per step with the
+8 cells per plaza, 8.75 members per cell and 150 organizations (the national count: the
+organization-pair tables stay the same size), each run for the same number of steps after
+a warm-up. Prints the time per step with the
 tidy tables' raw recording on and off, the time per cell and step, and each as a multiple
 of the floor for the same cells and hostile pairs (benchmarks/floor.py). Linear growth
 shows as a flat time per cell.
@@ -23,8 +24,8 @@ from sim.synthetic import world
 
 
 def country(cells: int, steps: int):
-    return world(max(1, cells // 8), max(3, round(cells * 150 / 20_000)), cells,
-                 int(cells * 8.75), seed=0, days=steps + 30)
+    return world(max(1, cells // 8), min(150, cells), cells, int(cells * 8.75), seed=0,
+                 days=steps + 30)
 
 
 def step_seconds(scenario, record: bool, steps: int) -> float:
