@@ -4,7 +4,7 @@ splits of killings by who did them, and small formulas."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 from ..codes import (
     ALLY,
@@ -21,12 +21,17 @@ from ..codes import (
 )
 from ..rng import binomial, key
 
+# Explicit signatures for the helpers called with constant arguments (codes, stream ids):
+# numba would otherwise compile a copy for every combination of constants.
+INT, FLOAT = types.int64, types.float64
+ROWS, VECTOR = types.Array(INT, 2, "C"), types.Array(INT, 1, "C")
+
 # columns of the per-plaza aggregate table filled by gather()
 A_N, A_FC, A_FL, A_FP, A_ATT, A_INTEL, A_OFF = 0, 1, 2, 3, 4, 5, 6
 N_AGG = 7
 
 
-@njit(cache=True)
+@njit(types.void(ROWS, VECTOR, VECTOR, INT, INT, INT, INT, INT, INT, INT), cache=True)
 def record(vio, vio_n, hom, t, plaza, typ, perp, via, victim, count):
     """Append one violence row (step, plaza, type, perpetrator, via, victim, count).
 
@@ -60,7 +65,7 @@ def pair_id(a_id, b_id):
     return np.int64(key(0, 0, 0, lo, hi) >> np.uint64(1))
 
 
-@njit(cache=True)
+@njit(types.void(VECTOR, INT), cache=True)
 def sort_head(values, k):
     """Sort values[:k] in place, ascending (insertion sort: k is small, no allocation)."""
     for i in range(1, k):
@@ -159,7 +164,7 @@ def hostility(prm, relation, intensity, a, b):
     return prm[P_NEUTRAL_FACTOR]
 
 
-@njit(cache=True)
+@njit(types.UniTuple(INT, 3)(INT, INT, INT, INT, INT, INT, FLOAT, FLOAT, FLOAT), cache=True)
 def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     """Split n killings among the perpetrator's own cells, local cells and payroll police
     in proportion to their firepower; returns (n_cell, n_local, n_police).
@@ -180,7 +185,7 @@ def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     return rest - n_local, n_local, n_police
 
 
-@njit(cache=True)
+@njit(types.void(ROWS, VECTOR, VECTOR, INT, INT, INT, INT, INT, VECTOR), cache=True)
 def record_by_via(vio, vio_n, hom, t, p, typ, perp, victim, counts):
     record(vio, vio_n, hom, t, p, typ, perp, VIA_CELL, victim, counts[0])
     record(vio, vio_n, hom, t, p, typ, perp, VIA_LOCAL_CELL, victim, counts[1])

@@ -57,7 +57,10 @@ from .common import (
     A_INTEL,
     A_N,
     A_OFF,
+    FLOAT,
+    INT,
     N_AGG,
+    VECTOR,
     WAR,
     density,
     gather,
@@ -72,7 +75,7 @@ from .common import (
 )
 
 
-@njit(cache=True)
+@njit(INT(INT, INT, INT, INT, INT, INT, FLOAT, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR), cache=True)
 def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
     """Each person in plaza p's rows owned by o dies with probability q; returns the deaths.
 
