@@ -223,8 +223,10 @@ class Organization(mesa.Agent):
             return self.model.p.ally_conflict_factor
         return self.model.p.neutral_conflict_factor
 
-    def n_allies(self) -> int:
-        return sum(1 for r in self.relation.values() if r == ALLY)
+    def n_allies(self) -> float:
+        """The sum of this organization's alliance weights (intensities), in row order."""
+        allies = sorted((o for o, r in self.relation.items() if r == ALLY), key=lambda o: o.row)
+        return sum(self.intensity.get(o, 1.0) for o in allies)
 
     # phase 8
     def open_bribe_budget(self) -> None:

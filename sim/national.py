@@ -181,9 +181,10 @@ def k_matrix(network: Network, construction: str = "paper", allies: str | None =
     trajectory (115,000 -> 174,000 members over 2012-2021).
 
     ``construction = "model"``: what the agent model's conflict term is in expectation
-    (docs/model.md §9): pairs from :func:`model_relations`, rival_ij the war weight, and
-    allies_i the *number* of allies, because the kernel's ally shielding divides by
-    (1 + number of allies). ``allies`` ("weight" or "count") overrides how allies_i is read.
+    (docs/model.md §9): pairs from :func:`model_relations` (a pair listed both ways is one
+    relation), rival_ij the war weight, and allies_i the sum of alliance weights, which ally
+    shielding divides by when the alliances carry their weights as intensities (the
+    mean-field scenario). ``allies`` ("weight" or "count") overrides how allies_i is read.
 
     The diagonal is 0: an organization does not fight itself.
     """
@@ -193,7 +194,7 @@ def k_matrix(network: Network, construction: str = "paper", allies: str | None =
     elif construction == "model":
         rival, allied = model_relations(network)
         ally = np.where(allied, network.ally, 0.0)
-        allies = allies or "count"
+        allies = allies or "weight"
     else:
         raise ValueError(f"construction must be 'paper' or 'model' (got {construction!r})")
     if allies not in ALLIES:
@@ -211,10 +212,13 @@ def _per_day(rate_per_week: float) -> float:
     return float(f"{rate_per_week / 7:.10g}")
 
 
-def _relations(network: Network, war_scale: float = 1.0) -> list[dict]:
+def _relations(network: Network, war_scale: float = 1.0,
+               alliance_weights: bool = False) -> list[dict]:
     """[[relations]]: rivals at war with intensity 1 + war_scale * rival weight (K's
-    numerator when war_scale is 1), allies allied; every other pair is neutral (not
-    listed). Rows ascend by (i, j)."""
+    numerator when war_scale is 1), allies allied, with their alliance weight as intensity
+    when ``alliance_weights`` (ally shielding then divides by 1 + the sum of the weights,
+    K's denominator) and 1 otherwise (1 + the number of allies); every other pair is
+    neutral (not listed). Rows ascend by (i, j)."""
     war, allied = model_relations(network)
     out = []
     for i in range(network.n):
@@ -223,7 +227,10 @@ def _relations(network: Network, war_scale: float = 1.0) -> list[dict]:
                 out.append({"between": [network.name[i], network.name[j]], "state": "war",
                             "intensity": float(f"{1.0 + war_scale * war[i, j]:.10g}")})
             elif allied[i, j]:
-                out.append({"between": [network.name[i], network.name[j]], "state": "ally"})
+                ally = {"between": [network.name[i], network.name[j]], "state": "ally"}
+                if alliance_weights:
+                    ally["intensity"] = float(network.ally[i, j])
+                out.append(ally)
     return out
 
 
@@ -271,7 +278,7 @@ def mean_field_scenario(network: Network | None = None, days: int = DAYS_10_YEAR
         "plazas": [{"name": "Mexico", "population": population}],
         "cells": [{"organization": name, "plaza": "Mexico", "members": int(m)}
                   for name, m in zip(network.name, members)],
-        "relations": _relations(network),
+        "relations": _relations(network, alliance_weights=True),
     }, "mexico_2012_mean_field")
 
 
@@ -450,8 +457,9 @@ day: recruit_rate = rho / 7, national_arrests_per_day = eta / 7, saturation_rate
 omega / 7, clash_rate * lethality = theta / 7 (rho = 2.527e-3, eta = 110, theta =
 1.549e-8, omega = 4e-8 per week). Rivals fight with intensity rival weight + 1 (the
 numerator of the paper's K), every other pair too (neutral and ally conflict factors 1),
-and losses are divided by 1 + number of allies (ally_shielding 1): in expectation the
-paper's ODE with K_ij = (rival_ij + 1) / (number of allies_i + 1)."""
+and losses are divided by 1 + the sum of alliance weights (ally_shielding 1, each alliance's
+weight as its intensity): in expectation the paper's ODE with
+K_ij = (rival_ij + 1) / (alliance weights_i + 1)."""
     notes = {"recruit_rate": "rho / 7", "national_arrests_per_day": "eta / 7",
              "saturation_rate": "omega / 7", "clash_rate": "theta / 7 / lethality",
              "lethality": "small: x << 1 in docs/model.md §9"}

@@ -121,7 +121,8 @@ class Parameters(_Section):
         0.0, "clash-rate factor between neutral organizations (factor)")
     ally_conflict_factor: float = _nonneg(0.0, "clash-rate factor between allies (factor)")
     ally_shielding: float = _nonneg(
-        0.0, "losses are divided by (1 + number of allies) to this power (exponent)")
+        0.0, "losses are divided by (1 + the sum of alliance weights, 1 per alliance unless "
+        "its intensity says otherwise) to this power (exponent)")
     saturation_rate: float = _nonneg(
         0.0, "members lost per member per member, omega (per member squared per day)")
     national_arrests_per_day: float = _nonneg(

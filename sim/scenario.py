@@ -161,7 +161,8 @@ class Relation(_Section):
         ..., min_length=2, max_length=2, description="the two organizations (organization names)")
     state: Literal["war", "neutral", "ally"] = Field(
         ..., description="relation at the start (state)")
-    intensity: float = _nonneg(1.0, "clash-rate factor while at war (factor)")
+    intensity: float = _nonneg(1.0, "at war: clash-rate factor; allied: the alliance's weight "
+                               "in ally_shielding (factor)")
 
 
 _REQUIRED = "required"

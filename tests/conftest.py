@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,19 @@ def finished_model(name: str, seed: int) -> sim.CartelModel:
     """A model of a shipped scenario run to its end (shared: do not step it further)."""
     model = sim.CartelModel(shipped_scenario(name), rng=seed)
     model.run_for(model.n_steps)
+    return model
+
+
+GENERIC_DAYS = 730  # tests run on every shipped scenario look at its first two years
+
+
+@functools.cache
+def generic_model(name: str, seed: int) -> sim.CartelModel:
+    """A shipped scenario's model run for its first GENERIC_DAYS at most (the 10- and
+    20-year national scenarios are checked on their first years, the others to the end)."""
+    scenario = shipped_scenario(name)
+    model = sim.CartelModel(scenario, rng=seed)
+    model.run_for(min(model.n_steps, math.ceil(GENERIC_DAYS / scenario.simulation.step_days)))
     return model
 
 

@@ -418,8 +418,10 @@ class World:
             return self.prm[P_ALLY_FACTOR]
         return self.prm[P_NEUTRAL_FACTOR]
 
-    def n_allies(self, o: int) -> int:
-        return sum(1 for x in range(len(self.orgs)) if x != o and self.relation[o][x] == ALLY)
+    def n_allies(self, o: int) -> float:
+        """The sum of o's alliance weights (intensities), in row order."""
+        return sum(self.intensity[o][x] for x in range(len(self.orgs))
+                   if x != o and self.relation[o][x] == ALLY)
 
     def density(self, plaza: Plaza) -> float:
         return plaza.population / (plaza.population + self.prm[P_COLLATERAL_HALF_POP])

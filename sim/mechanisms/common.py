@@ -210,12 +210,16 @@ def density(prm, population):
 
 
 @njit(cache=True)
-def n_allies(relation, o):
-    n = 0
-    for x in range(relation.shape[0]):
-        if x != o and relation[o, x] == ALLY:
-            n += 1
-    return n
+def alliance_weights(relation, intensity):
+    """float (O,): each organization's sum of alliance weights (the relation intensity of
+    each alliance, 1 unless the scenario gives one): the "allies" of ally shielding."""
+    n = relation.shape[0]
+    out = np.zeros(n)
+    for o in range(n):
+        for x in range(n):
+            if x != o and relation[o, x] == ALLY:
+                out[o] += intensity[o, x]
+    return out
 
 
 @njit(cache=True)

@@ -62,10 +62,10 @@ from .common import (
     N_AGG,
     VECTOR,
     WAR,
+    alliance_weights,
     density,
     gather,
     hostility,
-    n_allies,
     pair_id,
     pick_via,
     record,
@@ -105,7 +105,8 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
     lambda = clash_rate h (1 + aggr_a + aggr_b) (1 + w_g (G_ab + G_ba))
     (1 + w_i (I_a + I_b)) M (N_a + N_b), M = attack_multiplier if either side attacks.
     Each member of a (and each officer on a's payroll) then dies with probability
-    1 - exp(-n lethality F_b / (people in the fight) / (1 + allies_a)^shielding): attrition
+    1 - exp(-n lethality F_b / (people in the fight) / (1 + allies_a)^shielding), allies_a
+    the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
     """
@@ -114,6 +115,8 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
     orgs = np.empty(n_org, dtype=np.int64)
     agg = np.zeros((n_org, N_AGG))
     counts = np.zeros(3, dtype=np.int64)
+    allies = alliance_weights(relation, intensity) if prm[P_ALLY_SHIELDING] > 0.0 \
+        else np.zeros(n_org)
     for p in range(pc_ptr.shape[0] - 1):
         k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
@@ -144,7 +147,7 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
                     fire_y = fire_b if side == 0 else fire_a
                     shield = 1.0
                     if prm[P_ALLY_SHIELDING] > 0.0:
-                        shield = (1.0 + n_allies(relation, x)) ** prm[P_ALLY_SHIELDING]
+                        shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
                     q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
                     dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
                                 cell_id, cell_org, cell_members)
@@ -254,6 +257,8 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relati
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
     gives a's cells in the plaza intel_per_kidnapping units of intelligence.
     """
+    if prm[P_KIDNAP_RATE] <= 0.0:
+        return
     n_org = relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
