@@ -223,7 +223,7 @@ class Organization(mesa.Agent):
             return self.model.p.ally_conflict_factor
         return self.model.p.neutral_conflict_factor
 
-    def n_allies(self) -> float:
+    def alliance_weight(self) -> float:
         """The sum of this organization's alliance weights (intensities), in row order."""
         allies = sorted((o for o, r in self.relation.items() if r == ALLY), key=lambda o: o.row)
         return sum(self.intensity.get(o, 1.0) for o in allies)
@@ -631,7 +631,7 @@ class Plaza(mesa.Agent):
                 for x, y, Y in ((a, b, B), (b, a, A)):
                     shield = 1.0
                     if p.ally_shielding > 0.0:
-                        shield = (1.0 + x.n_allies()) ** p.ally_shielding
+                        shield = (1.0 + x.alliance_weight()) ** p.ally_shielding
                     q = -math.expm1(-n * p.lethality * Y.fire / people / shield)
                     dead = 0
                     for c in self.cells:

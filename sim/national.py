@@ -199,8 +199,8 @@ def k_matrix(network: Network, construction: str = "paper", allies: str | None =
         raise ValueError(f"construction must be 'paper' or 'model' (got {construction!r})")
     if allies not in ALLIES:
         raise ValueError(f"allies must be one of {ALLIES} (got {allies!r})")
-    n_allies = ally.sum(axis=1) if allies == "weight" else (ally > 0).sum(axis=1)
-    k = (rival + 1.0) / (n_allies[:, None] + 1.0)
+    allies_i = ally.sum(axis=1) if allies == "weight" else (ally > 0).sum(axis=1)
+    k = (rival + 1.0) / (allies_i[:, None] + 1.0)
     np.fill_diagonal(k, 0.0)
     return k
 
@@ -294,7 +294,7 @@ SPATIAL_PARAMETERS: dict[str, tuple[float, str]] = {
     "max_member_share": (0.02, "assumed: recruitment slows as a state's members near 2%"),
     "saturation_rate": (_per_day(OMEGA_WEEK), "the paper's omega / 7"),
     "national_arrests_per_day": (_per_day(ETA_WEEK), "the paper's eta / 7"),
-    "arrest_rate": (5e-7, "assumed: state police add about 8% to the paper's arrests"),
+    "arrest_rate": (5e-7, "assumed: state police add about 10% to the paper's arrests"),
     "clash_rate": (1.045e-5, "calibrated"),
     "lethality": (1e-3, "assumed: small, so a clash is a small event (docs/model.md §9)"),
     "neutral_conflict_factor": (1.0, "the paper: every pair fights at a base rate"),

@@ -27,6 +27,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import EngFormatter
 
 from .results import Results
@@ -45,13 +46,14 @@ TYPE_COLORS = {"clash": "#d62728", "assassination": "#7b3294", "collateral": "#f
                "kidnap_murder": "#1a9641", "police_killed": "#2b83ba", "background": "#9e9e9e"}
 INDEX_COLORS = {"S1": "#6baed6", "ST": "#08519c", "mu_star": "#08519c", "sigma": "#6baed6"}
 SPLINTER = re.compile(r"(.+) splinter (\d+)")
-PERIODS = {"D": "D", "day": "D", "W": "W", "week": "W", "M": "M", "month": "M",
-           "Y": "Y", "year": "Y"}
+PERIODS = {"D": "D", "day": "D", "W": "W", "week": "W", "M": "M", "MS": "M", "month": "M",
+           "Y": "Y", "YS": "Y", "year": "Y"}  # also pandas' "MS" and "YS", as Results.homicides
 PERIOD_WORDS = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 STRENGTH = {"members": "members", "cells": "cells", "treasury": "treasury (pesos)",
             "plazas_held": "plazas held", "police_on_payroll": "police officers on payroll"}
 """Columns of the organizations table that :func:`plot_strength` draws, with axis labels."""
 MAX_LABELS = 40  # plaza names are written on charts of at most this many plazas
+MAX_LEGEND = 12  # legend entries; beyond, the heaviest are named and the rest counted
 
 
 # ------------------------------------------------------------------------ colours
@@ -152,12 +154,23 @@ def _period(freq: str) -> str:
     return PERIODS[freq]
 
 
-def _legend(ax: Axes, outside: bool = False) -> None:
-    """A small legend of the labelled artists, if any; beside the axes when ``outside``."""
-    if not ax.get_legend_handles_labels()[0]:
-        return
+def _legend(ax: Axes, outside: bool = False, weight=None, **options):
+    """A small legend of the labelled artists, if any; beside the axes when ``outside``.
+
+    With more than MAX_LEGEND entries, only the heaviest are named (``weight(handle)``, a
+    number; default: the first ones) and a last line says how many are left out."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return None
+    if len(handles) > MAX_LEGEND:
+        order = range(len(handles)) if weight is None else sorted(
+            range(len(handles)), key=lambda i: -weight(handles[i]))
+        keep = sorted(list(order)[:MAX_LEGEND - 1])
+        more = len(handles) - len(keep)
+        handles = [handles[i] for i in keep] + [Line2D([], [], linestyle="none")]
+        labels = [labels[i] for i in keep] + [f"+ {more} more"]
     where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)} if outside else {"loc": "best"}
-    ax.legend(fontsize="small", frameon=False, **where)
+    return ax.legend(handles, labels, fontsize="small", frameon=False, **where | options)
 
 
 # ------------------------------------------------------------------------ homicides
@@ -222,7 +235,8 @@ def plot_homicides(data, freq: str = "month", by: str | None = None,
         data: a :class:`~sim.results.Results`, or replicates (:func:`sim.run_many`): with
             several runs the replicate mean is drawn with its 50% band (and 90% band for the
             total).
-        freq: "D"/"day", "W"/"week" (Monday to Sunday), "M"/"month" or "Y"/"year".
+        freq: "D"/"day", "W"/"week" (Monday to Sunday), "M"/"MS"/"month" or
+            "Y"/"YS"/"year".
         by: None for the total, or "type", "plaza" (or "perpetrator", "victim", "via") for
             one line per value that occurs.
         observed: counts per period to compare with, indexed by dates (or whole years), drawn
@@ -295,7 +309,8 @@ def plot_control(results: Results, ax: Axes | None = None) -> Axes:
                 mdates.date2num(results.end + pd.Timedelta(days=1)))
     _date_axis(ax)
     ax.tick_params(axis="y", labelsize="small")
-    _legend(ax, outside=True)
+    _legend(ax, outside=True, weight=lambda bars: float("inf") if bars.patches[0].get_hatch()
+            else sum(p.get_width() for p in bars.patches))
     return ax
 
 
@@ -373,10 +388,11 @@ def plot_network(results_or_scenario: Results | Scenario, ax: Axes | None = None
     _map_axes(ax, scenario, xy)
     title = ("controller at the end\n(size: homicides)" if results
              else "controller at the start")
-    legend = ax.legend(title=title, fontsize="small", title_fontsize="small", frameon=False,
-                       loc="best")
+    legend = _legend(ax, outside=len(set(controller)) > 6, title=title, title_fontsize="small",
+                     weight=lambda dots: len(dots.get_offsets()))
     for handle in legend.legend_handles:
-        handle.set_sizes([40.0])
+        if hasattr(handle, "set_sizes"):
+            handle.set_sizes([40.0])
     return ax
 
 
@@ -429,7 +445,8 @@ def plot_strength(results: Results, what: str = "members", ax: Axes | None = Non
     if what == "treasury":
         ax.yaxis.set_major_formatter(EngFormatter())  # 5 M rather than 5 x 1e6
     _date_axis(ax)
-    _legend(ax, outside=table["organization"].nunique() > 6)
+    _legend(ax, outside=table["organization"].nunique() > 6,
+            weight=lambda line: float(np.max(line.get_ydata(), initial=0)))
     return ax
 
 

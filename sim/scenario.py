@@ -525,9 +525,8 @@ class Scenario(_Section):
                                               "simulation")
 
     def _check_parameter_events(self) -> Iterator[Problem]:
-        """'parameters' events, applied in time order, leave every parameter valid."""
-        if any(e.step is None and e.day is None for e in self.events):
-            return  # reported by the event itself
+        """'parameters' events, applied in time order, leave every parameter valid (the
+        events themselves are valid here: their names are known, their times given)."""
         parameters = self.parameters
         order = sorted(range(len(self.events)), key=lambda i: (self.events[i].resolved_step(self), i))
         for i in order:
@@ -542,8 +541,6 @@ class Scenario(_Section):
                     field = "scale" if name in (event.scale or {}) else "values"
                     yield ("events", i, field, name), (
                         f"would make {name} {e['input']!r}, which is not allowed: {e['msg']}")
-            except KeyError:
-                return  # an unknown name, reported by the event itself
 
     def with_overrides(self, mapping: Mapping[str, Any]) -> Scenario:
         """A new validated scenario with each dotted path set to its value (at every match)."""

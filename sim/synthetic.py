@@ -116,8 +116,8 @@ def _grid_links(p: int, side: int, n: int) -> list[int]:
 
 
 def _relations(present: list[set[int]], n_org: int, rng) -> dict[tuple[int, int], str]:
-    """Wars and alliances between organizations that share a plaza, as many of each as the
-    2020 Mexican network has per organization (92 rival and 91 allied pairs among 150
+    """Wars and alliances between organizations that share a plaza: 92 of each per 150
+    organizations, as in the 2020 Mexican network (92 rival and 91 allied pairs among 150
     organizations: Prieto-Curiel et al. 2023, scenarios/data/mexico_2020)."""
     meet = sorted({(a, b) for orgs in present for a in orgs for b in orgs if a < b})
     n_each = min(round(n_org * 92 / 150), len(meet) // 2)

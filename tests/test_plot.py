@@ -154,6 +154,10 @@ def test_frequency_words_and_letters_agree_and_weeks_start_on_monday(two):
     assert line_values(words).sum() == two.homicides().sum()
     daily = plot.plot_homicides(two, freq="D", ax=new_ax()).lines[0]
     np.testing.assert_array_equal(line_values(daily), two.homicides("D").to_numpy())
+    for word, pandas_freq in (("month", "MS"), ("year", "YS")):  # as Results.homicides
+        a = plot.plot_homicides(two, freq=word, ax=new_ax()).lines[0]
+        b = plot.plot_homicides(two, freq=pandas_freq, ax=new_ax()).lines[0]
+        np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
     with pytest.raises(ValueError, match="freq must be one of"):
         plot.plot_homicides(two, freq="fortnight", ax=new_ax())
 

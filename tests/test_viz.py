@@ -3,8 +3,9 @@ renderer (views, controls, sliders, Step, Reset), the CLI's checks before a serv
 and the real thing: the server in a subprocess, driven by headless Chromium.
 
 The browser test needs Debian's chromium and chromium-driver (/usr/bin/chromium,
-/usr/bin/chromedriver) and solara's browser code in its cache (.ci/run puts both there); it
-is skipped without them, except under CI (the CI variable set), where it fails.
+/usr/bin/chromedriver, which .ci/run installs) and solara's browser code (the solara-assets
+package of the viz extra); it is skipped without them, except under CI (the CI variable
+set), where it fails.
 """
 
 from __future__ import annotations

@@ -418,7 +418,7 @@ class World:
             return self.prm[P_ALLY_FACTOR]
         return self.prm[P_NEUTRAL_FACTOR]
 
-    def n_allies(self, o: int) -> float:
+    def alliance_weight(self, o: int) -> float:
         """The sum of o's alliance weights (intensities), in row order."""
         return sum(self.intensity[o][x] for x in range(len(self.orgs))
                    if x != o and self.relation[o][x] == ALLY)
@@ -588,7 +588,7 @@ class World:
                         y_id = self.orgs[y].id
                         shield = 1.0
                         if prm[P_ALLY_SHIELDING] > 0.0:
-                            shield = (1.0 + self.n_allies(x)) ** prm[P_ALLY_SHIELDING]
+                            shield = (1.0 + self.alliance_weight(x)) ** prm[P_ALLY_SHIELDING]
                             self.tally["shielded"] += shield > 1.0
                         q = -math.expm1(-n * prm[P_LETHALITY] * Y.fire / people / shield)
                         dead = 0
