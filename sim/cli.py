@@ -209,13 +209,12 @@ def _load_run(folder: Path):
 
 def _sweep_figures(folder: Path, metric: str) -> dict:
     from .plot import sweep_figures
-    from .sweep import SweepError, SweepSpec, load_sweep
+    from .sweep import SweepError, SweepSpec, load_sweep, metric_columns
 
     try:
         runs = load_sweep(folder)
         spec = SweepSpec.model_validate(runs.attrs["sweep"]["spec"])
-        metrics = [c for c in runs.columns
-                   if c not in ("run", "point", "replicate", "seed", *spec.paths)]
+        metrics = metric_columns(runs, spec)
         if metric not in metrics:
             raise UserError(f"--metric {metric}: not a metric of this sweep; use one of "
                             f"{', '.join(metrics)}")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .designs import MORRIS_LEVELS, problem
-from .sweep import SweepError, SweepSpec
+from .sweep import SweepError, SweepSpec, metric_columns
 
 METHODS = {"saltelli": "sobol", "morris": "morris"}
 
@@ -47,7 +47,7 @@ def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
                          f"'{spec.design}'")
     if metric not in table.columns:
         raise SweepError(f"no metric '{metric}' in the table; choose one of "
-                         f"{[c for c in table.columns if c not in ('run', 'point', 'replicate', 'seed', *spec.paths)]}")
+                         f"{metric_columns(table, spec)}")
     by_point = table.groupby("point", sort=True)
     y = by_point[metric].mean().to_numpy(dtype=float)
     names = list(spec.parameters)

@@ -118,6 +118,11 @@ class SweepSpec(BaseModel):
             raise SweepError("\n".join(error_lines(exc, data, str(path), cls))) from None
 
 
+def metric_columns(runs: pd.DataFrame, spec: SweepSpec) -> list[str]:
+    """The metric columns of a sweep's runs table: all but the run keys and the parameters."""
+    return [c for c in runs.columns if c not in ("run", "point", "replicate", "seed", *spec.paths)]
+
+
 def replicate_seeds(root: int, replicates: int) -> list[int]:
     """Seeds derived from the root seed, the same at every design point. They are below
     2**31, so they survive a trip through float64, a spreadsheet or JSON unchanged."""

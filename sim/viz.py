@@ -59,8 +59,13 @@ SCENARIO_ENV = "CARTEL_SIM_VIZ_SCENARIO"
 """Environment variable naming the scenario file the server's :func:`Page` shows."""
 
 STEPS_PER_CLICK = 7
-"""Steps per click of Step (and per redraw while playing) at first: SolaraViz's "Render
-Interval" slider, which the user can change."""
+"""Steps per click of Step (and per redraw while playing) at first, at daily steps: a week
+(:func:`steps_per_click`); SolaraViz's "Render Interval" slider, which the user can change."""
+
+
+def steps_per_click(scenario: Scenario) -> int:
+    """A week of steps, at least one: 7 at daily steps, 1 at weekly steps."""
+    return max(1, round(STEPS_PER_CLICK / scenario.simulation.step_days))
 
 SLIDERS = {
     "clash_rate": "Clash rate",
@@ -572,7 +577,8 @@ def Dashboard(model: solara.Reactive):
     """
     params = solara.use_memo(lambda: model_params(model.value), [])
     SolaraViz(model, components=[], model_params=params,
-              name=f"cartel-sim: {model.value.spec.name}", render_interval=STEPS_PER_CLICK)
+              name=f"cartel-sim: {model.value.spec.name}",
+              render_interval=steps_per_click(model.value.spec))
     current = model.value
     with solara.ColumnsResponsive(12, large=6):
         for view in (PlazaMap, HomicidesPlot, MembersPlot, RunInfo):

@@ -29,7 +29,7 @@ import ipywidgets as widgets  # noqa: E402
 import sim  # noqa: E402
 from sim import viz  # noqa: E402
 from sim.cli import main  # noqa: E402
-from sim.viz import SLIDERS, STEPS_PER_CLICK, DashboardModel  # noqa: E402
+from sim.viz import SLIDERS, STEPS_PER_CLICK, DashboardModel, steps_per_click  # noqa: E402
 
 TWO = SCENARIO_DIR / "two_cartels.toml"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -356,3 +356,8 @@ def test_browser_steps_the_dashboard(server, tmp_path):
         raise
     finally:
         driver.quit()
+
+
+def test_a_step_click_is_a_week_whatever_the_step_length():
+    assert steps_per_click(shipped_scenario("two_cartels")) == STEPS_PER_CLICK == 7
+    assert steps_per_click(shipped_scenario("mexico_2012")) == 1
