@@ -20,10 +20,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from floor import floor_seconds, hostile_pairs
+from national_run import timed
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "bcs_2014.toml"
 NEW_PROCESS = """
@@ -62,15 +62,7 @@ def main() -> None:
 
     scenario = sim.load_scenario(SCENARIO).with_overrides({"simulation.days": days})
     sim.run(scenario, seed=0)
-    kernel, whole = [], []
-    for seed in range(20):
-        model = sim.CartelModel(scenario, rng=seed)
-        t0 = time.perf_counter()
-        model.run_for(model.n_steps)
-        kernel.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        sim.run(scenario, seed=seed)
-        whole.append(time.perf_counter() - t0)
+    kernel, whole = timed(scenario, range(20))
     model = sim.CartelModel(scenario, rng=0)
     cells = int(model.state.cell_active.sum())
     floor = floor_seconds(cells, hostile_pairs(model.state, model.params), scenario.n_steps,

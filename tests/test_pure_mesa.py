@@ -17,6 +17,7 @@ import sys
 import pytest
 from conftest import ROOT, TABLES, shipped_results, shipped_scenario
 from pandas.testing import assert_frame_equal
+from test_kernel import TINY
 
 import sim
 from sim.scenario import Scenario
@@ -92,10 +93,6 @@ def test_python_draws_give_the_same_tables():
 # ----------------------------------------------------------------------------- every rule
 
 
-def _cell(org, plaza, members, **kw):
-    return dict(organization=org, plaza=plaza, members=members, **kw)
-
-
 def everything(step_days: float = 1.0) -> Scenario:
     """Four organizations in four plazas with every rule the shipped scenarios leave off
     switched on (hires, moves, national arrests, saturation, neutral and allied fighting,
@@ -133,20 +130,8 @@ def everything(step_days: float = 1.0) -> Scenario:
                  background_homicides_per_100k_year=20.0),
             dict(name="Delta", population=3000, value_per_day=500, controller="B"),
         ],
-        cells=[
-            _cell("A", "Alfa", 30), _cell("A", "Beta", 20), _cell("A", "Gamma", 5, firepower=2.0),
-            _cell("A", "Beta", 6, local=True, loyalty=0.5, name="crew"),
-            _cell("B", "Beta", 15), _cell("B", "Delta", 6),
-            _cell("B", "Alfa", 4, local=True, loyalty=0.3),
-            _cell("C", "Gamma", 12), _cell("C", "Beta", 6, local=True, loyalty=0.4),
-            _cell("D", "Gamma", 5), _cell("D", "Beta", 4, firepower=1.5),
-        ],
-        police=[
-            dict(plaza="Alfa", kind="municipal", officers=50, integrity=0.7),
-            dict(plaza="Beta", kind="state", officers=20, integrity=0.3, payroll="B"),
-            dict(plaza="Gamma", kind="municipal", officers=15, integrity=0.1),
-            dict(plaza="Delta", kind="municipal", officers=5, integrity=0.5),
-        ],
+        cells=TINY["cells"],  # the kernel test's cells and police
+        police=TINY["police"],
         relations=[
             dict(between=["A", "B"], state="war"), dict(between=["A", "C"], state="ally"),
             dict(between=["B", "D"], state="ally"),
