@@ -70,6 +70,11 @@ Samplers and their switch points
 ``rate_to_prob(rate, dt)``
     ``1 - exp(-rate dt)`` computed as ``-expm1(-rate dt)``; the conversion
     used for every per-step probability.
+``binomial_at_rate(k, n, rate, dt)``
+    The same draw as ``binomial(k, n, rate_to_prob(rate, dt))``, without the
+    exponential when ``uniform(k, 0)`` is below the zero shortcut for
+    ``p = rate dt`` (``rate_to_prob(rate, dt) <= rate dt``, so it is below the
+    shortcut for the true p as well): most draws at small rates cost no ``expm1``.
 
 The inversion walks stop early if the CDF stops increasing in floating point
 beyond the mean (u within ~1e-16 of 1), so they always terminate.
@@ -91,6 +96,7 @@ The kernels are compiled eagerly with explicit signatures::
     binomial(uint64 k, int64 n, float64 p) -> int64
     poisson(uint64 k, float64 lam) -> int64
     rate_to_prob(float64 rate, float64 dt) -> float64
+    binomial_at_rate(uint64 k, int64 n, float64 rate, float64 dt) -> int64
 
 Fixing the key type to uint64 means a key returned to Python (an int that may
 be >= 2**63) can be passed straight back to the compiled samplers, e.g. from
@@ -132,6 +138,7 @@ __all__ = [
     "binomial",
     "poisson",
     "rate_to_prob",
+    "binomial_at_rate",
     "BINOMIAL_INVERSION_MAX",
     "POISSON_INVERSION_MAX",
 ]
@@ -334,6 +341,16 @@ def binomial(k, n, p):
     if p > 0.5:
         return n - _binomial_le_half(k, n, 1.0 - p)
     return _binomial_le_half(k, n, p)
+
+
+@njit("int64(uint64, int64, float64, float64)", cache=True)
+def binomial_at_rate(k, n, rate, dt):
+    """binomial(k, n, rate_to_prob(rate, dt)), the same draw, skipping the exponential
+    when the uniform falls in the zero shortcut for p = rate dt >= rate_to_prob(rate, dt)."""
+    bound = rate * dt
+    if n > 0 and 0.0 < bound <= 0.5 and uniform(k, 0) < (1.0 - float(n) * bound) * _SAFE:
+        return 0
+    return binomial(k, n, rate_to_prob(rate, dt))
 
 
 @njit("int64(uint64, float64)", cache=True)

@@ -385,3 +385,35 @@ def test_twin_is_independent_of_the_kernel():
                  for a in node.names}
     sim_modules = {m for m in imported if m and m.split(".")[0] == "sim"}
     assert sim_modules <= {"sim.rng", "sim.codes", "sim.state"}, sim_modules
+
+
+def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
+    """The sparse pair walk (hostile partners, or a merge when they outnumber those present)
+    gives exactly the hostile pairs, in the order of a loop over i then j."""
+    from sim.codes import ALLY, NEUTRAL, P_ALLY_FACTOR, P_NEUTRAL_FACTOR, WAR
+    from sim.mechanisms.common import hostile_pairs_among, hostile_partners, hostility
+    from sim.parameters import Parameters
+
+    g = np.random.default_rng(5)
+    n_org = 30
+    for trial in range(60):
+        relation = g.choice(np.array([WAR, NEUTRAL, ALLY], dtype=np.int8), size=(n_org, n_org),
+                            p=[0.1, 0.8, 0.1])
+        relation = np.triu(relation, 1) + np.triu(relation, 1).T
+        intensity = g.choice([0.0, 1.0, 2.5], size=(n_org, n_org))
+        prm = parameter_vector(Parameters())
+        prm[P_NEUTRAL_FACTOR] = [0.0, 0.3][trial % 2]  # sparse or dense partner lists
+        prm[P_ALLY_FACTOR] = [0.0, 0.1][trial // 2 % 2]
+        h_ptr, h_idx = hostile_partners(prm, relation, intensity)
+        k = int(g.integers(0, 12))
+        orgs = np.sort(g.choice(n_org, size=k, replace=False)).astype(np.int64)
+        slot = np.full(n_org, -1, dtype=np.int64)
+        slot[orgs] = np.arange(k)
+        for ordered in (True, False):
+            pair_i = np.empty(k * k, dtype=np.int64)
+            pair_j = np.empty(k * k, dtype=np.int64)
+            n = hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, ordered, pair_i, pair_j)
+            expected = [(i, j) for i in range(k) for j in range(k)
+                        if (j != i if ordered else j > i)
+                        and hostility(prm, relation, intensity, orgs[i], orgs[j]) > 0.0]
+            assert list(zip(pair_i[:n].tolist(), pair_j[:n].tolist())) == expected

@@ -20,6 +20,7 @@ from sim.codes import S_COLLATERAL as STREAM_COLLATERAL
 from sim.rng import (
     bernoulli,
     binomial,
+    binomial_at_rate,
     key,
     mix64,
     normal,
@@ -504,3 +505,22 @@ def test_rate_to_prob():
     assert rate_to_prob(3.0, 0.25) == pytest.approx(1 - math.exp(-0.75), rel=1e-15)
     assert rate_to_prob(math.inf, 1.0) == 1.0
     assert rate_to_prob.py_func(0.37, 2.0) == rate_to_prob(0.37, 2.0)
+
+
+def test_binomial_at_rate_is_binomial_of_rate_to_prob():
+    """The exp-free shortcut gives the very draw of binomial(k, n, rate_to_prob(rate, dt)),
+    compiled and in plain Python, from rates where it always applies to rates above ln 2
+    (where p > 0.5 and it must not)."""
+    g = np.random.default_rng(2026)
+    rates = [0.0, 1e-12, 1e-6, 1e-3, 0.05, 0.3, 0.5, 0.69, 0.7, 1.5, 40.0, math.nan, -0.1]
+    checked = zero_shortcuts = 0
+    for i in range(4000):
+        k = key(31, STREAM_CLASH, i, int(g.integers(1, 2**62)), 0)
+        n = int(g.choice([0, 1, 2, 7, 40, 1000]))
+        rate, dt = rates[i % len(rates)], float(g.choice([0.25, 1.0, 7.0]))
+        expected = binomial(k, n, rate_to_prob(rate, dt))
+        assert binomial_at_rate(k, n, rate, dt) == expected, (n, rate, dt)
+        assert binomial_at_rate.py_func(k, n, rate, dt) == expected, (n, rate, dt)
+        checked += 1
+        zero_shortcuts += n > 0 and 0 < rate * dt <= 0.5 and expected == 0
+    assert checked == 4000 and zero_shortcuts > 500

@@ -21,6 +21,7 @@ from ..codes import (
 )
 from ..rng import binomial, key
 
+# Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel).
 # Explicit signatures for the helpers called with constant arguments (codes, stream ids):
 # numba would otherwise compile a copy for every combination of constants.
 INT, FLOAT = types.int64, types.float64
@@ -65,7 +66,19 @@ def pair_id(a_id, b_id):
     return np.int64(key(0, 0, 0, lo, hi) >> np.uint64(1))
 
 
-@njit(types.void(VECTOR, INT), cache=True)
+@njit(cache=True)
+def pair_table(org_id):
+    """int64 (O, O): pair_id of every two organizations' ids, computed once per kernel call
+    (ids do not change within one)."""
+    n = org_id.shape[0]
+    table = np.empty((n, n), dtype=np.int64)
+    for a in range(n):
+        for b in range(n):
+            table[a, b] = pair_id(org_id[a], org_id[b])
+    return table
+
+
+@njit(types.void(VECTOR, INT), cache=True, inline="always")
 def sort_head(values, k):
     """Sort values[:k] in place, ascending (insertion sort: k is small, no allocation)."""
     for i in range(1, k):
@@ -77,7 +90,7 @@ def sort_head(values, k):
         values[j + 1] = v
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org):
     """CSR list of the organizations with members in each plaza, ascending rows.
 
@@ -104,7 +117,7 @@ def present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org):
     return ptr, idx
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_firepower,
            cell_local, cell_attack, cell_intel, unit_officers, unit_payroll, slot, orgs, agg):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
@@ -154,6 +167,34 @@ def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_
 
 
 @njit(cache=True, inline="always")
+def group_cells_by_org(p, pc_ptr, pc_idx, cell_org, orgs, k, slot, group_ptr, group_cells):
+    """Group plaza p's cells (with or without members) of the organizations orgs[:k].
+
+    Fills group_ptr[:k+1] and group_cells so that the cells of orgs[i] are
+    group_cells[group_ptr[i]:group_ptr[i+1]], rows ascending (a counting sort). slot (O,)
+    maps orgs[i] to i and every other organization to -1.
+    """
+    for i in range(k):
+        group_ptr[i + 1] = 0
+    group_ptr[0] = 0
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        i = slot[cell_org[pc_idx[j]]]
+        if i >= 0:
+            group_ptr[i + 1] += 1
+    for i in range(k):
+        group_ptr[i + 1] += group_ptr[i]
+    for j in range(pc_ptr[p], pc_ptr[p + 1]):
+        c = pc_idx[j]
+        i = slot[cell_org[c]]
+        if i >= 0:
+            group_cells[group_ptr[i]] = c
+            group_ptr[i] += 1
+    for i in range(k, 0, -1):  # the fill advanced each start to the next group's start
+        group_ptr[i] = group_ptr[i - 1]
+    group_ptr[0] = 0
+
+
+@njit(cache=True, inline="always")
 def hostility(prm, relation, intensity, a, b):
     """Clash-rate factor of a pair: relation intensity at war, else the neutral/ally factor."""
     r = relation[a, b]
@@ -162,6 +203,57 @@ def hostility(prm, relation, intensity, a, b):
     if r == ALLY:
         return prm[P_ALLY_FACTOR]
     return prm[P_NEUTRAL_FACTOR]
+
+
+@njit(cache=True)
+def hostile_partners(prm, relation, intensity):
+    """Each organization's hostile partners (hostility > 0), ascending rows: a's are
+    idx[ptr[a]:ptr[a+1]]. Computed once per kernel call: relations and parameters change
+    only between calls. -> ptr int64 (O+1,), idx int64 (at most O*O,).
+    """
+    n = relation.shape[0]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    idx = np.empty(n * n, dtype=np.int64)
+    m = 0
+    for a in range(n):
+        for b in range(n):
+            if b != a and hostility(prm, relation, intensity, a, b) > 0.0:
+                idx[m] = b
+                m += 1
+        ptr[a + 1] = m
+    return ptr, idx[:m]
+
+
+@njit(cache=True, inline="always")
+def hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, ordered, pair_i, pair_j):
+    """The hostile pairs among a plaza's organizations orgs[:k] (ascending rows; slot maps
+    orgs[i] to i and every other organization to -1), as indexes into orgs: fills
+    pair_i[:n], pair_j[:n] (each at least k*k long) and returns n.
+
+    ordered: every (a, b) with b hostile to a; else only those with b after a. Pairs come in
+    the order of a loop over i and, within it, over j; each i walks whichever is shorter,
+    its hostile partners or the k organizations present.
+    """
+    n = 0
+    for i in range(k):
+        a = orgs[i]
+        if h_ptr[a + 1] - h_ptr[a] <= k:
+            for m in range(h_ptr[a], h_ptr[a + 1]):
+                j = slot[h_idx[m]]
+                if j >= 0 and (ordered or j > i):
+                    pair_i[n] = i
+                    pair_j[n] = j
+                    n += 1
+        else:
+            m = h_ptr[a]
+            for j in range(k):  # both lists ascend: merge them
+                while m < h_ptr[a + 1] and h_idx[m] < orgs[j]:
+                    m += 1
+                if m < h_ptr[a + 1] and h_idx[m] == orgs[j] and (ordered or j > i):
+                    pair_i[n] = i
+                    pair_j[n] = j
+                    n += 1
+    return n
 
 
 @njit(types.UniTuple(INT, 3)(INT, INT, INT, INT, INT, INT, FLOAT, FLOAT, FLOAT), cache=True)
@@ -209,7 +301,7 @@ def density(prm, population):
     return population / (population + prm[P_COLLATERAL_HALF_POP])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def alliance_weights(relation, intensity):
     """float (O,): each organization's sum of alliance weights (the relation intensity of
     each alliance, 1 unless the scenario gives one): the "allies" of ally shielding."""
@@ -222,7 +314,7 @@ def alliance_weights(relation, intensity):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def has_cell(o, p, pc_ptr, pc_idx, cell_org):
     for j in range(pc_ptr[p], pc_ptr[p + 1]):
         if cell_org[pc_idx[j]] == o:

@@ -19,7 +19,7 @@ from ..codes import (
     S_DESERTION,
     S_RECRUIT,
 )
-from ..rng import bernoulli, binomial, key, poisson, rate_to_prob
+from ..rng import bernoulli, binomial_at_rate, key, poisson
 
 
 @njit(cache=True)
@@ -103,8 +103,8 @@ def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, 
         rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * unpaid[o]
         rate += prm[P_SATURATION] * size[o]
         if rate > 0.0:
-            n = binomial(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],
-                         rate_to_prob(rate, dt))
+            n = binomial_at_rate(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],
+                                 rate, dt)
             cell_members[c] -= n
             ledger[o, L_DESERTED] += n
     for u in range(unit_active.shape[0]):

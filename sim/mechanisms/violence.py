@@ -48,7 +48,7 @@ from ..codes import (
     VIA_LOCAL_CELL,
     VIA_NONE,
 )
-from ..rng import bernoulli, binomial, key, poisson, rate_to_prob, uniform
+from ..rng import bernoulli, binomial, binomial_at_rate, key, poisson, rate_to_prob, uniform
 from .common import (
     A_ATT,
     A_FC,
@@ -65,6 +65,8 @@ from .common import (
     alliance_weights,
     density,
     gather,
+    group_cells_by_org,
+    hostile_pairs_among,
     hostility,
     pair_id,
     pick_via,
@@ -95,9 +97,9 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 
 
 @njit(cache=True)
-def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggression,
-            relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
-            cell_firepower, cell_local, cell_attack, cell_intel, unit_id, unit_officers,
+def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
+            pair_ids, org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
+            cell_org, cell_members, cell_firepower, cell_local, cell_attack, cell_intel, unit_id, unit_officers,
             unit_payroll, plaza_id, plaza_population, vio, vio_n, hom):
     """Hostile organizations in a plaza meet and kill each other's members.
 
@@ -109,6 +111,9 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
+    Pairs are taken in ascending rows of a, then b. h_ptr, h_idx:
+    :func:`~sim.mechanisms.common.hostile_partners`; pair_ids (O, O):
+    :func:`~sim.mechanisms.common.pair_table` of org_id.
     """
     n_org = relation.shape[0]
     slot = np.full(n_org, -1, dtype=np.int64)
@@ -117,65 +122,73 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, org_aggres
     counts = np.zeros(3, dtype=np.int64)
     allies = alliance_weights(relation, intensity) if prm[P_ALLY_SHIELDING] > 0.0 \
         else np.zeros(n_org)
+    pair_i = np.empty(0, dtype=np.int64)
+    pair_j = np.empty(0, dtype=np.int64)
     for p in range(pc_ptr.shape[0] - 1):
         k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
                    unit_payroll, slot, orgs, agg)
         for i in range(k):
-            for j in range(i + 1, k):
-                a, b = orgs[i], orgs[j]
-                h = hostility(prm, relation, intensity, a, b)
-                if h <= 0.0:
-                    continue
-                rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
-                rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
-                rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
-                if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
-                    rate *= prm[P_ATTACK_MULT]
-                rate *= agg[i, A_N] + agg[j, A_N]
-                pid = pair_id(org_id[a], org_id[b])
-                n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
-                if n == 0:
-                    continue
-                fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
-                people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
-                fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
-                fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            slot[orgs[i]] = i
+        if k * k > pair_i.shape[0]:
+            pair_i = np.empty(k * k, dtype=np.int64)
+            pair_j = np.empty(k * k, dtype=np.int64)
+        n_pairs = hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, False, pair_i, pair_j)
+        for i in range(k):
+            slot[orgs[i]] = -1
+        for m in range(n_pairs):
+            i, j = pair_i[m], pair_j[m]
+            a, b = orgs[i], orgs[j]
+            h = hostility(prm, relation, intensity, a, b)
+            rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
+            rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
+            if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
+                rate *= prm[P_ATTACK_MULT]
+            rate *= agg[i, A_N] + agg[j, A_N]
+            pid = pair_ids[a, b]
+            n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
+            if n == 0:
+                continue
+            fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
+            people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
+            fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
+            fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            for side in range(2):
+                x, y = (a, b) if side == 0 else (b, a)
+                ix, iy = (i, j) if side == 0 else (j, i)
+                fire_y = fire_b if side == 0 else fire_a
+                shield = 1.0
+                if prm[P_ALLY_SHIELDING] > 0.0:
+                    shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
+                q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
+                dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
+                            cell_id, cell_org, cell_members)
+                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, pu_ptr, pu_idx,
+                            unit_id, unit_payroll, unit_officers)
+                ledger[x, L_KILLED] += dead
+                kills[x, y] += dead
+                counts[0], counts[1], counts[2] = split_by_via(
+                    seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
+                    agg[iy, A_FL], agg[iy, A_FP])
+                record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
+                counts[0], counts[1], counts[2] = split_by_via(
+                    seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
+                    agg[iy, A_FL], agg[iy, A_FP])
+                record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
+            mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
+            bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
+            if bystanders > 0:
+                by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
+                                fire_a / max(fire_a + fire_b, 1e-12))
                 for side in range(2):
-                    x, y = (a, b) if side == 0 else (b, a)
-                    ix, iy = (i, j) if side == 0 else (j, i)
-                    fire_y = fire_b if side == 0 else fire_a
-                    shield = 1.0
-                    if prm[P_ALLY_SHIELDING] > 0.0:
-                        shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
-                    q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
-                    dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
-                                cell_id, cell_org, cell_members)
-                    cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, pu_ptr, pu_idx,
-                                unit_id, unit_payroll, unit_officers)
-                    ledger[x, L_KILLED] += dead
-                    kills[x, y] += dead
+                    x = a if side == 0 else b
+                    ix = i if side == 0 else j
+                    nx = by_a if side == 0 else bystanders - by_a
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
-                        agg[iy, A_FL], agg[iy, A_FP])
-                    record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
-                    counts[0], counts[1], counts[2] = split_by_via(
-                        seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
-                        agg[iy, A_FL], agg[iy, A_FP])
-                    record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
-                mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
-                bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
-                if bystanders > 0:
-                    by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
-                                    fire_a / max(fire_a + fire_b, 1e-12))
-                    for side in range(2):
-                        x = a if side == 0 else b
-                        ix = i if side == 0 else j
-                        nx = by_a if side == 0 else bystanders - by_a
-                        counts[0], counts[1], counts[2] = split_by_via(
-                            seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
-                            agg[ix, A_FL], agg[ix, A_FP])
-                        record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
+                        seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
+                        agg[ix, A_FL], agg[ix, A_FP])
+                    record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
 
 
 @njit(cache=True)
@@ -247,15 +260,16 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
 
 
 @njit(cache=True)
-def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relation,
-                intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
+def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggression,
+                relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
                 cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
     A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
     M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
-    gives a's cells in the plaza intel_per_kidnapping units of intelligence.
+    gives a's cells in the plaza intel_per_kidnapping units of intelligence. Pairs are taken
+    in ascending rows of a, then b. h_ptr, h_idx: :func:`~sim.mechanisms.common.hostile_partners`.
     """
     if prm[P_KIDNAP_RATE] <= 0.0:
         return
@@ -263,6 +277,11 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relati
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
     present = np.empty(n_org, dtype=np.int64)
+    slot = np.full(n_org, -1, dtype=np.int64)
+    group_ptr = np.zeros(n_org + 1, dtype=np.int64)
+    group_cells = np.empty(pc_idx.shape[0], dtype=np.int64)
+    pair_a = np.empty(0, dtype=np.int64)
+    pair_b = np.empty(0, dtype=np.int64)
     for p in range(pc_ptr.shape[0] - 1):
         k = 0
         for j in range(pc_ptr[p], pc_ptr[p + 1]):
@@ -276,50 +295,55 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_aggression, relati
             size[o] += cell_members[c]
             attacking[o] = attacking[o] or cell_attack[c]
         sort_head(present, k)
-        for ia in range(k):
-            a = present[ia]
-            for ib in range(k):
-                b = present[ib]
-                if a == b:
+        for i in range(k):
+            slot[present[i]] = i
+        if k * k > pair_a.shape[0]:
+            pair_a = np.empty(k * k, dtype=np.int64)
+            pair_b = np.empty(k * k, dtype=np.int64)
+        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True, pair_a, pair_b)
+        if n_pairs > 0:
+            # each pair reads only its two organizations' cells
+            group_cells_by_org(p, pc_ptr, pc_idx, cell_org, present, k, slot, group_ptr,
+                               group_cells)
+        for m in range(n_pairs):
+            ia, ib = pair_a[m], pair_b[m]
+            a, b = present[ia], present[ib]
+            h = hostility(prm, relation, intensity, a, b)
+            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
+            if attacking[a]:
+                rate *= prm[P_ATTACK_MULT]
+            rate *= size[a] / (size[a] + size[b])
+            taken = 0
+            murdered = 0
+            for j in range(group_ptr[ib], group_ptr[ib + 1]):
+                c = group_cells[j]
+                if cell_members[c] <= 0:
                     continue
-                h = hostility(prm, relation, intensity, a, b)
-                if h <= 0.0:
+                n = binomial_at_rate(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]),
+                                     cell_members[c], rate, dt)
+                if n == 0:
                     continue
-                rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
-                if attacking[a]:
-                    rate *= prm[P_ATTACK_MULT]
-                rate *= size[a] / (size[a] + size[b])
-                q = rate_to_prob(rate, dt)
-                taken = 0
-                murdered = 0
-                for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                    c = pc_idx[j]
-                    if cell_org[c] != b or cell_members[c] <= 0:
-                        continue
-                    n = binomial(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]), cell_members[c], q)
-                    if n == 0:
-                        continue
-                    dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
-                                    prm[P_KIDNAP_MURDER])
-                    cell_members[c] -= dead
-                    taken += n
-                    murdered += dead
-                if taken == 0:
-                    continue
-                ledger[b, L_KILLED] += murdered
-                kills[b, a] += murdered
-                via = VIA_CELL
-                for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                    c = pc_idx[j]
-                    if cell_org[c] == a:
-                        cell_intel[c] += prm[P_INTEL_PER_KIDNAP] * taken
-                        if cell_local[c]:
-                            via = VIA_LOCAL_CELL
-                record(vio, vio_n, hom, t, p, KIDNAPPING, a, via, b, taken)
-                record(vio, vio_n, hom, t, p, KIDNAP_MURDER, a, via, b, murdered)
+                dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
+                                prm[P_KIDNAP_MURDER])
+                cell_members[c] -= dead
+                taken += n
+                murdered += dead
+            if taken == 0:
+                continue
+            ledger[b, L_KILLED] += murdered
+            kills[b, a] += murdered
+            via = VIA_CELL
+            for j in range(group_ptr[ia], group_ptr[ia + 1]):
+                c = group_cells[j]
+                cell_intel[c] += prm[P_INTEL_PER_KIDNAP] * taken
+                if cell_local[c]:
+                    via = VIA_LOCAL_CELL
+            record(vio, vio_n, hom, t, p, KIDNAPPING, a, via, b, taken)
+            record(vio, vio_n, hom, t, p, KIDNAP_MURDER, a, via, b, murdered)
         for i in range(k):
             size[present[i]] = 0
             attacking[present[i]] = False
+            slot[present[i]] = -1
 
 
 @njit(cache=True)
