@@ -2,7 +2,7 @@
 compute, on a sweep of ≥ 60 s of compute, worker start-up reported separately).
 
 The sweep: scenarios/bcs_2014.toml (2 years at 1-day steps), a Latin hypercube over
-parameters.clash_rate and parameters.kidnap_rate, 64 points x 48 replicate seeds = 3,072 runs,
+parameters.clash_rate and parameters.kidnap_rate, 64 points x 96 replicate seeds = 6,144 runs,
 2 local worker processes, run by sim.sweep itself (sim's code is not changed; the benchmark
 only wraps some of sim.sweep's functions with timers). How each figure is measured:
 
@@ -26,7 +26,7 @@ only wraps some of sim.sweep's functions with timers). How each figure is measur
   The overhead share is (workers x wall - compute) / compute: the worker-seconds the sweep
   spends outside the runs, per second of runs.
 
-    python benchmarks/sweep_overhead.py [--points 64] [--replicates 48] [--workers 2]
+    python benchmarks/sweep_overhead.py [--points 64] [--replicates 96] [--workers 2]
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def serial_sample(spec, table, size: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, default=64)
-    parser.add_argument("--replicates", type=int, default=48)
+    parser.add_argument("--replicates", type=int, default=96)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=200, help="runs in the serial cross-check")
     args = parser.parse_args()

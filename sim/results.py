@@ -49,60 +49,65 @@ def _sum_by_key(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[starts[keep], :6], counts[keep]
 
 
+def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+
+
 def violence_table(rows: np.ndarray, org_names: list[str], plaza_names: list[str], start,
                    step_days: float) -> pd.DataFrame:
     """Tidy violence table from kernel rows int64 (N, 7); one row per key with count > 0."""
     keys, counts = _sum_by_key(rows)
-    actor_categories = list(org_names) + list(ACTOR_NAMES.values())
+    actor_dtype = pd.CategoricalDtype(list(org_names) + list(ACTOR_NAMES.values()))
     actor_code = {code: len(org_names) + i for i, code in enumerate(ACTOR_NAMES)}
 
     def actors(codes: np.ndarray) -> pd.Categorical:
         codes = codes.copy()
         for code, index in actor_code.items():
             codes[codes == code] = index
-        return pd.Categorical.from_codes(codes, categories=actor_categories)
+        return pd.Categorical.from_codes(codes, dtype=actor_dtype)
 
-    out = pd.DataFrame(_time_columns(keys[:, 0], start, step_days))
-    out["plaza"] = pd.Categorical.from_codes(keys[:, 1], categories=plaza_names)
-    out["type"] = pd.Categorical.from_codes(keys[:, 2], categories=list(TYPE_NAMES))
-    out["lethal"] = LETHAL_TYPES[keys[:, 2]]
-    out["perpetrator"] = actors(keys[:, 3])
-    out["via"] = pd.Categorical.from_codes(keys[:, 4], categories=list(VIA_NAMES))
-    out["victim"] = actors(keys[:, 5])
-    out["count"] = counts
-    return out
+    return pd.DataFrame({
+        **_time_columns(keys[:, 0], start, step_days),
+        "plaza": _categorical(keys[:, 1], plaza_names),
+        "type": _categorical(keys[:, 2], list(TYPE_NAMES)),
+        "lethal": LETHAL_TYPES[keys[:, 2]],
+        "perpetrator": actors(keys[:, 3]),
+        "via": _categorical(keys[:, 4], list(VIA_NAMES)),
+        "victim": actors(keys[:, 5]),
+        "count": counts,
+    })
 
 
 def control_table(dense: dict, n_steps: int, org_names: list[str], plaza_names: list[str],
                   start, step_days: float) -> pd.DataFrame:
     """One row per (step, plaza): controller ("" for none), contested, controller_share."""
     T, P = n_steps, len(plaza_names)
-    steps = np.repeat(np.arange(T), P)
-    out = pd.DataFrame(_time_columns(steps, start, step_days))
-    out["plaza"] = pd.Categorical.from_codes(np.tile(np.arange(P), T), categories=plaza_names)
     ctrl = dense["rec_controller"][:T].ravel()
-    out["controller"] = pd.Categorical.from_codes(np.where(ctrl >= 0, ctrl, len(org_names)),
-                                                  categories=list(org_names) + [""])
-    out["contested"] = dense["rec_contested"][:T].ravel()
-    out["controller_share"] = dense["rec_share"][:T].ravel()
-    return out
+    return pd.DataFrame({
+        **_time_columns(np.repeat(np.arange(T), P), start, step_days),
+        "plaza": _categorical(np.tile(np.arange(P), T), plaza_names),
+        "controller": _categorical(np.where(ctrl >= 0, ctrl, len(org_names)),
+                                   list(org_names) + [""]),
+        "contested": dense["rec_contested"][:T].ravel(),
+        "controller_share": dense["rec_share"][:T].ravel(),
+    })
 
 
 def organizations_table(dense: dict, n_steps: int, org_names: list[str], start,
                         step_days: float) -> pd.DataFrame:
     """One row per (step, organization) that exists at that step."""
     T, O = n_steps, len(org_names)
-    active = dense["rec_active"][:T, :O]
-    steps, rows = np.nonzero(active)
-    out = pd.DataFrame(_time_columns(steps, start, step_days))
-    out["organization"] = pd.Categorical.from_codes(rows, categories=list(org_names))
-    out["members"] = dense["rec_members"][steps, rows]
-    out["cells"] = dense["rec_cells"][steps, rows]
-    out["treasury"] = dense["rec_treasury"][steps, rows]
-    out["plazas_held"] = dense["rec_plazas"][steps, rows]
-    out["police_on_payroll"] = dense["rec_payroll"][steps, rows]
-    out["leader_alive"] = dense["rec_leader"][steps, rows]
-    return out
+    steps, rows = np.nonzero(dense["rec_active"][:T, :O])
+    return pd.DataFrame({
+        **_time_columns(steps, start, step_days),
+        "organization": _categorical(rows, list(org_names)),
+        "members": dense["rec_members"][steps, rows],
+        "cells": dense["rec_cells"][steps, rows],
+        "treasury": dense["rec_treasury"][steps, rows],
+        "plazas_held": dense["rec_plazas"][steps, rows],
+        "police_on_payroll": dense["rec_payroll"][steps, rows],
+        "leader_alive": dense["rec_leader"][steps, rows],
+    })
 
 
 class Results:
