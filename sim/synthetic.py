@@ -60,6 +60,8 @@ def world(n_plazas: int, n_organizations: int, n_cells: int, n_members: int, see
         cell_plaza[start:start + k] = nearest[np.arange(k) % n_plazas]
         start += k
     members = 1 + _apportion(n_members - n_cells, share[cell_org] / cells_of[cell_org])
+    by_plaza = np.lexsort((cell_org, cell_plaza))  # a plaza's cells next to each other
+    cell_org, cell_plaza, members = cell_org[by_plaza], cell_plaza[by_plaza], members[by_plaza]
 
     present: list[set[int]] = [set() for _ in range(n_plazas)]
     for o, p in zip(cell_org, cell_plaza):
