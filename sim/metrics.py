@@ -37,9 +37,9 @@ def run_metrics(model) -> dict[str, float]:
 
     start = pd.Timestamp(model.spec.simulation.start)
     days = pd.to_timedelta(steps[lethal] * model.dt, unit="D")
-    months = (start + days).to_period("M")
+    _, month = np.unique((start + days).values.astype("datetime64[M]"), return_inverse=True)
     out["peak_month_homicides"] = (
-        int(pd.Series(counts[lethal]).groupby(months).sum().max()) if lethal.any() else 0
+        int(np.bincount(month, weights=counts[lethal]).max()) if lethal.any() else 0
     )
 
     T = model.steps
