@@ -99,8 +99,8 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 @njit(cache=True)
 def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
             pair_ids, org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
-            cell_org, cell_members, cell_firepower, cell_local, cell_attack, cell_intel, unit_id, unit_officers,
-            unit_payroll, plaza_id, plaza_population, vio, vio_n, hom):
+            cell_org, cell_members, cell_firepower, cell_local, cell_attack, cell_intel,
+            unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio, vio_n, hom):
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
