@@ -21,7 +21,7 @@ from numba import njit
 
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
 from .mechanisms import decisions, economy, policing, territory, violence
-from .mechanisms.common import hostile_partners, pair_table
+from .mechanisms.common import N_AGG, hostile_partners, pair_table
 
 
 @njit(cache=True, inline="always")
@@ -148,6 +148,14 @@ def advance(
     # organizations, relations and parameters change only between calls
     pair_ids = pair_table(org_id)
     h_ptr, h_idx = hostile_partners(prm, relation, intensity)
+    # scratch for the phases that work plaza by plaza, so that no step allocates it: slot
+    # maps an organization to its index among a plaza's (-1 between uses), orgs lists them,
+    # agg aggregates them (common.gather), pair_i/pair_j index their hostile pairs
+    slot = np.full(n_org, -1, dtype=np.int64)
+    orgs = np.empty(n_org, dtype=np.int64)
+    agg = np.zeros((n_org, N_AGG))
+    pair_i = np.empty(n_org * n_org, dtype=np.int64)
+    pair_j = np.empty(n_org * n_org, dtype=np.int64)
     t = t0
     while t < t1:
         hom[:] = 0
@@ -163,7 +171,8 @@ def advance(
         decisions.decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                           cell_firepower, cell_local, cell_attack, cell_intel,
                           unit_officers, unit_payroll,
-                          org_aggression, relation, grievance, plaza_controller)
+                          org_aggression, relation, grievance, plaza_controller, slot, orgs,
+                          agg)
         decisions.move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id,
                        cell_org, cell_plaza, cell_members, cell_attack, plaza_contested)
         decisions.hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
@@ -176,18 +185,19 @@ def advance(
                   org_id, pair_ids, org_aggression, relation, intensity, grievance, ledger,
                   kills, cell_id, cell_org, cell_members, cell_firepower, cell_local,
                   cell_attack, cell_intel, unit_id, unit_officers, unit_payroll, plaza_id,
-                  plaza_population, vio, vio_n, hom)
+                  plaza_population, vio, vio_n, hom, slot, orgs, agg, pair_i, pair_j)
         # 4 + 5. assassinations and their bystanders
         violence.assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id,
                          relation, grievance, ledger, kills, cell_org, cell_members,
                          cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
                          unit_payroll, plaza_id, plaza_population, plaza_controller,
-                         plaza_boss_alive, plaza_days_leaderless, vio, vio_n, hom)
+                         plaza_boss_alive, plaza_days_leaderless, vio, vio_n, hom, slot,
+                         orgs, agg)
         # 6. kidnappings
         violence.kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id,
                       org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
                       cell_org, cell_members, cell_local, cell_attack, cell_intel, plaza_id,
-                      vio, vio_n, hom)
+                      vio, vio_n, hom, slot, orgs, pair_i, pair_j)
         # 7. policing
         policing.policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
                    cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,

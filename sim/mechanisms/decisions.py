@@ -20,23 +20,20 @@ from ..codes import (
     WAR,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob
-from .common import A_FC, A_FL, A_FP, N_AGG, gather, has_cell
+from .common import A_FC, A_FL, A_FP, gather, has_cell
 
 
 @njit(cache=True)
 def decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                     cell_firepower, cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
-                    org_aggression, relation, grievance, plaza_controller):
+                    org_aggression, relation, grievance, plaza_controller, slot, orgs, agg):
     """Cells attack where their side out-guns the controller's side, else hold.
 
     Strength of a side in a plaza: firepower of its organization's and its allies' cells
     plus its payroll police there. Organization a attacks controller d when
     (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]) >= attack_threshold.
+    slot, orgs, agg: the kernel's scratch for gather (slot all -1, and left so).
     """
-    n_org = relation.shape[0]
-    slot = np.full(n_org, -1, dtype=np.int64)
-    orgs = np.empty(n_org, dtype=np.int64)
-    agg = np.zeros((n_org, N_AGG))
     for c in range(cell_attack.shape[0]):
         cell_attack[c] = False
     for p in range(pc_ptr.shape[0] - 1):

@@ -59,7 +59,6 @@ from .common import (
     A_OFF,
     FLOAT,
     INT,
-    N_AGG,
     VECTOR,
     WAR,
     alliance_weights,
@@ -100,7 +99,8 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
             pair_ids, org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
             cell_org, cell_members, cell_firepower, cell_local, cell_attack, cell_intel,
-            unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio, vio_n, hom):
+            unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio, vio_n, hom,
+            slot, orgs, agg, pair_i, pair_j):
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
@@ -113,26 +113,18 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
     Pairs are taken in ascending rows of a, then b. h_ptr, h_idx:
     :func:`~sim.mechanisms.common.hostile_partners`; pair_ids (O, O):
-    :func:`~sim.mechanisms.common.pair_table` of org_id.
+    :func:`~sim.mechanisms.common.pair_table` of org_id; slot, orgs, agg, pair_i, pair_j:
+    the kernel's scratch (slot all -1, and left so; pair_i, pair_j at least O*O long).
     """
-    n_org = relation.shape[0]
-    slot = np.full(n_org, -1, dtype=np.int64)
-    orgs = np.empty(n_org, dtype=np.int64)
-    agg = np.zeros((n_org, N_AGG))
     counts = np.zeros(3, dtype=np.int64)
     allies = alliance_weights(relation, intensity) if prm[P_ALLY_SHIELDING] > 0.0 \
-        else np.zeros(n_org)
-    pair_i = np.empty(0, dtype=np.int64)
-    pair_j = np.empty(0, dtype=np.int64)
+        else np.zeros(relation.shape[0])
     for p in range(pc_ptr.shape[0] - 1):
         k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
                    unit_payroll, slot, orgs, agg)
         for i in range(k):
             slot[orgs[i]] = i
-        if k * k > pair_i.shape[0]:
-            pair_i = np.empty(k * k, dtype=np.int64)
-            pair_j = np.empty(k * k, dtype=np.int64)
         n_pairs = hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, False, pair_i, pair_j)
         for i in range(k):
             slot[orgs[i]] = -1
@@ -196,7 +188,8 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
                    grievance, ledger, kills, cell_org, cell_members, cell_firepower,
                    cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
                    plaza_id, plaza_population, plaza_controller, plaza_boss_alive,
-                   plaza_days_leaderless, vio, vio_n, hom):
+                   plaza_days_leaderless, vio, vio_n, hom,
+                   slot, orgs, agg):
     """Attacking enemies of a plaza's controller try to kill its boss.
 
     Attempts per day: assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt
@@ -204,12 +197,9 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
     K the officers on the controller's payroll there. The first attacker (ascending row)
     that succeeds kills the boss, and the lieutenant with lieutenant_kill_probability;
     both are members of the controller's largest cell in the plaza. The plaza is leaderless
-    until control (phase 10) replaces the boss.
+    until control (phase 10) replaces the boss. slot, orgs, agg: the kernel's scratch for
+    gather (slot all -1, and left so).
     """
-    n_org = relation.shape[0]
-    slot = np.full(n_org, -1, dtype=np.int64)
-    orgs = np.empty(n_org, dtype=np.int64)
-    agg = np.zeros((n_org, N_AGG))
     for p in range(pc_ptr.shape[0] - 1):
         d = plaza_controller[p]
         if d < 0 or not plaza_boss_alive[p]:
@@ -262,26 +252,25 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
 @njit(cache=True)
 def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggression,
                 relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
-                cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom):
+                cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom, slot, present,
+                pair_a, pair_b):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
     A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
     M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
     gives a's cells in the plaza intel_per_kidnapping units of intelligence. Pairs are taken
-    in ascending rows of a, then b. h_ptr, h_idx: :func:`~sim.mechanisms.common.hostile_partners`.
+    in ascending rows of a, then b. h_ptr, h_idx: :func:`~sim.mechanisms.common.hostile_partners`;
+    slot, present, pair_a, pair_b: the kernel's scratch (slot all -1, and left so; pair_a,
+    pair_b at least O*O long).
     """
     if prm[P_KIDNAP_RATE] <= 0.0:
         return
     n_org = relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
-    present = np.empty(n_org, dtype=np.int64)
-    slot = np.full(n_org, -1, dtype=np.int64)
     group_ptr = np.zeros(n_org + 1, dtype=np.int64)
     group_cells = np.empty(pc_idx.shape[0], dtype=np.int64)
-    pair_a = np.empty(0, dtype=np.int64)
-    pair_b = np.empty(0, dtype=np.int64)
     for p in range(pc_ptr.shape[0] - 1):
         k = 0
         for j in range(pc_ptr[p], pc_ptr[p + 1]):
@@ -297,9 +286,6 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggr
         sort_head(present, k)
         for i in range(k):
             slot[present[i]] = i
-        if k * k > pair_a.shape[0]:
-            pair_a = np.empty(k * k, dtype=np.int64)
-            pair_b = np.empty(k * k, dtype=np.int64)
         n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True, pair_a, pair_b)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
