@@ -21,7 +21,7 @@ from numba import njit
 
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
 from .mechanisms import decisions, economy, policing, territory, violence
-from .mechanisms.common import N_AGG, hostile_partners, pair_table
+from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 
 
 @njit(cache=True, inline="always")
@@ -148,6 +148,7 @@ def advance(
     # organizations, relations and parameters change only between calls
     pair_ids = pair_table(org_id)
     h_ptr, h_idx = hostile_partners(prm, relation, intensity)
+    allies = alliance_weights(relation, intensity)
     # scratch for the phases that work plaza by plaza, so that no step allocates it: slot
     # maps an organization to its index among a plaza's (-1 between uses), orgs lists them,
     # agg aggregates them (common.gather), pair_i/pair_j index their hostile pairs
@@ -182,8 +183,8 @@ def advance(
         pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
         # 3 + 5. clashes and their bystanders
         violence.clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx,
-                  org_id, pair_ids, org_aggression, relation, intensity, grievance, ledger,
-                  kills, cell_id, cell_org, cell_members, cell_firepower, cell_local,
+                  org_id, pair_ids, allies, org_aggression, relation, intensity, grievance,
+                  ledger, kills, cell_id, cell_org, cell_members, cell_firepower, cell_local,
                   cell_attack, cell_intel, unit_id, unit_officers, unit_payroll, plaza_id,
                   plaza_population, vio, vio_n, hom, slot, orgs, agg, pair_i, pair_j)
         # 4 + 5. assassinations and their bystanders

@@ -3,7 +3,8 @@
 ``world(2500, 150, 20_000, 175_000, seed=0)`` is a Mexico-sized country: plazas on a grid
 linked to their four neighbours, organizations of Zipf-distributed size that each hold a
 compact territory around a home plaza, wars and alliances between organizations whose
-territories touch (as many per organization as in Mexico's 2020 network), one municipal police unit per plaza. Nothing in it is calibrated; it is
+territories touch (as many per organization as in Mexico's 2020 network), one municipal
+police unit per plaza; cells are listed plaza by plaza. Nothing in it is calibrated; it is
 built so that every mechanism of the model has work to do.
 """
 

@@ -394,9 +394,7 @@ def homicides_figure(model: CartelModel) -> Figure:
         ax.set_ylim(0, max(bottom.max() * 1.15, 3))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     else:
-        ax.set_ylim(0, 3)
-        ax.text(0.5, 0.5, "press Step or \u25b6 to run", transform=ax.transAxes,
-                ha="center", color="0.5")
+        _waiting(ax, ymax=3)
     _event_lines(ax, model, labels=True)
     _date_axis(ax, model)
     total = int(table.to_numpy().sum()) if len(table) else 0
@@ -404,6 +402,13 @@ def homicides_figure(model: CartelModel) -> Figure:
     ax.set_ylabel(f"homicides per {unit}")
     ax.set_title(f"Homicides per {unit} by type: {total} so far", fontsize=10, loc="left")
     return fig
+
+
+def _waiting(ax, ymax: float) -> None:
+    """An empty time plot before the first step: a fixed y range and a hint."""
+    ax.set_ylim(0, ymax)
+    ax.text(0.5, 0.5, "press Step or \u25b6 to run", transform=ax.transAxes, ha="center",
+            color="0.5")
 
 
 def members_figure(model: CartelModel) -> Figure:
@@ -427,9 +432,7 @@ def members_figure(model: CartelModel) -> Figure:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_ylim(0, max(float(np.nanmax(table.to_numpy())) * 1.25, 5))
     else:
-        ax.set_ylim(0, 5)
-        ax.text(0.5, 0.5, "press Step or \u25b6 to run", transform=ax.transAxes,
-                ha="center", color="0.5")
+        _waiting(ax, ymax=5)
     _event_lines(ax, model, labels=False)
     _date_axis(ax, model)
     ax.set_ylabel("members")

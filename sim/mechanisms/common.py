@@ -301,7 +301,7 @@ def density(prm, population):
     return population / (population + prm[P_COLLATERAL_HALF_POP])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def alliance_weights(relation, intensity):
     """float (O,): each organization's sum of alliance weights (the relation intensity of
     each alliance, 1 unless the scenario gives one): the "allies" of ally shielding."""

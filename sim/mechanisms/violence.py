@@ -61,7 +61,6 @@ from .common import (
     INT,
     VECTOR,
     WAR,
-    alliance_weights,
     density,
     gather,
     group_cells_by_org,
@@ -97,10 +96,10 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 
 @njit(cache=True)
 def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
-            pair_ids, org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
-            cell_org, cell_members, cell_firepower, cell_local, cell_attack, cell_intel,
-            unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio, vio_n, hom,
-            slot, orgs, agg, pair_i, pair_j):
+            pair_ids, allies, org_aggression, relation, intensity, grievance, ledger, kills,
+            cell_id, cell_org, cell_members, cell_firepower, cell_local, cell_attack,
+            cell_intel, unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio,
+            vio_n, hom, slot, orgs, agg, pair_i, pair_j):
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
@@ -113,12 +112,11 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
     Pairs are taken in ascending rows of a, then b. h_ptr, h_idx:
     :func:`~sim.mechanisms.common.hostile_partners`; pair_ids (O, O):
-    :func:`~sim.mechanisms.common.pair_table` of org_id; slot, orgs, agg, pair_i, pair_j:
+    :func:`~sim.mechanisms.common.pair_table` of org_id; allies (O,):
+    :func:`~sim.mechanisms.common.alliance_weights`; slot, orgs, agg, pair_i, pair_j:
     the kernel's scratch (slot all -1, and left so; pair_i, pair_j at least O*O long).
     """
     counts = np.zeros(3, dtype=np.int64)
-    allies = alliance_weights(relation, intensity) if prm[P_ALLY_SHIELDING] > 0.0 \
-        else np.zeros(relation.shape[0])
     for p in range(pc_ptr.shape[0] - 1):
         k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
