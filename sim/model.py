@@ -25,7 +25,7 @@ from .agents import Cell, Organization, Plaza, PoliceUnit, new_rows
 from .codes import BUFFER_FULL, TRIGGER, parameter_vector
 from .events import Scheduled, apply_event, deploy_federal, schedule
 from .recorder import Recorder, row_reserve
-from .results import Results, control_table, organizations_table, violence_table
+from .results import Results, control_table, organizations_table, time_axis, violence_table
 from .scenario import Scenario, apply_parameter_event
 from .state import background_rates, build_state
 
@@ -182,7 +182,8 @@ class CartelModel(mesa.Model):
             raise RuntimeError("this model was built with record=False: it has no tables")
         T = max(self._t, 0)
         sim = self.spec.simulation
-        orgs, plazas = self.names.organizations, self.names.plazas
+        orgs, plazas = tuple(self.names.organizations), tuple(self.names.plazas)
+        times = time_axis(T, sim.start, self.dt)
         rows = self.recorder.violence_rows()
         dense = self.recorder.dense
         meta = {
@@ -199,9 +200,9 @@ class CartelModel(mesa.Model):
             "resolved_scenario": self.spec.model_dump(mode="json"),
         }
         return Results(
-            violence=violence_table(rows, orgs, plazas, sim.start, self.dt),
-            control=control_table(dense, T, orgs, plazas, sim.start, self.dt),
-            organizations=organizations_table(dense, T, orgs, sim.start, self.dt),
+            violence=violence_table(rows, orgs, plazas, times),
+            control=control_table(dense, orgs, plazas, times),
+            organizations=organizations_table(dense, orgs, times),
             meta=meta,
         )
 

@@ -21,18 +21,31 @@ from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
 from .scenario import Scenario
 
 TABLES = ("violence", "control", "organizations")
+TYPES = tuple(TYPE_NAMES)
+VIAS = tuple(VIA_NAMES)
 
 
 class RunExistsError(FileExistsError):
     """The output folder holds a different run; pass force=True (``--force``) to replace it."""
 
 
-def _time_columns(steps: np.ndarray, start, step_days: float) -> dict[str, np.ndarray]:
+def time_axis(n_steps: int, start, step_days: float) -> dict[str, np.ndarray]:
+    """The time columns of steps 0 .. n_steps-1: step int64 (T,), day (T,) (int64 when
+    step_days is whole, else float64; days since start), date (T,) (the calendar day).
+
+    Tables index them with their rows' steps, so dates are computed once per step, not once
+    per row.
+    """
+    steps = np.arange(n_steps, dtype=np.int64)
     day = steps * step_days
     if float(step_days).is_integer():
         day = day.astype(np.int64)
     date = pd.Timestamp(start) + pd.to_timedelta(steps * step_days, unit="D")
-    return {"step": steps.astype(np.int64), "day": day, "date": date.normalize()}
+    return {"step": steps, "day": day, "date": date.normalize()}
+
+
+def _time_columns(times: dict[str, np.ndarray], steps: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: column[steps] for name, column in times.items()}
 
 
 def _sum_by_key(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -49,58 +62,65 @@ def _sum_by_key(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[starts[keep], :6], counts[keep]
 
 
-def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+@functools.lru_cache(maxsize=256)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """One dtype per list of categories: building one validates the categories, which costs
+    more than the rest of a small table."""
+    return pd.CategoricalDtype(list(categories))
 
 
-def violence_table(rows: np.ndarray, org_names: list[str], plaza_names: list[str], start,
-                   step_days: float) -> pd.DataFrame:
-    """Tidy violence table from kernel rows int64 (N, 7); one row per key with count > 0."""
+def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, dtype=_dtype(categories))
+
+
+def violence_table(rows: np.ndarray, org_names: tuple[str, ...],
+                   plaza_names: tuple[str, ...], times: dict) -> pd.DataFrame:
+    """Tidy violence table from kernel rows int64 (N, 7) of steps within ``times``
+    (:func:`time_axis`); one row per key with count > 0."""
     keys, counts = _sum_by_key(rows)
-    actor_dtype = pd.CategoricalDtype(list(org_names) + list(ACTOR_NAMES.values()))
-    actor_code = {code: len(org_names) + i for i, code in enumerate(ACTOR_NAMES)}
+    actor_names = org_names + tuple(ACTOR_NAMES.values())
 
     def actors(codes: np.ndarray) -> pd.Categorical:
         codes = codes.copy()
-        for code, index in actor_code.items():
+        for index, code in enumerate(ACTOR_NAMES, start=len(org_names)):
             codes[codes == code] = index
-        return pd.Categorical.from_codes(codes, dtype=actor_dtype)
+        return _categorical(codes, actor_names)
 
     return pd.DataFrame({
-        **_time_columns(keys[:, 0], start, step_days),
+        **_time_columns(times, keys[:, 0]),
         "plaza": _categorical(keys[:, 1], plaza_names),
-        "type": _categorical(keys[:, 2], list(TYPE_NAMES)),
+        "type": _categorical(keys[:, 2], TYPES),
         "lethal": LETHAL_TYPES[keys[:, 2]],
         "perpetrator": actors(keys[:, 3]),
-        "via": _categorical(keys[:, 4], list(VIA_NAMES)),
+        "via": _categorical(keys[:, 4], VIAS),
         "victim": actors(keys[:, 5]),
         "count": counts,
     })
 
 
-def control_table(dense: dict, n_steps: int, org_names: list[str], plaza_names: list[str],
-                  start, step_days: float) -> pd.DataFrame:
-    """One row per (step, plaza): controller ("" for none), contested, controller_share."""
-    T, P = n_steps, len(plaza_names)
+def control_table(dense: dict, org_names: tuple[str, ...], plaza_names: tuple[str, ...],
+                  times: dict) -> pd.DataFrame:
+    """One row per (step, plaza) of ``times``: controller ("" for none), contested,
+    controller_share."""
+    T, P = len(times["step"]), len(plaza_names)
     ctrl = dense["rec_controller"][:T].ravel()
     return pd.DataFrame({
-        **_time_columns(np.repeat(np.arange(T), P), start, step_days),
+        **_time_columns(times, np.repeat(np.arange(T), P)),
         "plaza": _categorical(np.tile(np.arange(P), T), plaza_names),
         "controller": _categorical(np.where(ctrl >= 0, ctrl, len(org_names)),
-                                   list(org_names) + [""]),
+                                   org_names + ("",)),
         "contested": dense["rec_contested"][:T].ravel(),
         "controller_share": dense["rec_share"][:T].ravel(),
     })
 
 
-def organizations_table(dense: dict, n_steps: int, org_names: list[str], start,
-                        step_days: float) -> pd.DataFrame:
-    """One row per (step, organization) that exists at that step."""
-    T, O = n_steps, len(org_names)
+def organizations_table(dense: dict, org_names: tuple[str, ...], times: dict) -> pd.DataFrame:
+    """One row per (step, organization) that exists at that step of ``times``."""
+    T, O = len(times["step"]), len(org_names)
     steps, rows = np.nonzero(dense["rec_active"][:T, :O])
     return pd.DataFrame({
-        **_time_columns(steps, start, step_days),
-        "organization": _categorical(rows, list(org_names)),
+        **_time_columns(times, steps),
+        "organization": _categorical(rows, org_names),
         "members": dense["rec_members"][steps, rows],
         "cells": dense["rec_cells"][steps, rows],
         "treasury": dense["rec_treasury"][steps, rows],
