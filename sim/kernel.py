@@ -17,7 +17,7 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
 from .mechanisms import decisions, economy, policing, territory, violence
@@ -89,6 +89,17 @@ def record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_acti
         rec_share[t, p] = plaza_share[p]
         if plaza_controller[p] >= 0:
             rec_plazas[t, plaza_controller[p]] += 1
+
+
+_INTS, _INTS_2D = types.int64[::1], types.int64[:, ::1]
+# numba types of the variables advance makes and passes to the phases (sim.compiling compiles
+# the phases with them before advance's first compile)
+LOCAL_TYPES = {
+    "t": types.int64, "n_plaza": types.intp, "hom": _INTS, "kills": _INTS_2D,
+    "pair_ids": _INTS_2D, "h_ptr": _INTS, "h_idx": _INTS, "allies": types.float64[::1],
+    "slot": _INTS, "orgs": _INTS, "agg": types.float64[:, ::1], "pair_i": _INTS,
+    "pair_j": _INTS, "pc_ptr": _INTS, "pc_idx": _INTS, "pu_ptr": _INTS, "pu_idx": _INTS,
+}
 
 
 @njit(cache=True)

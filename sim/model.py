@@ -23,6 +23,7 @@ import numpy as np
 from . import kernel
 from .agents import Cell, Organization, Plaza, PoliceUnit, new_rows
 from .codes import BUFFER_FULL, TRIGGER, parameter_vector
+from .compiling import compile_phases
 from .events import Scheduled, apply_event, deploy_federal, schedule
 from .recorder import Recorder, row_reserve
 from .results import Results, control_table, organizations_table, time_axis, violence_table
@@ -119,11 +120,11 @@ class CartelModel(mesa.Model):
                 stop = min(stop, max(self._events[self._next_event].step, self._t + 1))
             reserve = row_reserve(self.state)
             self.recorder.ensure_rows(reserve)
-            t, reason, fired = kernel.advance(
-                *self.state.arrays().values(), self.params, np.int64(self.seed),
-                np.int64(self._t), np.int64(stop), self.dt, np.int64(reserve),
-                *self.recorder.kernel_args(),
-            )
+            args = (*self.state.arrays().values(), self.params, np.int64(self.seed),
+                    np.int64(self._t), np.int64(stop), self.dt, np.int64(reserve),
+                    *self.recorder.kernel_args())
+            compile_phases(args)  # before the first compile only
+            t, reason, fired = kernel.advance(*args)
             self._t = int(t)
             if reason == TRIGGER:
                 self._schedule_trigger(int(fired))
