@@ -70,10 +70,17 @@ def phase_signatures(advance_args: tuple) -> list[tuple[Dispatcher, tuple]]:
 
 
 def _cached(function: Dispatcher) -> bool:
+    """Whether numba's cache holds an index for ``function`` (unknown counts as yes)."""
     try:
         return os.path.exists(function._cache._cache_file._index_path)
-    except AttributeError:  # no cache (cache=False), or another numba's internals: unknown
+    except AttributeError:  # no cache (cache=False), or another numba's internals
         return True
+
+
+def usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def compile_phases(advance_args: tuple) -> None:
@@ -83,13 +90,11 @@ def compile_phases(advance_args: tuple) -> None:
     only one CPU is available.
     """
     advance = kernel.advance
-    if not isinstance(advance, Dispatcher) or advance.signatures or _cached(advance):
-        return
-    cpus = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1)
-    if cpus < 2:
+    if (not isinstance(advance, Dispatcher) or advance.signatures or _cached(advance)
+            or usable_cpus() < 2):
         return
     jobs = phase_signatures(advance_args)
+    mine = [(f, sig) for f, sig in jobs if f.py_func.__name__ not in CHILD_PHASES]
     theirs = [(f.py_func.__module__, f.py_func.__name__, sig)
               for f, sig in jobs if f.py_func.__name__ in CHILD_PHASES]
     with tempfile.TemporaryFile() as errors:
@@ -101,9 +106,8 @@ def compile_phases(advance_args: tuple) -> None:
         try:
             child.stdin.write(pickle.dumps(theirs))
             child.stdin.close()
-            for function, sig in jobs:
-                if function.py_func.__name__ not in CHILD_PHASES:
-                    function.compile(sig)
+            for function, sig in mine:
+                function.compile(sig)
         except BaseException:
             child.kill()
             raise

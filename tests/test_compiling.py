@@ -9,11 +9,10 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import SCENARIO_DIR
 
 import sim
 from sim import compiling
-
-from conftest import SCENARIO_DIR
 
 SCENARIO = SCENARIO_DIR / "two_cartels.toml"
 DAYS = 60
@@ -38,7 +37,7 @@ print(json.dumps({
 """
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+@pytest.mark.skipif(compiling.usable_cpus() < 2, reason="needs two CPUs")
 def test_a_first_compile_shared_with_a_child_compiles_each_phase_once(tmp_path):
     violence = tmp_path / "violence.parquet"
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
