@@ -3,9 +3,10 @@
 numba compiles one function at a time, and the first run on a machine (or after any change
 to the kernel's source) spends most of its time compiling the phases ``kernel.advance``
 calls. When ``advance`` is neither compiled in this process nor in numba's cache,
-:func:`compile_phases` compiles half of the phases in a child process while this process
-compiles the other half, each with the exact argument types ``advance`` will pass them; when
-numba then compiles ``advance``, it loads the child's half from its cache. The compiled code
+:func:`compile_phases` compiles the largest phases (about half of the phases' compile time)
+in a child process while this process compiles the rest, each with the exact argument types
+``advance`` will pass them; when numba then compiles ``advance``, it loads the child's
+phases from its cache. The compiled code
 is the same as numba's own serial compile: results do not depend on it.
 
 Anything unexpected (one CPU, no cache file, an argument whose type is unknown, a failed
@@ -115,8 +116,8 @@ def compile_phases(advance_args: tuple) -> None:
             child.wait()
         if child.returncode != 0:
             errors.seek(0)
-            warnings.warn("the child process compiling half of the kernel failed; numba "
-                          "compiles it in this process instead (slower, same results):\n"
+            warnings.warn("the child process compiling part of the kernel failed; numba "
+                          "compiles that part in this process instead (slower, same results):\n"
                           + errors.read().decode(errors="replace")[-2000:], stacklevel=2)
 
 
