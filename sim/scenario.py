@@ -4,7 +4,7 @@ A scenario file is data only; nothing in it is executed. :class:`Scenario` and i
 check every field (bounds, units in the descriptions), every cross-reference and the
 timeline. :mod:`sim.loading` reads files (with ``base`` inheritance) into a Scenario and
 reports every problem at once in a :class:`ScenarioError`; :mod:`sim.paths` reads dotted
-paths (``plazas[name=La Paz].population``); :mod:`sim.reference` renders the field reference
+paths (``plazas[name=La Paz].population``); :mod:`sim.scenario_docs` renders the field reference
 (docs/scenario.md).
 """
 

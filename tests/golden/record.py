@@ -1,0 +1,68 @@
+"""Record (or check) a fingerprint of every shipped scenario's tables at fixed seeds.
+
+    .venv/bin/python tests/golden/record.py          # rewrite tests/golden/tables.json
+
+The fingerprints were recorded from main before the engine redesign (issue 12) and are the
+proof that a refactor changed no result: ``tests/test_golden.py`` recomputes them. Rewrite
+the file only in a commit that means to change results, and say why in its message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).with_name("tables.json")
+SEEDS = (7, 2024)
+MAX_DAYS = 730  # the national scenarios are fingerprinted on their first two years
+TABLES = ("violence", "control", "organizations")
+
+
+def fingerprint(table: pd.DataFrame) -> str:
+    """sha256 of a table's columns, dtypes and values, independent of the file format."""
+    digest = hashlib.sha256()
+    for name in table.columns:
+        column = table[name]
+        digest.update(f"{name}:{column.dtype}\n".encode())
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            digest.update("\x1f".join(map(str, column.cat.categories)).encode())
+            digest.update(np.ascontiguousarray(column.cat.codes.to_numpy()).tobytes())
+        elif column.dtype == object:
+            digest.update("\x1f".join(map(str, column)).encode())
+        else:
+            digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+    return digest.hexdigest()
+
+
+def cases() -> list[tuple[str, int, int | None]]:
+    import sim
+
+    out = []
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        scenario = sim.load_scenario(path)
+        days = None if scenario.simulation.days <= MAX_DAYS else MAX_DAYS
+        out += [(path.stem, seed, days) for seed in SEEDS]
+    return out
+
+
+def fingerprints(name: str, seed: int, days: int | None) -> dict[str, str]:
+    import sim
+
+    result = sim.run(sim.load_scenario(ROOT / "scenarios" / f"{name}.toml"), seed=seed, days=days)
+    return {t: fingerprint(getattr(result, t)) for t in TABLES}
+
+
+def main() -> None:
+    record = {f"{n}/{s}": {"days": d, **fingerprints(n, s, d)} for n, s, d in cases()}
+    GOLDEN.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {len(record)} fingerprints to {GOLDEN}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
