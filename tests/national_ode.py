@@ -3,7 +3,7 @@ of tests/test_national.py.
 
     dC_i/dt = rho C_i - eta C_i / sum(C) - theta C_i sum_j K_ij C_j - omega C_i^2
 
-per week, for the 150 organizations of ``sim.national`` (K and the starting sizes come from
+per week, for the 150 organizations of ``tools/national`` (K and the starting sizes come from
 there, so the oracle and the scenarios share every construction choice). Integrated with an
 adaptive Runge-Kutta method (scipy's RK45, relative tolerance 1e-9) together with the
 running totals of each flow, and read on the weekly grid of the agent model's steps.
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.integrate import solve_ivp
 
-from sim import national
+import national
 
 FLOWS = ("recruits", "arrests", "member_deaths", "saturation")
 
@@ -92,7 +92,7 @@ def oracle(construction: str = "paper", weeks: int | None = None, **changes) -> 
 def annual(trajectory: Trajectory) -> pd.DataFrame:
     """Per calendar year of the weekly steps' dates: national members at the end of the
     year's last step, and each flow summed over the year's steps
-    (the same binning as :func:`sim.national.annual`)."""
+    (the same binning as :func:`national.annual`)."""
     weekly = pd.DataFrame({"members": trajectory.members[1:].sum(axis=1), **trajectory.flows})
     weekly["date"] = [national.START + dt.timedelta(days=national.STEP_DAYS * t)
                       for t in range(trajectory.weeks)]

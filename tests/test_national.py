@@ -12,7 +12,7 @@
   seeds, as the ODE does.
 
 Member deaths are the lethal rows whose victim is an organization (clash, assassination,
-kidnap_murder; ``sim.national.MEMBER_DEATH_TYPES``), the paper's conflict term; saturation
+kidnap_murder; ``national.MEMBER_DEATH_TYPES``), the paper's conflict term; saturation
 losses are desertions and arrests are incapacitation, neither is a death.
 """
 
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -28,8 +30,8 @@ from conftest import SCENARIO_DIR
 from national_ode import annual as ode_annual
 from national_ode import oracle
 
+import national
 import sim
-from sim import national
 from sim.cli import main as cli_main
 
 MEAN_FIELD_SEEDS = range(50)
@@ -69,12 +71,15 @@ def ratios(model: pd.DataFrame, target: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------- builder and files
 def test_builder_reproduces_the_committed_scenarios(tmp_path):
-    written = national.build(tmp_path)
-    assert sorted(p.name for p in written) == GENERATED
+    """The command the README gives, run from the repository as a user would."""
+    subprocess.run([sys.executable, "tools/build_national.py", "--out", str(tmp_path)],
+                   cwd=SCENARIO_DIR.parent, check=True, capture_output=True)
+    written = sorted(tmp_path.iterdir())
+    assert [p.name for p in written] == GENERATED
     for path in written:
         committed = SCENARIO_DIR / path.name
         assert path.read_bytes() == committed.read_bytes(), (
-            f"{committed} is not what the builder writes: run `python -m sim.national build`")
+            f"{committed} is not what the builder writes: run `python tools/build_national.py`")
 
 
 def test_scenarios_validate_and_have_the_national_shape(capsys):

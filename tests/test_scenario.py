@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sim.loading import load_scenario
-from sim.scenario_docs import scenario_reference_markdown
 from sim.scenario import Parameters, Scenario, ScenarioError, json_schema, parse_when
+from sim.scenario_docs import scenario_reference_markdown
 
 MINIMAL = """
 name = "mini"

@@ -1,0 +1,204 @@
+"""The two configurations of the agent model built on the national network: the mean-field
+scenario (the paper's ODE in one plaza) and the spatial scenario (the 32 states)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.loading import validate
+from sim.scenario import Scenario
+
+from .network import (
+    DAYS_10_YEARS,
+    ETA_WEEK,
+    OMEGA_WEEK,
+    RHO_WEEK,
+    START,
+    STEP_DAYS,
+    THETA_WEEK,
+    Network,
+    largest_remainder,
+    model_relations,
+    read_network,
+    read_states,
+    zipf_members,
+)
+
+
+def _per_day(rate_per_week: float) -> float:
+    """A weekly rate as a daily one, to 10 significant digits (so the file reads well)."""
+    return float(f"{rate_per_week / 7:.10g}")
+
+
+def _relations(network: Network, war_scale: float = 1.0,
+               alliance_weights: bool = False) -> list[dict]:
+    """[[relations]]: rivals at war with intensity 1 + war_scale * rival weight (K's
+    numerator when war_scale is 1), allies allied, with their alliance weight as intensity
+    when ``alliance_weights`` (ally shielding then divides by 1 + the sum of the weights,
+    K's denominator) and 1 otherwise (1 + the number of allies); every other pair is
+    neutral (not listed). Rows ascend by (i, j)."""
+    war, allied = model_relations(network)
+    out = []
+    for i in range(network.n):
+        for j in range(i + 1, network.n):
+            if war[i, j] > 0:
+                out.append({"between": [network.name[i], network.name[j]], "state": "war",
+                            "intensity": float(f"{1.0 + war_scale * war[i, j]:.10g}")})
+            elif allied[i, j]:
+                ally = {"between": [network.name[i], network.name[j]], "state": "ally"}
+                if alliance_weights:
+                    ally["intensity"] = float(network.ally[i, j])
+                out.append(ally)
+    return out
+
+
+MEAN_FIELD_PARAMETERS = {
+    # the paper's rates, per day (docs/model.md §9)
+    "recruit_rate": _per_day(RHO_WEEK),
+    "national_arrests_per_day": _per_day(ETA_WEEK),
+    "saturation_rate": _per_day(OMEGA_WEEK),
+    "clash_rate": float(f"{THETA_WEEK / 7 / 1e-3:.10g}"),  # clash_rate * lethality = theta/day
+    "lethality": 1e-3,  # small: a clash kills at most 0.1% of a side (docs/model.md §9)
+    # every pair fights: K's 1 for neutral pairs and allies, divided by 1 + allies
+    "neutral_conflict_factor": 1.0,
+    "ally_conflict_factor": 1.0,
+    "ally_shielding": 1.0,
+    # nothing the ODE does not have
+    "max_member_share": 1.0,
+    "grievance_weight": 0.0,
+    "kidnap_rate": 0.0,
+    "arrest_rate": 0.0,
+    "collateral_per_clash": 0.0,
+    "background_homicides_per_100k_year": 0.0,
+}
+"""The mean-field configuration's parameters (docs/model.md §9). The plaza has no controller
+and no police, so nobody attacks, bribes or is arrested locally; wages and recruit costs are
+0 (the defaults), and every organization has aggression 0 and firepower 1."""
+
+
+def mean_field_scenario(network: Network | None = None, days: int = DAYS_10_YEARS) -> Scenario:
+    """The agent model configured as the paper's ODE: all 150 organizations in one plaza
+    (Mexico, 126,014,024 people), one cell each with its Zipf members, the paper's rates.
+
+    Its expected dynamics are one Euler step per week of the ODE with
+    ``k_matrix(network, "model")`` (docs/model.md §9).
+    """
+    network = network or read_network()
+    members = zipf_members(network)
+    population = int(read_states()["population_2020"].sum())
+    return validate({
+        "name": "mexico_2012_mean_field",
+        "description": "The 150 organizations of Mexico in one plaza with the rates of "
+                       "Prieto-Curiel et al. (2023): the agent model as the paper's ODE",
+        "simulation": {"start": START, "days": days, "step_days": STEP_DAYS},
+        "parameters": dict(MEAN_FIELD_PARAMETERS),
+        "organizations": [{"name": name, "aggression": 0.0} for name in network.name],
+        "plazas": [{"name": "Mexico", "population": population}],
+        "cells": [{"organization": name, "plaza": "Mexico", "members": int(m)}
+                  for name, m in zip(network.name, members)],
+        "relations": _relations(network, alliance_weights=True),
+    }, "mexico_2012_mean_field")
+
+
+# The spatial scenario: what is assumed and what is calibrated (docs/model.md §10.1,
+# "The national scenario"). Calibrated values were set so that the mean of 20 seeds follows
+# the ODE's national members and member deaths within 10% in every year 2012-2021.
+HOME_SHARE = 0.5            # assumed: share of an organization's members in its home state
+WAR_SCALE = 0.05            # calibrated: intensity at war = 1 + WAR_SCALE * rival weight
+OFFICERS_PER_PERSON = 1 / 2000   # assumed: state police officers per inhabitant
+VALUE_PER_PERSON_DAY = 0.1  # assumed: plaza value, pesos per inhabitant per day
+SPATIAL_PARAMETERS: dict[str, tuple[float, str]] = {
+    "recruit_rate": (4.53e-4, "calibrated (the paper's rho / 7 is 3.61e-4)"),
+    "max_member_share": (0.02, "assumed: recruitment slows as a state's members near 2%"),
+    "saturation_rate": (_per_day(OMEGA_WEEK), "the paper's omega / 7"),
+    "national_arrests_per_day": (_per_day(ETA_WEEK), "the paper's eta / 7"),
+    "arrest_rate": (5e-7, "assumed: state police add about 10% to the paper's arrests"),
+    "clash_rate": (1.045e-5, "calibrated"),
+    "lethality": (1e-3, "assumed: small, so a clash is a small event (docs/model.md §9)"),
+    "neutral_conflict_factor": (1.0, "the paper: every pair fights at a base rate"),
+    "ally_conflict_factor": (1.0, "the paper: allies too"),
+    "ally_shielding": (1.0, "the paper: losses divided by 1 + allies"),
+    "kidnap_rate": (5e-7, "calibrated"),
+    "grievance_weight": (0.001, "assumed: 100 deaths in a half-life raise a pair's rates 10%"),
+    "collateral_per_clash": (0.0, "bystanders are in the background rate at this scale"),
+    "background_homicides_per_100k_year": (
+        17.2, "with the conflict's, 2012 totals about 25,967 homicides (INEGI)"),
+}
+
+
+def spatial_members(network: Network, members: np.ndarray, states: list[str],
+                    home_share: float = HOME_SHARE) -> np.ndarray:
+    """int (n, 32): each organization's members by state at the start.
+
+    ``HOME_SHARE`` of them in its home state; the rest spread over the home states of its
+    rivals and allies (other than its own), in proportion to the weights of its relations
+    there; an organization without relations outside its home state keeps all at home.
+    Whole members by largest remainder, per organization.
+    """
+    col = {s: k for k, s in enumerate(states)}
+    out = np.zeros((network.n, len(states)), dtype=np.int64)
+    weight = network.rival + network.ally
+    for i in range(network.n):
+        away = np.zeros(len(states))
+        for j in np.flatnonzero(weight[i] > 0):
+            if network.home[j] != network.home[i]:
+                away[col[network.home[j]]] += weight[i, j]
+        shares = np.zeros(len(states))
+        if away.sum() > 0:
+            shares = (1 - home_share) * away / away.sum()
+            shares[col[network.home[i]]] = home_share
+        else:
+            shares[col[network.home[i]]] = 1.0
+        out[i] = largest_remainder(shares, int(members[i]))
+    return out
+
+
+def spatial_scenario(network: Network | None = None, days: int = DAYS_10_YEARS,
+                     home_share: float | None = None, war_scale: float | None = None
+                     ) -> Scenario:
+    """``mexico_2012``: the 150 organizations in the 32 states, with police and alliances.
+
+    - plazas: the 32 states with their 2020 populations and capitals' coordinates, value
+      ``VALUE_PER_PERSON_DAY`` per inhabitant, no routes (members do not move between
+      states, nobody hires); the controller is the organization with the most members in
+      the state at the start (ties: the earlier row), or nobody where no cell is;
+    - cells: one per organization and state where :func:`spatial_members` puts members;
+    - police: one state unit per state, ``OFFICERS_PER_PERSON`` officers per inhabitant,
+      clean at the start, corruptible (defaults: integrity 0.7, corruption_rate 0.01);
+    - relations: rivals at war with intensity 1 + ``war_scale`` x rival weight, allies
+      allied (:func:`model_relations`); every pair fights at the base rate where both are
+      present;
+    - ``home_share`` and ``war_scale`` default to ``HOME_SHARE`` and ``WAR_SCALE``;
+    - parameters: :data:`SPATIAL_PARAMETERS`.
+    """
+    network = network or read_network()
+    states = read_states()
+    names = list(states["state"])
+    home_share = HOME_SHARE if home_share is None else home_share
+    war_scale = WAR_SCALE if war_scale is None else war_scale
+    by_state = spatial_members(network, zipf_members(network), names, home_share)
+    controller = {}
+    for k, state in enumerate(names):
+        column = by_state[:, k]
+        if column.max() > 0:
+            controller[state] = network.name[int(np.argmax(column))]  # first maximum
+    return validate({
+        "name": "mexico_2012",
+        "description": "Mexico 2012-2021: the 150 organizations of Prieto-Curiel et al. "
+                       "(2023) in the 32 states, with state police and alliances",
+        "simulation": {"start": START, "days": days, "step_days": STEP_DAYS},
+        "parameters": {key: value for key, (value, _) in SPATIAL_PARAMETERS.items()},
+        "organizations": [{"name": name} for name in network.name],
+        "plazas": [{"name": row.state, "population": int(row.population_2020),
+                    "lat": float(row.capital_lat), "lon": float(row.capital_lon),
+                    "value_per_day": float(round(VALUE_PER_PERSON_DAY * row.population_2020)),
+                    "controller": controller.get(row.state, "")}
+                   for row in states.itertuples()],
+        "cells": [{"organization": network.name[i], "plaza": names[k],
+                   "members": int(by_state[i, k])}
+                  for i in range(network.n) for k in range(len(names)) if by_state[i, k] > 0],
+        "police": [{"plaza": row.state, "kind": "state",
+                    "officers": max(1, round(OFFICERS_PER_PERSON * row.population_2020))}
+                   for row in states.itertuples()],
+        "relations": _relations(network, war_scale),
+    }, "mexico_2012")
