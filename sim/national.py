@@ -32,8 +32,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from .loading import validate
-from .scenario import Scenario
+from .scenario import Scenario, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "scenarios" / "data" / "mexico_2020"

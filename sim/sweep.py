@@ -32,13 +32,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import __version__
 from .designs import design_points
-from .loading import error_lines, load_scenario
 from .metrics import run_metrics
 from .model import CartelModel
-from .paths import PathError, get_values
 from .rng import key, stream_id
 from .runner import for_days
-from .scenario import Scenario, ScenarioError
+from .scenario import PathError, Scenario, ScenarioError, load_scenario
+from .scenario.messages import error_lines
+from .scenario.paths import get_values
 
 PARTS, SERIES = "parts", "series"
 
