@@ -23,6 +23,7 @@ import math
 import os
 import tomllib
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import __version__
 from .designs import design_points
 from .metrics import run_metrics
 from .model import CartelModel
@@ -232,7 +232,7 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
     record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
               "seeds": seeds, "chunk_size": spec.chunk_size or default_chunk_size(len(runs)),
               "scenario_sha256": sorted(scenario.source_sha256.values()),
-              "version": __version__}
+              "version": metadata.version("cartel-sim")}  # sim.__version__; sim imports sweep
     _prepare_folder(out, record, resume)
     size = record["chunk_size"]
     done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}
