@@ -13,11 +13,17 @@ import difflib
 import math
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
-from .errors import Problem, raise_problems
+from .errors import Problem, Problems, raise_problems
 from .fields import POLICE_KINDS, OrganizationName, PlazaName, PoliceKind, Section, nonneg, share
 from .parameters import Parameters
 
@@ -41,26 +47,40 @@ class Event(Section):
     step: int | None = Field(
         None, ge=0, description="step it happens at, from 0; give day or step, not both (step)")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _null_is_unset(cls, data: Any) -> Any:
-        """A null field is a field not given: run.json files written before each kind had a
-        class of its own list every field of every kind, null where unused (TOML has no null)."""
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value is not None}
-        return data
-
     @model_validator(mode="after")
-    def _check_event(self) -> Event:
-        """The kind's own checks (counts, names), then one of day or step."""
-        problems = list(self._check_kind())
-        if self.day is None and self.step is None:
-            problems.append((("day",), "the event has no time; add a day (e.g. day = 2014-05-01) "
-                             "or a step (e.g. step = 485)"))
-        elif self.day is not None and self.step is not None:
-            problems.append((("step",), "the event has both a day and a step; keep only one"))
-        raise_problems(problems)
+    def _check(self) -> Event:
+        """The kind's checks across its fields (defined before :meth:`_every_problem`, which
+        wraps it and so reports its problems with the others)."""
+        raise_problems(list(self._check_kind()))
         return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Event:
+        """Every problem of the event at once: fields of other kinds, the kind's own fields and
+        checks (:meth:`_check_kind`), and the time, which a field's error does not hide.
+
+        A null field is a field not given (TOML has no null; run.json files written when
+        events were one class list every field of every kind, null where unused)."""
+        if not isinstance(data, dict):
+            return handler(data)
+        data = {key: value for key, value in data.items() if value is not None}
+        uses = [name for name in cls.model_fields if name not in Event.model_fields]
+        foreign = [key for key in data
+                   if key in _fields_of_any_kind() and key not in cls.model_fields]
+        first = [((key,), f"field '{key}' is not used by events of kind '{data['kind']}'; "
+                  f"remove it (this kind uses: {', '.join(uses)})") for key in foreign]
+        last = list(_check_time(data))
+        try:
+            event = handler({key: value for key, value in data.items() if key not in foreign})
+            errors = []
+        except ValidationError as exc:
+            errors = [{key: e[key] for key in ("type", "loc", "input", "ctx") if key in e}
+                      for e in exc.errors()]
+        if not (first or errors or last):
+            return event
+        raise ValidationError.from_exception_data(cls.__name__, [
+            *_problems_error(first, data), *errors, *_problems_error(last, data)])
 
     def _check_kind(self) -> Iterator[Problem]:
         """Checks across the fields of one kind; none unless the kind has some."""
@@ -73,6 +93,26 @@ class Event(Section):
             return self.step
         days = (self.day - scenario.simulation.start).days
         return math.floor(round(days / scenario.simulation.step_days, 9))
+
+
+def _check_time(data: dict) -> Iterator[Problem]:
+    """An event has a day or a step, not both."""
+    if "day" not in data and "step" not in data:
+        yield ("day",), ("the event has no time; add a day (e.g. day = 2014-05-01) or a step "
+                         "(e.g. step = 485)")
+    elif "day" in data and "step" in data:
+        yield ("step",), "the event has both a day and a step; keep only one"
+
+
+def _problems_error(problems: list[Problem], data: dict) -> list[dict]:
+    """Problems as the detail of one pydantic error (none if there are none)."""
+    return [{"type": "value_error", "loc": (), "input": data,
+             "ctx": {"error": Problems(problems)}}] if problems else []
+
+
+def _fields_of_any_kind() -> set[str]:
+    """Every field some kind of event has."""
+    return {name for kind in get_args(get_args(EventSpec)[0]) for name in kind.model_fields}
 
 
 class _BetweenOrganizations(Event):

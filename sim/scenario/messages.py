@@ -202,13 +202,9 @@ def _describe(err: dict, loc: tuple, data: dict, root: type[BaseModel],
 
 def _unknown_key(loc: tuple, parent: _Place, data: dict,
                  file_keys: type[BaseModel] | None) -> str:
-    """A key the table does not have: another kind's field, or a typo with its nearest key."""
+    """A key the table does not have, with the nearest key it has (a field of another kind
+    of event is reported by the event itself)."""
     key, model = str(loc[-1]), parent.model
-    if parent.kind and any(key in m.model_fields for m in parent.kinds.values()):
-        shared = set.intersection(*(set(m.model_fields) for m in parent.kinds.values()))
-        uses = [name for name in model.model_fields if name not in shared]
-        return (f"field '{key}' is not used by {parent.section} of kind '{parent.kind}'; "
-                f"remove it (this kind uses: {', '.join(uses)})")
     where = ("the file's top level" if len(loc) == 1 else f"[{loc[0]}]" if len(loc) == 2
              else _user_path(loc[:-1], data))
     valid = list(model.model_fields) if model else []
