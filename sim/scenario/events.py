@@ -1,9 +1,9 @@
 """Events and triggers: what happens on a given day or step, and reactions to violence.
 
 Each kind of event is its own class with only the fields it uses; ``EventSpec`` is their
-union, told apart by ``kind`` (a field another kind uses is an unknown key here, and
-:mod:`.messages` says which kind uses it). Nothing here is executed: trigger conditions
-are parsed (:func:`parse_when`), never evaluated.
+union, told apart by ``kind``. An event reports all its problems at once, like the other
+sections: a field of another kind, its own fields, its kind's checks, its time. Nothing
+here is executed: trigger conditions are parsed (:func:`parse_when`), never evaluated.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Event(Section):
         uses = [name for name in cls.model_fields if name not in Event.model_fields]
         foreign = [key for key in data
                    if key in _fields_of_any_kind() and key not in cls.model_fields]
-        first = [((key,), f"field '{key}' is not used by events of kind '{data['kind']}'; "
+        first = [((key,), f"field '{key}' is not used by events of kind '{data.get('kind')}'; "
                   f"remove it (this kind uses: {', '.join(uses)})") for key in foreign]
         last = list(_check_time(data))
         try:

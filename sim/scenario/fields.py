@@ -3,8 +3,9 @@ name patterns with the fix for each, and the fields that name another section's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,3 +46,21 @@ class Names:
 OrganizationName = Annotated[str, Names("organization")]
 PlazaName = Annotated[str, Names("plaza")]
 OrganizationOrNobody = Annotated[str, Names("organization", nobody=True)]
+
+
+def _names_marker(annotation: Any, metadata: tuple = ()) -> Names | None:
+    """The :class:`Names` marker of a field's type (``PlazaName``, ``list[PlazaName]``,
+    ``list[PlazaName] | None``), if it has one."""
+    marker = next((m for m in metadata if isinstance(m, Names)), None)
+    if marker is None and get_origin(annotation) is Annotated:
+        inner, *extra = get_args(annotation)
+        return _names_marker(inner, tuple(extra))
+    return marker or next(filter(None, map(_names_marker, get_args(annotation))), None)
+
+
+@functools.cache
+def name_fields(model: type[BaseModel]) -> list[tuple[str, Names]]:
+    """(field, marker) for each field of ``model`` that names organizations or plazas."""
+    markers = {name: _names_marker(field.annotation, tuple(field.metadata))
+               for name, field in model.model_fields.items()}
+    return [(name, marker) for name, marker in markers.items() if marker is not None]

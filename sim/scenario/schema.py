@@ -1,5 +1,6 @@
 """The scenario file format as pydantic models: the sections, the :class:`Scenario` that
-holds them with its checks across sections, and :func:`validate`.
+holds them with its checks across sections, :func:`validate`, the keys only files have
+(:class:`FileKeys`) and the :func:`json_schema` of a file.
 
 A scenario file is data only; nothing in it is executed. Each section checks its own fields
 (bounds, units in the descriptions); the Scenario checks names, references and the timeline.
@@ -14,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -24,12 +25,12 @@ from .events import EventSpec, Trigger, apply_parameter_event
 from .fields import (
     COLOR_PATTERN,
     NAME_PATTERN,
-    Names,
     OrganizationName,
     OrganizationOrNobody,
     PlazaName,
     PoliceKind,
     Section,
+    name_fields,
     nonneg,
     share,
 )
@@ -154,24 +155,6 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
             + f"add it to [[{what}s]]")
 
 
-def _names_marker(annotation: Any, metadata: tuple = ()) -> Names | None:
-    """The :class:`~.fields.Names` marker of a field's type (``PlazaName``, ``list[PlazaName]``,
-    ``list[PlazaName] | None``), if it has one."""
-    marker = next((m for m in metadata if isinstance(m, Names)), None)
-    if marker is None and get_origin(annotation) is Annotated:
-        inner, *extra = get_args(annotation)
-        return _names_marker(inner, tuple(extra))
-    return marker or next(filter(None, map(_names_marker, get_args(annotation))), None)
-
-
-def _name_fields(model: type[Section]) -> Iterator[tuple[str, Names]]:
-    """(field, marker) for each field of ``model`` that names organizations or plazas."""
-    for name, field in model.model_fields.items():
-        marker = _names_marker(field.annotation, tuple(field.metadata))
-        if marker is not None:
-            yield name, marker
-
-
 class Scenario(Section):
     """A complete scenario, as read from a file by :func:`load_scenario`."""
     name: str = Field(
@@ -251,7 +234,7 @@ class Scenario(Section):
         for section in type(self).model_fields:
             items = getattr(self, section)
             for i, item in enumerate(items if isinstance(items, list) else []):
-                for field, names in _name_fields(type(item)):
+                for field, names in name_fields(type(item)):
                     value = getattr(item, field)
                     listed = [((), value)] if isinstance(value, str) else (
                         [((k,), v) for k, v in enumerate(value)] if isinstance(value, list)
