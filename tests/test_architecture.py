@@ -29,11 +29,10 @@ def imported_modules(path: Path, modules: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                source = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                source = node.module
+            source = node.module
+            if node.level:  # from . import x, from ..y import z
+                base = package.rsplit(".", node.level - 1)[0]
+                source = f"{base}.{node.module}" if node.module else base
             submodules = {f"{source}.{alias.name}" for alias in node.names} & modules
             found |= submodules or {source}
     return found & modules
@@ -87,15 +86,15 @@ def _cycle_through(graph: dict[str, set[str]], group: set[str]) -> list[str]:
     paths = {start: [start]}
     frontier = [start]
     while frontier:
-        nxt_frontier = []
+        reached = []
         for node in frontier:
             for nxt in sorted(graph[node] & group):
                 if nxt == start:
                     return paths[node] + [start]
                 if nxt not in paths:
                     paths[nxt] = paths[node] + [nxt]
-                    nxt_frontier.append(nxt)
-        frontier = nxt_frontier
+                    reached.append(nxt)
+        frontier = reached
     raise AssertionError(f"{sorted(group)} is not a cycle")
 
 
