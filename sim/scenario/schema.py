@@ -21,7 +21,7 @@ import tomli_w
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import Problem, ScenarioError, raise_problems
-from .events import EventSpec, Trigger, apply_parameter_event
+from .events import EventSpec, ParameterChange, Trigger, apply_parameter_event
 from .fields import (
     COLOR_PATTERN,
     NAME_PATTERN,
@@ -281,14 +281,14 @@ class Scenario(Section):
         order = sorted(range(len(self.events)), key=lambda i: (self.events[i].resolved_step(self), i))
         for i in order:
             event = self.events[i]
-            if event.kind != "parameters":
+            if not isinstance(event, ParameterChange):
                 continue
             try:
                 parameters = apply_parameter_event(parameters, event)
             except ValidationError as err:
                 for e in err.errors():
                     name = e["loc"][0]
-                    field = "scale" if name in (event.scale or {}) else "values"
+                    field = "scale" if name in event.scale else "values"
                     yield ("events", i, field, name), (
                         f"would make {name} {e['input']!r}, which is not allowed: {e['msg']}")
 
