@@ -33,11 +33,10 @@ def _key_numba_cache_to_source() -> None:
 _key_numba_cache_to_source()
 __version__ = _metadata.version("cartel-sim")
 
-from .loading import load_scenario  # noqa: E402
 from .model import CartelModel  # noqa: E402
 from .results import Results  # noqa: E402
 from .runner import Replicates, run, run_many  # noqa: E402
-from .scenario import Scenario, ScenarioError  # noqa: E402
+from .scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
 from .sensitivity import sensitivity  # noqa: E402
 from .sweep import SweepError, SweepSpec, load_sweep, sweep  # noqa: E402
 

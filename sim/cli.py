@@ -88,8 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str):
-    from .loading import load_scenario
-    from .scenario import ScenarioError
+    from .scenario import ScenarioError, load_scenario
 
     if not Path(path).is_file():
         raise UserError(f"{path}: no such scenario file; check the path (scenarios live in scenarios/)")

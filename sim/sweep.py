@@ -23,6 +23,7 @@ import math
 import os
 import tomllib
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
@@ -30,15 +31,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import __version__
 from .designs import design_points
-from .loading import error_lines, load_scenario
 from .metrics import run_metrics
 from .model import CartelModel
-from .paths import PathError, get_values
 from .rng import key, stream_id
 from .runner import for_days
-from .scenario import Scenario, ScenarioError
+from .scenario import PathError, Scenario, ScenarioError, load_scenario
+from .scenario.messages import error_lines
+from .scenario.paths import get_values
 
 PARTS, SERIES = "parts", "series"
 
@@ -232,7 +232,7 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
     record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
               "seeds": seeds, "chunk_size": spec.chunk_size or default_chunk_size(len(runs)),
               "scenario_sha256": sorted(scenario.source_sha256.values()),
-              "version": __version__}
+              "version": metadata.version("cartel-sim")}  # sim.__version__; sim imports sweep
     _prepare_folder(out, record, resume)
     size = record["chunk_size"]
     done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}

@@ -48,12 +48,10 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 
 from .codes import TYPE_NAMES  # noqa: E402
 from .events import schedule  # noqa: E402
-from .loading import load_scenario  # noqa: E402
 from .model import CartelModel  # noqa: E402
-from .parameters import Parameters  # noqa: E402
 from .plot import NOBODY, TYPE_COLORS  # noqa: E402  (the static figures' colours)
 from .plot import organization_colors as figure_colors  # noqa: E402
-from .scenario import Scenario, ScenarioError  # noqa: E402
+from .scenario import Parameters, Scenario, ScenarioError, load_scenario  # noqa: E402
 
 SCENARIO_ENV = "CARTEL_SIM_VIZ_SCENARIO"
 """Environment variable naming the scenario file the server's :func:`Page` shows."""

@@ -392,7 +392,7 @@ def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
     gives exactly the hostile pairs, in the order of a loop over i then j."""
     from sim.codes import ALLY, NEUTRAL, P_ALLY_FACTOR, P_NEUTRAL_FACTOR, WAR
     from sim.mechanisms.common import hostile_pairs_among, hostile_partners, hostility
-    from sim.parameters import Parameters
+    from sim.scenario import Parameters
 
     g = np.random.default_rng(5)
     n_org = 30

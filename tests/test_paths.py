@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.paths import (
+from sim.scenario.paths import (
     Index,
     Key,
     PathError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.loading import validate
+from sim.scenario import validate
 from sim.scenario import Scenario
 
 from .network import (

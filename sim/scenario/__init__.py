@@ -1,0 +1,53 @@
+"""Scenario files: the TOML format as pydantic models, reading, checking and describing it.
+
+Modules, each with one job (imports go down this list, never up):
+
+- :mod:`.errors`: :class:`ScenarioError`, one line per problem;
+- :mod:`.fields`: the base of every section, number fields, name patterns, name references;
+- :mod:`.parameters`: :class:`Parameters`, the model-wide rates (``[parameters]``);
+- :mod:`.paths`: dotted paths such as ``plazas[name=La Paz].population``;
+- :mod:`.events`: one class per kind of event (a union on ``kind``), triggers;
+- :mod:`.messages`: pydantic's errors as the user's field paths, with a fix each;
+- :mod:`.schema`: the sections, :class:`Scenario` and its checks, :func:`validate`,
+  :func:`json_schema`;
+- :mod:`.loading`: :func:`load_scenario`: files, ``base`` chains, ``overrides``, ``remove``;
+- :mod:`.docs`: the field reference, ``python -m sim.scenario.docs > docs/scenario.md``.
+"""
+
+from .errors import ScenarioError
+from .events import (
+    Alliance,
+    BreakAlliance,
+    Enter,
+    Event,
+    EventSpec,
+    FederalDeployment,
+    LeaderRemoved,
+    ParameterChange,
+    PolicePurge,
+    Trigger,
+    Truce,
+    War,
+    apply_parameter_event,
+    parse_when,
+)
+from .loading import load_scenario
+from .parameters import Parameters
+from .paths import PathError
+from .schema import (
+    Cell,
+    Organization,
+    Plaza,
+    Police,
+    Relation,
+    Scenario,
+    Simulation,
+    json_schema,
+    validate,
+)
+
+__all__ = ["Alliance", "BreakAlliance", "Cell", "Enter", "Event", "EventSpec",
+           "FederalDeployment", "LeaderRemoved", "Organization", "ParameterChange",
+           "Parameters", "PathError", "Plaza", "Police", "PolicePurge", "Relation", "Scenario",
+           "ScenarioError", "Simulation", "Trigger", "Truce", "War", "apply_parameter_event",
+           "json_schema", "load_scenario", "parse_when", "validate"]
