@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario import validate
-from sim.scenario import Scenario
+from sim.scenario import Scenario, validate
 
 from .network import (
     DAYS_10_YEARS,
