@@ -21,7 +21,7 @@ PERIOD_WORDS = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 
 def plot_homicides(data, freq: str = "month", by: str | None = None,
                    observed: pd.Series | None = None, stacked: bool = False,
-                   period: tuple | None = None, ax: Axes | None = None, **style) -> Axes:
+                   ax: Axes | None = None, **style) -> Axes:
     """Homicides (all lethal types) per day, week, month or year, as steps over each period.
 
     Args:
@@ -36,12 +36,11 @@ def plot_homicides(data, freq: str = "month", by: str | None = None,
             as black markers in the middle of their period; use the same ``freq``.
         stacked: the groups' means as filled areas stacked on each other (no bands), so the
             top is the total (the dashboard's view).
-        period: the (first, last) day of the x axis; default the run's days.
         style: passed to the lines, e.g. ``linewidth``, ``color`` (the bands follow it).
     """
-    runs, period_code = _runs(data), _period(freq)
+    runs, period = _runs(data), _period(freq)
     ax = new_axes(ax)
-    tables = _period_table(runs, period_code, by)
+    tables = _period_table(runs, period, by)
     colours = _group_colors(by, list(tables), runs)
     first, last = runs[0].start, runs[0].end
     bottom = 0.0
@@ -57,10 +56,10 @@ def plot_homicides(data, freq: str = "month", by: str | None = None,
         if len(runs) > 1:
             _replicate_bands(ax, x, table, line["color"], ninety=by is None)
     if observed is not None:
-        _observed(ax, observed, period_code)
+        _observed(ax, observed, period)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(f"homicides per {PERIOD_WORDS[period_code]}")
-    date_axis(ax, *(period or (first, last)), yearly=period_code == "Y")
+    ax.set_ylabel(f"homicides per {PERIOD_WORDS[period]}")
+    date_axis(ax, first, last, yearly=period == "Y")
     legend(ax, outside=by is not None and len(tables) > 6)
     return ax
 

@@ -63,7 +63,7 @@ def _control_segments(results: Results) -> pd.DataFrame:
 
 
 def plot_strength(results: Results, what: str = "members", named: int | None = None,
-                  period: tuple | None = None, ax: Axes | None = None) -> Axes:
+                  ax: Axes | None = None) -> Axes:
     """One line per organization over time of a column of the ``organizations`` table:
     "members", "cells", "treasury" (pesos), "plazas_held" or "police_on_payroll" (officers).
 
@@ -71,7 +71,6 @@ def plot_strength(results: Results, what: str = "members", named: int | None = N
         named: draw only the ``named`` largest organizations (at the last step) in their
             colours, labelled with their last value, and the others as thin grey lines
             counted in the legend (the dashboard's view of 150 organizations); None: all.
-        period: the (first, last) day of the x axis; default the run's days.
     """
     if what not in STRENGTH:
         raise ValueError(f"what must be one of {', '.join(map(repr, STRENGTH))} (got {what!r})")
@@ -92,7 +91,7 @@ def plot_strength(results: Results, what: str = "members", named: int | None = N
     ax.set_ylabel(STRENGTH[what])
     if what == "treasury":
         ax.yaxis.set_major_formatter(EngFormatter())  # 5 M rather than 5 x 1e6
-    date_axis(ax, *(period or (results.start, results.end)))
+    date_axis(ax, results.start, results.end)
     legend(ax, outside=named is not None or len(shown) > 6,
            weight=lambda line: float(np.nanmax(line.get_ydata(), initial=0))
            if hasattr(line, "get_ydata") else 0.0)
