@@ -34,12 +34,12 @@ def run_metrics(model) -> dict[str, float]:
     def homicides(**options):
         return count_homicides(violence, first, last, **options)
 
-    by_type = homicides(freq=None, by="type")
+    by_type = homicides(freq=None, by="type").to_dict()
     out: dict[str, float] = {"homicides_total": homicides(freq=None),
                              "homicides_conflict": homicides(freq=None, conflict_only=True)}
     for code, name in enumerate(TYPE_NAMES):
         if LETHAL_TYPES[code]:
-            out[f"homicides_{name}"] = int(by_type.get(name, 0))
+            out[f"homicides_{name}"] = by_type.get(name, 0)
     kinds = np.bincount(types, weights=counts, minlength=len(TYPE_NAMES)).astype(np.int64)
     out["kidnappings"] = int(kinds[KIDNAPPING])
     out["arrests"] = int(kinds[ARREST])

@@ -153,20 +153,28 @@ def count_homicides(violence: pd.DataFrame, first: pd.Timestamp, last: pd.Timest
     if conflict_only:
         keep = keep & (violence["type"] != "background").to_numpy()
     counts = violence["count"].to_numpy()[keep]
-    if freq is None and by is None:
-        return int(counts.sum())
-    if by is not None:
-        lethal = violence[keep]
-        if freq is None:
-            return lethal.groupby(by, observed=True)["count"].sum().astype(np.int64)
-        days = pd.date_range(first, last, freq="D")
-        daily = lethal.groupby(["date", by], observed=True)["count"].sum().unstack(
-            by, fill_value=0)
-        return daily.reindex(days, fill_value=0).resample(freq).sum().astype(np.int64)
+    if by is None:
+        groups, codes = None, np.zeros(len(counts), dtype=np.int64)
+    else:  # the table's columns are categorical
+        groups, codes = violence[by].cat.categories, violence[by].cat.codes.to_numpy()[keep]
+    n_groups = 1 if groups is None else len(groups)
+    seen = np.bincount(codes, minlength=n_groups) > 0
+
+    def labels() -> pd.CategoricalIndex:
+        return pd.CategoricalIndex(groups[seen], categories=groups, name=by)
+
+    if freq is None:
+        if by is None:
+            return int(counts.sum())
+        totals = np.bincount(codes, weights=counts, minlength=n_groups).astype(np.int64)
+        return pd.Series(totals[seen], index=labels(), name="count")
     days = pd.date_range(first, last, freq="D")
     day = (violence["date"].to_numpy()[keep] - days[0].to_datetime64()) // np.timedelta64(1, "D")
-    daily = np.bincount(day, weights=counts, minlength=len(days)).astype(np.int64)
-    return pd.Series(daily, index=days).resample(freq).sum().rename("homicides")
+    daily = np.zeros((len(days), n_groups), dtype=np.int64)
+    np.add.at(daily, (day, codes), counts)
+    if by is None:
+        return pd.Series(daily[:, 0], index=days).resample(freq).sum().rename("homicides")
+    return pd.DataFrame(daily[:, seen], index=days, columns=labels()).resample(freq).sum()
 
 
 class Results:
