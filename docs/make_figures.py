@@ -67,9 +67,11 @@ def sweep_runs(design: str, n: int, replicates: int, folder: Path) -> pd.DataFra
     return sim.sweep(spec, folder / design, workers=1, progress=False)
 
 
-def dashboard_screenshot(path: Path, step: int = 602, size=(1250, 820)) -> Path:
+def dashboard_screenshot(path: Path, step: int = 602, size=(1600, 1050),
+                         scale: float = 0.78125) -> Path:
     """Serve the dashboard of bcs_2014, press Step until ``step`` in headless Chromium and
-    save the window (``size`` pixels) as a PNG."""
+    save the window (``size`` CSS pixels, so the page lays its views out two by two) as a
+    PNG of ``size`` x ``scale`` pixels (1250 x 820)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -81,8 +83,8 @@ def dashboard_screenshot(path: Path, step: int = 602, size=(1250, 820)) -> Path:
     server = subprocess.Popen([sys.executable, "-m", "sim.cli", "viz", str(SCENARIO), "--port",
                                str(port), "--no-browser"], stdout=subprocess.DEVNULL)
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={size[0]},"
-                f"{size[1]}", "--hide-scrollbars"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                f"--window-size={size[0]},{size[1]}", f"--force-device-scale-factor={scale}"):
         options.add_argument(arg)
     options.binary_location = "/usr/bin/chromium"
     driver = None
@@ -94,7 +96,8 @@ def dashboard_screenshot(path: Path, step: int = 602, size=(1250, 820)) -> Path:
             except OSError:
                 time.sleep(0.5)
         driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-        driver.set_window_size(*size)
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        driver.set_window_size(2 * size[0] - inner[0], 2 * size[1] - inner[1])  # the page's
         driver.get(f"http://127.0.0.1:{port}/")
         wait = WebDriverWait(driver, 120)
 

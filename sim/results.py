@@ -23,6 +23,8 @@ from .scenario import Scenario
 TABLES = ("violence", "control", "organizations")
 TYPES = tuple(TYPE_NAMES)
 VIAS = tuple(VIA_NAMES)
+HOMICIDES_BY = ("type", "plaza", "perpetrator", "victim", "via")
+"""The (categorical) columns of the violence table homicides can be counted by."""
 
 
 class RunExistsError(FileExistsError):
@@ -141,14 +143,16 @@ def count_homicides(violence: pd.DataFrame, first: pd.Timestamp, last: pd.Timest
         first, last: the run's first and last day; periods are zero-filled between them.
         freq: a pandas frequency ("D" daily, "W" weekly, "MS" monthly, "YS" yearly), or None
             for totals over the whole run.
-        by: None, or a column ("type", "plaza", "perpetrator", "victim", "via") to count
-            each of its values apart.
+        by: None, or a column of :data:`HOMICIDES_BY` to count each of its values apart.
         conflict_only: leave out background homicides.
 
     Returns (counts are int64 homicides):
         freq None, by None: the total (int); freq None, by given: a Series per value that
         occurs; by None: a Series "homicides" per period; else a DataFrame, periods x values.
     """
+    if by is not None and by not in HOMICIDES_BY:
+        raise ValueError(f"by must be None or one of {', '.join(map(repr, HOMICIDES_BY))} "
+                         f"(got {by!r})")
     keep = violence["lethal"].to_numpy(dtype=bool)
     if conflict_only:
         keep = keep & (violence["type"] != "background").to_numpy()

@@ -131,6 +131,8 @@ def test_totals_split_by_a_column_add_up_to_the_series(by):
     conflict = result.homicides(freq=None, by=by, conflict_only=True)
     assert conflict.sum() == result.homicides(freq=None, conflict_only=True) == (
         lethal.loc[lethal["type"] != "background", "count"].sum())
+    with pytest.raises(ValueError, match="by must be None or one of 'type', 'plaza'"):
+        result.homicides(by="count")
 
 
 def test_kernel_rows_not_summed_by_key_count_the_same():

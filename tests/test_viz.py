@@ -179,6 +179,21 @@ def test_views_of_many_organizations_name_the_largest():
     assert svg.lstrip().startswith(b"<?xml")
 
 
+def test_map_of_many_controllers_names_those_holding_most_plazas():
+    names = [f"Org{i:02d}" for i in range(15)]
+    holder = ["Org00"] * 4 + names[1:]  # Org00 holds four plazas, every other one
+    spec = tiny(days=30, organizations=[{"name": n, "treasury": 1e9} for n in names],
+                plazas=[{"name": f"P{i}", "population": 10_000, "controller": org}
+                        for i, org in enumerate(holder)],
+                cells=[{"organization": org, "plaza": f"P{i}", "members": 10}
+                       for i, org in enumerate(holder)])
+    model = DashboardModel(spec)
+    model.run_for(2)
+    legend = views.plaza_map_figure(model).axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == 12 and texts[0] == "Org00" and texts[-1] == "+ 4 more"
+
+
 @pytest.mark.parametrize("name", ["bcs_2014", "two_cartels"])
 def test_the_dashboard_map_places_plazas_where_the_static_map_does(name):
     """One layout: a plaza sits at the same place on the dashboard and in summary.png."""

@@ -1,7 +1,7 @@
 """The plaza map: routes between neighbouring plazas, plazas coloured by their controller and
 sized by homicides. :func:`plot_network` draws a run or a scenario; the dashboard's live map
 is made of the same pieces (:func:`draw_routes`, :func:`draw_plazas`, :func:`label_plazas`,
-:func:`map_axes`) at :func:`~sim.plot.style.plaza_positions`."""
+:func:`map_axes`, :func:`map_legend`) at :func:`~sim.plot.style.plaza_positions`."""
 
 from __future__ import annotations
 
@@ -40,14 +40,18 @@ def plot_network(results_or_scenario: Results | Scenario, ax: Axes | None = None
     if len(xy) <= MAX_LABELS:
         label_plazas(ax, [p.name for p in scenario.plazas], xy, sizes)
     map_axes(ax, scenario, xy)
-    title = ("controller at the end\n(size: homicides)" if results
-             else "controller at the start")
-    shown = legend(ax, outside=len(set(controller)) > 6, title=title, title_fontsize="small",
+    map_legend(ax, "controller at the end\n(size: homicides)" if results
+               else "controller at the start", outside=len(set(controller)) > 6)
+    return ax
+
+
+def map_legend(ax: Axes, title: str, outside: bool) -> None:
+    """The legend of a map: its labelled dots at one size, those on most plazas first."""
+    shown = legend(ax, outside=outside, title=title, title_fontsize="small",
                    weight=lambda dots: len(dots.get_offsets()))
     for handle in shown.legend_handles:
         if hasattr(handle, "set_sizes"):
             handle.set_sizes([40.0])
-    return ax
 
 
 def plaza_xy(scenario: Scenario) -> np.ndarray:

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from ..events import schedule
 from ..parameters import Parameters
 from ..plot.homicides import plot_homicides
-from ..plot.network import draw_plazas, draw_routes, label_plazas, map_axes, plaza_areas
+from ..plot.network import draw_plazas, draw_routes, label_plazas, map_axes, map_legend, plaza_areas
 from ..plot.style import date_axis, legend, organization_colors
 from ..plot.timelines import plot_strength
 from .model import SLIDERS, DashboardModel
@@ -83,10 +83,7 @@ def plaza_map_figure(model: DashboardModel) -> Figure:
                  sizes, only=set(most))
     map_axes(ax, model.spec, xy)
     ax.set_axis_off()  # no room for coordinates in a panel
-    shown = legend(ax, outside=True, title="controller", title_fontsize="small",
-                   weight=lambda dots: len(dots.get_offsets()))
-    for handle in shown.legend_handles:
-        handle.set_sizes([40.0])
+    map_legend(ax, "controller", outside=True)
     ax.set_title(f"Plazas on {last_day(model)}: controller, homicides so far", fontsize=10,
                  loc="left")
     return fig
