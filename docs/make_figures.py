@@ -1,16 +1,26 @@
 """Regenerate the figures of the README in docs/figures/ (small PNGs, 100 dpi).
 
-    .venv/bin/python docs/make_figures.py
+    .venv/bin/python docs/make_figures.py               # the static figures
+    .venv/bin/python docs/make_figures.py --dashboard   # and the dashboard's screenshot
 
 Baja California Sur 2013-2014 (scenarios/bcs_2014.toml): homicides over 40 seeds against the
 observed yearly counts, and control, the plaza map and members for seed 1; a small grid
 sweep and a small Sobol sweep of the clash rate and the state police's integrity for the
 response surface and the sensitivity chart. About a minute on one core once compiled.
+The dashboard's screenshot (bcs_2014, seed 0, on 25 August 2014: step 602) is taken by
+headless Chromium (Debian's chromium and chromium-driver, and selenium) from
+``cartel-sim viz``; about two minutes.
 """
 
 from __future__ import annotations
 
+import argparse
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -57,7 +67,65 @@ def sweep_runs(design: str, n: int, replicates: int, folder: Path) -> pd.DataFra
     return sim.sweep(spec, folder / design, workers=1, progress=False)
 
 
+def dashboard_screenshot(path: Path, step: int = 602, size=(1600, 1050),
+                         scale: float = 0.78125) -> Path:
+    """Serve the dashboard of bcs_2014, press Step until ``step`` in headless Chromium and
+    save the window (``size`` CSS pixels, so the page lays its views out two by two) as a
+    PNG of ``size`` x ``scale`` pixels (1250 x 820)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "sim.cli", "viz", str(SCENARIO), "--port",
+                               str(port), "--no-browser"], stdout=subprocess.DEVNULL)
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                f"--window-size={size[0]},{size[1]}", f"--force-device-scale-factor={scale}"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    driver = None
+    try:
+        for _ in range(240):  # the server answers within a minute
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        driver.set_window_size(2 * size[0] - inner[0], 2 * size[1] - inner[1])  # the page's
+        driver.get(f"http://127.0.0.1:{port}/")
+        wait = WebDriverWait(driver, 120)
+
+        def clock(d) -> float | None:
+            found = d.find_elements(By.XPATH, "//*[starts-with(normalize-space(text()), 'Time:')]")
+            return float(found[0].text.split()[1]) if found else None
+
+        wait.until(lambda d: clock(d) is not None)
+        while clock(driver) < step:
+            now = clock(driver)
+            [b for b in driver.find_elements(By.TAG_NAME, "button")
+             if b.text.strip().lower() == "step"][0].click()
+            wait.until(lambda d: clock(d) != now)
+        time.sleep(3)  # the views of the last step
+        driver.save_screenshot(str(path))
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.terminate()
+        server.wait(timeout=30)
+    return path
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dashboard", action="store_true",
+                        help="also take the dashboard's screenshot (needs Chromium)")
+    dashboard = parser.parse_args().dashboard
     OUT.mkdir(parents=True, exist_ok=True)
     scenario = sim.load_scenario(SCENARIO)
     result = sim.run(scenario, seed=1)
@@ -80,6 +148,8 @@ def main() -> None:
     }
     for name, fig in figures.items():
         print(plot.save_figure(fig, OUT / f"{name}.png", dpi=100 if name != "summary" else 80))
+    if dashboard:
+        print(dashboard_screenshot(OUT / "dashboard.png"))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Summary metrics of one run, computed from the model's records without building tables.
+"""Summary metrics of one run, computed from the model's records without building its tables
+(the homicide counts by :func:`sim.results.count_homicides`, as every other count).
 
 Used by parameter sweeps (one row of ``runs.parquet`` per run). Names and units:
 
@@ -16,31 +17,33 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codes import ARREST, BACKGROUND, KIDNAPPING, LETHAL_TYPES, TYPE_NAMES
+from .codes import ARREST, KIDNAPPING, LETHAL_TYPES, TYPE_NAMES
+from .results import TYPES, count_homicides, time_axis
 
 
 def run_metrics(model) -> dict[str, float]:
     """Metrics of a :class:`sim.CartelModel` after a run of at least one step."""
     rows = model.recorder.violence_rows()
     steps, types, counts = rows[:, 0], rows[:, 2], rows[:, 6]
-    lethal = LETHAL_TYPES[types]
-    by_type = np.bincount(types, weights=counts, minlength=len(TYPE_NAMES)).astype(np.int64)
-    out: dict[str, float] = {
-        "homicides_total": int(counts[lethal].sum()),
-        "homicides_conflict": int(counts[lethal & (types != BACKGROUND)].sum()),
-    }
+    times = time_axis(model.steps, model.spec.simulation.start, model.dt)
+    violence = pd.DataFrame({  # the kernel's rows, not summed by key: the counts add up alike
+        "date": times["date"][steps], "type": pd.Categorical.from_codes(types, TYPES),
+        "lethal": LETHAL_TYPES[types], "count": counts})
+    first, last = times["date"][0], times["date"][-1]
+
+    def homicides(**options):
+        return count_homicides(violence, first, last, **options)
+
+    by_type = homicides(freq=None, by="type").to_dict()
+    out: dict[str, float] = {"homicides_total": homicides(freq=None),
+                             "homicides_conflict": homicides(freq=None, conflict_only=True)}
     for code, name in enumerate(TYPE_NAMES):
         if LETHAL_TYPES[code]:
-            out[f"homicides_{name}"] = int(by_type[code])
-    out["kidnappings"] = int(by_type[KIDNAPPING])
-    out["arrests"] = int(by_type[ARREST])
-
-    start = pd.Timestamp(model.spec.simulation.start)
-    days = pd.to_timedelta(steps[lethal] * model.dt, unit="D")
-    _, month = np.unique((start + days).values.astype("datetime64[M]"), return_inverse=True)
-    out["peak_month_homicides"] = (
-        int(np.bincount(month, weights=counts[lethal]).max()) if lethal.any() else 0
-    )
+            out[f"homicides_{name}"] = by_type.get(name, 0)
+    kinds = np.bincount(types, weights=counts, minlength=len(TYPE_NAMES)).astype(np.int64)
+    out["kidnappings"] = int(kinds[KIDNAPPING])
+    out["arrests"] = int(kinds[ARREST])
+    out["peak_month_homicides"] = int(homicides(freq="MS").max())
 
     T = model.steps
     controller = model.recorder.dense["rec_controller"][:T]

@@ -23,6 +23,8 @@ from .scenario import Scenario
 TABLES = ("violence", "control", "organizations")
 TYPES = tuple(TYPE_NAMES)
 VIAS = tuple(VIA_NAMES)
+HOMICIDES_BY = ("type", "plaza", "perpetrator", "victim", "via")
+"""The (categorical) columns of the violence table homicides can be counted by."""
 
 
 class RunExistsError(FileExistsError):
@@ -130,6 +132,55 @@ def organizations_table(dense: dict, org_names: tuple[str, ...], times: dict) ->
     })
 
 
+def count_homicides(violence: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp,
+                    freq: str | None = "D", by: str | None = None,
+                    conflict_only: bool = False) -> int | pd.Series | pd.DataFrame:
+    """The homicide count every total, series and figure of the package comes from.
+
+    Args:
+        violence: rows with ``date``, ``type``, ``lethal``, ``count`` and the ``by`` column:
+            the violence table, or kernel rows not yet summed by key (the sums are the same).
+        first, last: the run's first and last day; periods are zero-filled between them.
+        freq: a pandas frequency ("D" daily, "W" weekly, "MS" monthly, "YS" yearly), or None
+            for totals over the whole run.
+        by: None, or a column of :data:`HOMICIDES_BY` to count each of its values apart.
+        conflict_only: leave out background homicides.
+
+    Returns (counts are int64 homicides):
+        freq None, by None: the total (int); freq None, by given: a Series per value that
+        occurs; by None: a Series "homicides" per period; else a DataFrame, periods x values.
+    """
+    if by is not None and by not in HOMICIDES_BY:
+        raise ValueError(f"by must be None or one of {', '.join(map(repr, HOMICIDES_BY))} "
+                         f"(got {by!r})")
+    keep = violence["lethal"].to_numpy(dtype=bool)
+    if conflict_only:
+        keep = keep & (violence["type"] != "background").to_numpy()
+    counts = violence["count"].to_numpy()[keep]
+    if by is None:
+        groups, codes = None, np.zeros(len(counts), dtype=np.int64)
+    else:  # the table's columns are categorical
+        groups, codes = violence[by].cat.categories, violence[by].cat.codes.to_numpy()[keep]
+    n_groups = 1 if groups is None else len(groups)
+    seen = np.bincount(codes, minlength=n_groups) > 0
+
+    def labels() -> pd.CategoricalIndex:
+        return pd.CategoricalIndex(groups[seen], categories=groups, name=by)
+
+    if freq is None:
+        if by is None:
+            return int(counts.sum())
+        totals = np.bincount(codes, weights=counts, minlength=n_groups).astype(np.int64)
+        return pd.Series(totals[seen], index=labels(), name="count")
+    days = pd.date_range(first, last, freq="D")
+    day = (violence["date"].to_numpy()[keep] - days[0].to_datetime64()) // np.timedelta64(1, "D")
+    daily = np.zeros((len(days), n_groups), dtype=np.int64)
+    np.add.at(daily, (day, codes), counts)
+    if by is None:
+        return pd.Series(daily[:, 0], index=days).resample(freq).sum().rename("homicides")
+    return pd.DataFrame(daily[:, seen], index=days, columns=labels()).resample(freq).sum()
+
+
 class Results:
     """A finished (or paused) run: tables, metadata, and the series researchers ask for.
 
@@ -174,26 +225,11 @@ class Results:
         """The last recorded day."""
         return pd.Timestamp(self.meta["end"])
 
-    def homicides(self, freq: str = "D", by: str | None = None,
-                  conflict_only: bool = False) -> pd.Series | pd.DataFrame:
-        """Homicides (all lethal types) per period, zero-filled over the whole run.
-
-        Args:
-            freq: a pandas frequency: "D" daily, "W" weekly, "MS" monthly, "YS" yearly.
-            by: None for one Series, or a column ("type", "plaza", "perpetrator",
-                "victim", "via") for a DataFrame with one column per value.
-            conflict_only: leave out background homicides.
-        """
-        v = self.violence[self.violence["lethal"]]
-        if conflict_only:
-            v = v[v["type"] != "background"]
-        days = pd.date_range(self.start, self.end, freq="D")
-        if by is None:
-            daily = v.groupby("date")["count"].sum().reindex(days, fill_value=0)
-            return daily.resample(freq).sum().rename("homicides")
-        daily = v.pivot_table(index="date", columns=by, values="count", aggfunc="sum",
-                              observed=True).reindex(days, fill_value=0).fillna(0)
-        return daily.resample(freq).sum().astype(np.int64)
+    def homicides(self, freq: str | None = "D", by: str | None = None,
+                  conflict_only: bool = False) -> int | pd.Series | pd.DataFrame:
+        """Homicides (all lethal types) per period, zero-filled over the whole run, or in
+        total: :func:`count_homicides` of this run's violence."""
+        return count_homicides(self.violence, self.start, self.end, freq, by, conflict_only)
 
     def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False,
              extra: Callable[[Path], object] | None = None) -> Path:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .results import Results
 
 
 def summary_text(result: Results) -> str:
     """Homicides by year and type, control changes, and final members per organization."""
-    v = result.violence
-    lethal = v[v["lethal"]]
     lines = [f"{result.meta['scenario']}, seed {result.seed}: "
              f"{result.start.date()} to {result.end.date()} ({result.meta['steps']} steps)", ""]
 
-    by_year = lethal.assign(year=lethal["date"].dt.year).pivot_table(
-        index="year", columns="type", values="count", aggfunc="sum", observed=True,
-        fill_value=0)
-    years = range(result.start.year, result.end.year + 1)
-    by_year = by_year.reindex(index=years, fill_value=0)
+    by_year = result.homicides("YS", by="type")
+    by_year.index = pd.Index(by_year.index.year, name="year")
     by_year.insert(0, "total", by_year.sum(axis=1))
     lines += ["Homicides by year and type:", by_year.to_string(), ""]
 

@@ -185,6 +185,17 @@ def test_replicates_split_by_type_draw_a_mean_and_a_band_per_type(reps):
     np.testing.assert_allclose(total, reps.bands("MS")["mean"].to_numpy())
 
 
+def test_stacked_types_are_areas_whose_top_is_the_total(bcs):
+    ax = plot.plot_homicides(bcs, freq="month", by="type", stacked=True, ax=new_ax())
+    areas = ax.patches
+    assert [a.get_label() for a in areas] == [str(c) for c in bcs.homicides("MS", by="type")]
+    assert not ax.lines
+    top = areas[-1].get_data()
+    np.testing.assert_array_equal(top.values, bcs.homicides("MS").to_numpy())
+    np.testing.assert_array_equal(top.baseline, bcs.homicides("MS").to_numpy()
+                                  - bcs.homicides("MS", by="type").iloc[:, -1].to_numpy())
+
+
 def test_observed_counts_are_markers_in_the_middle_of_their_period(bcs):
     observed = pd.Series({2013: 47, 2014: 91}, name="observed (INEGI)")
     ax = plot.plot_homicides(bcs, freq="year", observed=observed, ax=new_ax())
@@ -277,6 +288,19 @@ def test_strength_draws_one_line_per_organization_with_its_values():
     assert ax.get_ylabel() == "plazas held"
     with pytest.raises(ValueError, match="what must be one of"):
         plot.plot_strength(result, "guns", ax=new_ax())
+
+
+def test_strength_can_name_the_largest_and_grey_the_others():
+    result = shipped_results("kingpin_removal", 0)
+    last = result.organizations[result.organizations["step"] == result.organizations["step"].max()]
+    largest = last.sort_values("members", ascending=False).iloc[0]
+    ax = plot.plot_strength(result, "members", named=1, ax=new_ax())
+    assert [ln.get_label() for ln in ax.lines] == [
+        f"{largest['organization']} ({largest['members']})"]
+    others = [c for c in ax.collections if c.get_label() == "2 others"]
+    assert len(others) == 1 and len(others[0].get_segments()) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "2 others", ax.lines[0].get_label()]
 
 
 # ------------------------------------------------------------------------ sweeps

@@ -13,7 +13,7 @@ from conftest import TABLES, shipped_results, shipped_scenario
 from pandas.testing import assert_frame_equal
 
 import sim
-from sim.results import RunExistsError
+from sim.results import RunExistsError, count_homicides
 from sim.scenario import Scenario
 
 COLUMNS = {
@@ -115,6 +115,36 @@ def test_conflict_only_leaves_out_background():
     conflict = v[v["lethal"] & (v["type"] != "background")]["count"].sum()
     assert result.homicides("YS", conflict_only=True).sum() == conflict
     assert 0 < conflict < result.homicides("YS").sum()
+
+
+@pytest.mark.parametrize("by", ["type", "plaza", "perpetrator"])
+def test_totals_split_by_a_column_add_up_to_the_series(by):
+    result = shipped_results("bcs_2014", 1)
+    v = result.violence
+    lethal = v[v["lethal"]]
+    totals = result.homicides(freq=None, by=by)
+    assert totals.to_dict() == lethal.groupby(by, observed=True)["count"].sum().to_dict()
+    assert result.homicides(freq=None) == totals.sum() == result.homicides("MS").sum()
+    monthly = result.homicides("MS", by=by)
+    assert monthly.sum().to_dict() == totals.to_dict()
+    assert (monthly.sum(axis=1) == result.homicides("MS")).all()
+    conflict = result.homicides(freq=None, by=by, conflict_only=True)
+    assert conflict.sum() == result.homicides(freq=None, conflict_only=True) == (
+        lethal.loc[lethal["type"] != "background", "count"].sum())
+    with pytest.raises(ValueError, match="by must be None or one of 'type', 'plaza'"):
+        result.homicides(by="count")
+
+
+def test_kernel_rows_not_summed_by_key_count_the_same():
+    """What sim.metrics passes: one row per kernel record, duplicates of a key not merged."""
+    result = shipped_results("bcs_2014", 1)
+    v = result.violence
+    doubled = pd.concat([v, v.assign(count=0)]).sample(frac=1.0, random_state=0)
+    for options in ({"freq": None}, {"freq": "W"}, {"freq": None, "by": "type"},
+                    {"freq": "MS", "conflict_only": True}):
+        got = count_homicides(doubled, result.start, result.end, **options)
+        want = result.homicides(**options)
+        assert got == want if isinstance(want, int) else got.equals(want), options
 
 
 # --------------------------------------------------------------------- the run folder

@@ -1,4 +1,4 @@
-"""The dashboard (sim/viz.py, ``cartel-sim viz``): rendered headless with solara's test
+"""The dashboard (the sim.viz package, ``cartel-sim viz``): rendered headless with solara's test
 renderer (views, controls, sliders, Step, Reset), the CLI's checks before a server starts,
 and the real thing: the server in a subprocess, driven by headless Chromium.
 
@@ -27,9 +27,10 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets as widgets  # noqa: E402
 
 import sim  # noqa: E402
-from sim import viz  # noqa: E402
+from sim import plot, viz  # noqa: E402
 from sim.cli import main  # noqa: E402
-from sim.viz import SLIDERS, STEPS_PER_CLICK, DashboardModel, steps_per_click  # noqa: E402
+from sim.viz import SLIDERS, STEPS_PER_CLICK, DashboardModel, steps_per_click, views  # noqa: E402
+from sim.viz import model as viz_model  # noqa: E402
 
 TWO = SCENARIO_DIR / "two_cartels.toml"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -95,21 +96,24 @@ def test_step_advances_the_model_and_redraws_the_views():
     assert all(a != b for a, b in zip(before, after))  # each view drew the new step
     assert f"step {STEPS_PER_CLICK} of 365" in summary(rc)
     for _ in range(30):  # a war: homicides come within weeks (bounded: 30 clicks)
-        if viz.homicide_series(model.value).to_numpy().sum():
+        if model.value.results().homicides(freq=None):
             break
         button(rc, "Step").click()
     m = model.value
-    series = viz.homicide_series(m)
-    assert series.to_numpy().sum() > 0
-    assert series.to_numpy().sum() == m.results().homicides().sum()  # the run's own count
-    assert list(series.columns) == viz.LETHAL
-    members = viz.member_series(m)
-    assert len(members) == m.steps
-    assert members.iloc[-1].to_dict() == {o.name: o.members for o in m.organizations}
-    table = viz.plaza_table(m)
-    assert table["homicides"].sum() == series.to_numpy().sum()
+    total = m.results().homicides(freq=None)
+    assert total > 0
+    homicides = views.homicides_figure(m).axes[0]
+    assert homicides.get_title(loc="left").endswith(f": {total} so far")
+    stacked = [p for p in homicides.patches if p.get_label() in plot.TYPE_COLORS]
+    assert max(p.get_path().vertices[:, 1].max() for p in stacked) == (
+        m.results().homicides("W").max())  # the top of the stack is the weekly total
+    legend = views.members_figure(m).axes[0].get_legend().get_texts()
+    assert sorted(t.get_text() for t in legend) == [f"{o.name} ({o.members})"
+                                                    for o in m.organizations]  # members now
+    table = views.plaza_table(m)
+    assert table["homicides"].sum() == total
     assert set(table["controller"]) <= {"North", "South", ""}
-    assert f"Homicides so far: <b>{series.to_numpy().sum()}</b>" in summary(rc)
+    assert f"Homicides so far: <b>{total}</b>" in summary(rc)
 
 
 def test_sliders_take_effect_on_reset():
@@ -149,7 +153,7 @@ def test_dashboard_model_stops_at_the_end_and_keeps_unchanged_values():
 def test_slider_ranges_hold_the_scenario_value():
     for name in ("bcs_2014", "two_cartels", "kingpin_removal"):
         model = DashboardModel(shipped_scenario(name))
-        params = viz.model_params(model)
+        params = viz_model.model_params(model)
         assert params["spec"] is model.spec
         for key in SLIDERS:
             s = params[key]
@@ -166,25 +170,42 @@ def test_views_of_many_organizations_name_the_largest():
                 plazas=[{"name": "P", "population": 100_000, "controller": "Org00"}])
     model = DashboardModel(spec)
     model.run_for(10)
-    legend = [t.get_text() for t in viz.members_figure(model).axes[0].get_legend().get_texts()]
-    assert legend[0] == f"{12 - viz.MAX_NAMED} others" and len(legend) == viz.MAX_NAMED + 1
+    legend = [t.get_text() for t in views.members_figure(model).axes[0].get_legend().get_texts()]
+    assert legend[0] == f"{12 - views.MAX_NAMED} others" and len(legend) == views.MAX_NAMED + 1
     assert legend[1].startswith("Org11 (")  # the largest first
-    text = viz.run_summary(model)
-    assert text.count("&#9679;") == viz.MAX_NAMED and f"{12 - viz.MAX_NAMED} more" in text
-    svg = viz.svg(viz.plaza_map_figure(model))
+    text = views.run_summary(model)
+    assert text.count("&#9679;") == views.MAX_NAMED and f"{12 - views.MAX_NAMED} more" in text
+    svg = views.svg(views.plaza_map_figure(model))
     assert svg.lstrip().startswith(b"<?xml")
 
 
-def test_plaza_positions_place_every_plaza_apart():
-    spec = shipped_scenario("bcs_2014")
-    pos = viz.plaza_positions(spec)
-    assert set(pos) == {p.name for p in spec.plazas}
-    for p in spec.plazas:
-        if p.lat is not None:
-            assert pos[p.name] == (p.lon, p.lat)
-    assert len(set(pos.values())) == len(pos)
-    two = viz.plaza_positions(shipped_scenario("two_cartels"))  # no coordinates: a circle
-    assert sorted(round(x, 6) for x, _ in two.values()) == [-1.0, 1.0]
+def test_map_of_many_controllers_names_those_holding_most_plazas():
+    names = [f"Org{i:02d}" for i in range(15)]
+    holder = ["Org00"] * 4 + names[1:]  # Org00 holds four plazas, every other one
+    spec = tiny(days=30, organizations=[{"name": n, "treasury": 1e9} for n in names],
+                plazas=[{"name": f"P{i}", "population": 10_000, "controller": org}
+                        for i, org in enumerate(holder)],
+                cells=[{"organization": org, "plaza": f"P{i}", "members": 10}
+                       for i, org in enumerate(holder)])
+    model = DashboardModel(spec)
+    model.run_for(2)
+    legend = views.plaza_map_figure(model).axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == 12 and texts[0] == "Org00" and texts[-1] == "+ 4 more"
+
+
+@pytest.mark.parametrize("name", ["bcs_2014", "two_cartels"])
+def test_the_dashboard_map_places_plazas_where_the_static_map_does(name):
+    """One layout: a plaza sits at the same place on the dashboard and in summary.png."""
+    model = DashboardModel(shipped_scenario(name))
+    model.run_for(3)
+    table = views.plaza_table(model).set_index("plaza")
+    static = plot.plaza_positions(model.spec)
+    assert {n: (row.x, row.y) for n, row in table.iterrows()} == static
+    dots = [c for c in views.plaza_map_figure(model).axes[0].collections
+            if c.get_label() in {o.name for o in model.organizations} | {"nobody"}]
+    drawn = {tuple(xy) for d in dots for xy in d.get_offsets()}
+    assert drawn == set(static.values())
 
 
 def test_server_page_reads_the_scenario_from_the_environment(monkeypatch, tmp_path):
