@@ -100,8 +100,9 @@ def _load(path: str):
 
 
 def cmd_run(args) -> None:
+    from .folder_lock import FolderBusyError, folder_lock
     from .plot import save_figure, summary_figure
-    from .results import RunExistsError, check_overwrite
+    from .run_folder import RunExistsError, check_overwrite
     from .runner import for_days, run
     from .summary import summary_text
 
@@ -115,12 +116,13 @@ def cmd_run(args) -> None:
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
                "steps": steps}
     try:
-        check_overwrite(out, planned, args.force)  # before spending time on the run
-        print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
-        result = run(scenario, seed=args.seed, days=args.days)
-        result.save(out, csv=args.csv, force=args.force,
-                    extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
-    except RunExistsError as exc:
+        with folder_lock(out):  # from the check to the last file: one writer per folder
+            check_overwrite(out, planned, args.force)  # before spending time on the run
+            print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
+            result = run(scenario, seed=args.seed, days=args.days)
+            result.save(out, csv=args.csv, force=args.force,
+                        extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
+    except (RunExistsError, FolderBusyError) as exc:
         raise UserError(str(exc)) from None
     print(summary_text(result))
     print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
@@ -180,8 +182,13 @@ def _dask_executor(args, stack):
 
 def cmd_plot(args) -> None:
     from .plot import run_figures, save_figure
+    from .run_folder import TemporaryFolderError, refuse_temporary
 
     folder = Path(args.folder)
+    try:
+        refuse_temporary(folder)
+    except TemporaryFolderError as exc:
+        raise UserError(str(exc)) from None
     if (folder / "run.json").is_file():
         figures = run_figures(_load_run(folder))
     elif (folder / "spec.json").is_file():
