@@ -156,7 +156,9 @@ def cmd_sweep(args) -> None:
         with ExitStack() as stack:
             executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
             table = sweep(spec, out, executor=executor, workers=args.workers, resume=args.resume)
-    except (SweepError, ScenarioError) as exc:
+    except SweepError as exc:
+        raise UserError(exc.cli_message) from None
+    except ScenarioError as exc:
         raise UserError(str(exc)) from None
     print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
           f"replicates) in {out}/runs.parquet")
@@ -227,7 +229,7 @@ def _sweep_figures(folder: Path, metric: str) -> dict:
                             f"{', '.join(metrics)}")
         figures = sweep_figures(runs, metric)
     except SweepError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.cli_message) from None
     if not figures:
         raise UserError(f"{folder}: nothing to draw; a response surface needs two swept "
                         "parameters, sensitivity indices a saltelli or morris design")
