@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).parent
 def model_source(roots: tuple[str, ...], package: Path = PACKAGE) -> dict[str, str]:
     """sha256 of the ``roots`` (module names: "sim.model") and of every module of
     ``package`` they import, transitively: {path in the package ("kernel.py",
-    "mechanisms/common.py"): hex digest}."""
+    "mechanisms/common.py"): hex digest}. Read once per process, like the modules."""
     seen: dict[str, str] = {}
     todo = [package.joinpath(*root.split(".")[1:]).with_suffix(".py") for root in roots]
     while todo:
