@@ -8,17 +8,20 @@ kill lands while most chunks are still to run.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 from pandas.testing import assert_frame_equal
-from test_sweep import CLASH, DAYS, TWO, cli, parts, run_sweep
+from test_sweep import CLASH, DAYS, TWO, cli, parts, run_sweep, small
 
 import sim
-from sim.sweep import SweepSpec
+from sim.sweep import SweepError, SweepSpec
+from sim.workers import RESTARTS, run_on_workers
 
 psutil = pytest.importorskip("psutil")
 N_CHUNKS = 80
@@ -97,3 +100,22 @@ def test_a_killed_worker_costs_a_retry_not_the_sweep(war, tmp_path):
     assert_frame_equal(table, full)
     assert len(parts(out)) == N_CHUNKS
     assert not [p for p in out.rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def die(task) -> None:
+    """A task whose worker is killed every time (as by the OOM killer)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_workers_lost_every_time_end_in_an_error_with_the_resume_hint(tmp_path, monkeypatch,
+                                                                     capsys):
+    finished = []
+    with pytest.raises(BrokenProcessPool, match="died 3 times"):
+        run_on_workers(die, ["a", "b"], 1, on_done=finished.append, done=lambda _: False,
+                       restarts=2)
+    assert finished == [] and capsys.readouterr().err.count("a worker process died") == 2
+
+    monkeypatch.setattr(importlib.import_module("sim.sweep"), "run_chunk", die)
+    with pytest.raises(SweepError, match=r"worker processes were lost[\s\S]*resume=True"):
+        run_sweep(small(n=2, replicates=1), tmp_path / "s", workers=2)
+    assert capsys.readouterr().err.count("a worker process died") == RESTARTS
