@@ -32,9 +32,9 @@ from .folder_lock import folder_lock
 
 RUN_JSON = "run.json"
 REPLACING = ".run.json.replacing"
-# tempfile.mkdtemp's names: prefix + 8 characters of [a-z0-9_]; ".old." ones were left by
-# cartel-sim 0.1.0, which swapped whole folders
-STAGING = re.compile(r"^\.(?P<name>.+?)\.(?:old\.)?[a-z0-9_]{8}$")
+# tempfile.mkdtemp's names: the prefix ".NAME." and 8 characters of [a-z0-9_] (no dot, so
+# the staging folders of "a" and of "a.b" cannot be taken for each other)
+STAGING = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}$")
 
 
 class RunExistsError(FileExistsError):

@@ -371,10 +371,11 @@ def load_sweep(out: str | os.PathLike) -> pd.DataFrame:
     """The runs table of a finished sweep folder, with its spec in ``table.attrs``."""
     out = Path(out)
     record = read_manifest(out)
-    if record is None or not (out / RUNS).exists():
+    if record is None:
+        raise SweepError(f"{out}: not a sweep folder (no spec.json)")
+    if not (out / RUNS).exists():
         raise SweepError(f"{out}: no runs.parquet; the sweep has not finished (continue it "
-                         "with {resume})" if record else
-                         f"{out}: not a sweep folder (no spec.json)")
+                         "with {resume})")
     try:
         table = pd.read_parquet(out / RUNS)
     except (OSError, ValueError) as exc:
