@@ -6,8 +6,12 @@ no simulation, are read in-process."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +165,29 @@ def test_plot_refuses_a_staging_folder_left_by_a_killed_run(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "interrupted save" in err and str(tmp_path / "run") in err
     assert not (leftover / "figures").exists()
+
+
+def test_a_run_killed_while_saving_writes_no_run_and_the_next_run_cleans_up(tmp_path):
+    """SIGKILL while the tables and summary.png are being written (into the hidden staging
+    folder): no `out` appears, and the next run into `out` removes the staging folder."""
+    script = Path(sys.executable).with_name("cartel-sim")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    run = [*command, "run", TWO, "--seed", "5", "--out", "out"]
+    for _ in range(5):  # the staging folder lives ~0.5 s: retried if the poll missed it
+        proc = subprocess.Popen(run, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        while proc.poll() is None and not [p for p in tmp_path.glob(".out.*") if p.is_dir()]:
+            time.sleep(0.002)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.returncode == -signal.SIGKILL:
+            break
+        shutil.rmtree(tmp_path / "out")
+    assert proc.returncode == -signal.SIGKILL, "every run finished before the kill"
+    assert not (tmp_path / "out").exists()
+    assert [p for p in tmp_path.glob(".out.*") if p.is_dir()]  # what the kill left
+    proc = cli("run", TWO, "--seed", "5", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES
