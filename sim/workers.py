@@ -85,4 +85,4 @@ def run_on_workers(fn: Callable, tasks: Iterable, workers: int | None,
                 pending.append(task)
         if not pending:
             return
-    raise BrokenProcessPool(f"worker processes died {restarts + 1} times in a row")
+    raise BrokenProcessPool(f"worker processes died {restarts + 1} times")
