@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default outputs/<scenario>/<seed>)")
     run.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     run.add_argument("--force", action="store_true",
-                     help="replace an output folder that holds a different run (only a run "
-                          "folder or an empty one is ever replaced)")
+                     help="replace the files of a different run in the output folder (only "
+                          "the run's own files: anything else there is left alone)")
 
     validate = sub.add_parser("validate", help="check scenario files without running them",
                               epilog=EXAMPLES["validate"], formatter_class=fmt)
