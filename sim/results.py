@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
-from .run_folder import refuse_temporary, write_run_folder
+from .run_folder import REPLACING, refuse_temporary, write_run_folder
 from .scenario import Scenario
 
 TABLES = ("violence", "control", "organizations")
@@ -218,6 +218,9 @@ class Results:
         """Read a run folder written by :meth:`save` (or ``cartel-sim run``)."""
         path = Path(path)
         refuse_temporary(path)
+        if (path / REPLACING).exists() and not (path / "run.json").exists():
+            raise FileNotFoundError(f"{path}: a save into it was interrupted, so its files may "
+                                    "belong to two runs; run it again to complete it")
         if not (path / "run.json").exists():
             raise FileNotFoundError(f"{path} is not a run folder (no run.json in it)")
         tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}

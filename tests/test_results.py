@@ -270,7 +270,7 @@ def test_a_save_killed_while_replacing_is_finished_by_the_next(tmp_path, two_run
     first, second = two_runs
     folder = first.save(tmp_path / "out")
     (folder / "run.json").rename(folder / ".run.json.replacing")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="interrupted"):
         sim.Results.load(folder)
     with pytest.raises(RunExistsError):
         second.save(folder)
