@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default outputs/<scenario>/<seed>)")
     run.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     run.add_argument("--force", action="store_true",
-                     help="replace an output folder that holds a different run (only a run "
-                          "folder or an empty one is ever replaced)")
+                     help="replace the files of a different run in the output folder (only "
+                          "the run's own files: anything else there is left alone)")
 
     validate = sub.add_parser("validate", help="check scenario files without running them",
                               epilog=EXAMPLES["validate"], formatter_class=fmt)
@@ -99,8 +99,9 @@ def _load(path: str):
 
 
 def cmd_run(args) -> None:
+    from .folder_lock import FolderBusyError, folder_lock
     from .plot import save_figure, summary_figure
-    from .results import RunExistsError, check_overwrite
+    from .run_folder import RunExistsError, check_overwrite
     from .runner import for_days, run
     from .summary import summary_text
 
@@ -114,12 +115,13 @@ def cmd_run(args) -> None:
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
                "steps": steps}
     try:
-        check_overwrite(out, planned, args.force)  # before spending time on the run
-        print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
-        result = run(scenario, seed=args.seed, days=args.days)
-        result.save(out, csv=args.csv, force=args.force,
-                    extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
-    except RunExistsError as exc:
+        with folder_lock(out):  # from the check to the last file: one writer per folder
+            check_overwrite(out, planned, args.force)  # before spending time on the run
+            print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
+            result = run(scenario, seed=args.seed, days=args.days)
+            result.save(out, csv=args.csv, force=args.force,
+                        extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
+    except (RunExistsError, FolderBusyError) as exc:
         raise UserError(str(exc)) from None
     print(summary_text(result))
     print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
@@ -153,7 +155,9 @@ def cmd_sweep(args) -> None:
         with ExitStack() as stack:
             executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
             table = sweep(spec, out, executor=executor, workers=args.workers, resume=args.resume)
-    except (SweepError, ScenarioError) as exc:
+    except SweepError as exc:
+        raise UserError(exc.cli_message) from None
+    except ScenarioError as exc:
         raise UserError(str(exc)) from None
     print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
           f"replicates) in {out}/runs.parquet")
@@ -179,8 +183,13 @@ def _dask_executor(args, stack):
 
 def cmd_plot(args) -> None:
     from .plot import run_figures, save_figure
+    from .run_folder import TemporaryFolderError, refuse_temporary
 
     folder = Path(args.folder)
+    try:
+        refuse_temporary(folder)
+    except TemporaryFolderError as exc:
+        raise UserError(str(exc)) from None
     if (folder / "run.json").is_file():
         figures = run_figures(_load_run(folder))
     elif (folder / "spec.json").is_file():
@@ -219,7 +228,7 @@ def _sweep_figures(folder: Path, metric: str) -> dict:
                             f"{', '.join(metrics)}")
         figures = sweep_figures(runs, metric)
     except SweepError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.cli_message) from None
     if not figures:
         raise UserError(f"{folder}: nothing to draw; a response surface needs two swept "
                         "parameters, sensitivity indices a saltelli or morris design")

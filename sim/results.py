@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
+from .run_folder import REPLACING, refuse_temporary, write_run_folder
 from .scenario import Scenario
 
 TABLES = ("violence", "control", "organizations")
@@ -25,10 +24,6 @@ TYPES = tuple(TYPE_NAMES)
 VIAS = tuple(VIA_NAMES)
 HOMICIDES_BY = ("type", "plaza", "perpetrator", "victim", "via")
 """The (categorical) columns of the violence table homicides can be counted by."""
-
-
-class RunExistsError(FileExistsError):
-    """The output folder holds a different run; pass force=True (``--force``) to replace it."""
 
 
 def time_axis(n_steps: int, start, step_days: float) -> dict[str, np.ndarray]:
@@ -233,76 +228,36 @@ class Results:
 
     def save(self, path: str | os.PathLike, csv: bool = False, force: bool = False,
              extra: Callable[[Path], object] | None = None) -> Path:
-        """Write the run folder atomically: everything appears at once or nothing does.
+        """Write the run folder (see :mod:`sim.run_folder`): a new folder appears all at
+        once; in an existing one only the files a run writes are replaced, anything else
+        (``figures/``, notes) is left as it is.
 
         An existing folder holding the same run (same resolved scenario, seed and steps) is
-        replaced; a different run only with ``force=True``; anything else never. ``extra``,
-        if given, is called with the temporary folder to write more files into it (the
-        CLI's ``summary.png``); if it raises, nothing is written.
+        rewritten; a different run only with ``force=True``; a folder that holds no run
+        never. ``extra``, if given, is called with the staging folder to write more files
+        into it (the CLI's ``summary.png``); if it raises, nothing is written. Raises
+        RunExistsError, or FolderBusyError while another process writes to ``path``.
         """
-        path = Path(path)
-        check_overwrite(path, self.meta, force)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a run folder is not
-        try:
+        def write(folder: Path) -> None:
             for name in TABLES:
                 table = getattr(self, name)
-                table.to_parquet(tmp / f"{name}.parquet", index=False)
+                table.to_parquet(folder / f"{name}.parquet", index=False)
                 if csv:
-                    table.to_csv(tmp / f"{name}.csv", index=False)
-            (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str))
+                    table.to_csv(folder / f"{name}.csv", index=False)
             if extra is not None:
-                extra(tmp)
-            if path.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-                path.rename(old / "run")
-                tmp.rename(path)
-                shutil.rmtree(old)
-            else:
-                tmp.rename(path)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
-        return path
+                extra(folder)
+
+        return write_run_folder(Path(path), self.meta, force, write)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Results":
         """Read a run folder written by :meth:`save` (or ``cartel-sim run``)."""
         path = Path(path)
+        refuse_temporary(path)
+        if (path / REPLACING).exists() and not (path / "run.json").exists():
+            raise FileNotFoundError(f"{path}: a save into it was interrupted, so its files may "
+                                    "belong to two runs; run it again to complete it")
         if not (path / "run.json").exists():
             raise FileNotFoundError(f"{path} is not a run folder (no run.json in it)")
         tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
         return cls(**tables, meta=json.loads((path / "run.json").read_text()))
-
-
-def _same_run(a: dict, b: dict) -> bool:
-    keys = ("resolved_scenario", "seed", "steps")
-    return all(json.dumps(a.get(k), default=str) == json.dumps(b.get(k), default=str) for k in keys)
-
-
-def check_overwrite(path: Path, meta: dict, force: bool) -> None:
-    """Raise RunExistsError if writing ``meta``'s run to ``path`` would replace anything but
-    the same run, an empty folder, or (with ``force``) another run folder."""
-    path = Path(path)
-    if not path.exists():
-        return
-    if not path.is_dir():
-        raise RunExistsError(f"{path} is a file; choose a folder for --out")
-    run_json = path / "run.json"
-    if not run_json.exists():
-        if any(path.iterdir()):
-            raise RunExistsError(f"{path} exists and is not a run folder (no run.json); "
-                                 "choose another --out (--force only replaces run folders)")
-        return
-    try:
-        previous = json.loads(run_json.read_text())
-    except (OSError, ValueError):
-        previous = {}
-    if not force and not _same_run(previous, meta):
-        raise RunExistsError(
-            f"{path} holds a different run (other scenario, seed or length); "
-            "choose another --out, or pass --force to replace it"
-        )

@@ -5,15 +5,16 @@
                          design="lhs", n=16, replicates=10, seed=1)
     table = sim.sweep(spec, out="outputs/sweeps/clash")     # one row per run
 
-The sweep folder holds ``spec.json`` (the spec, the design and the package version),
-``parts/chunk-NNNNN.parquet`` (one per finished chunk of runs, written atomically),
-optionally ``series/point=P/chunk-NNNNN.parquet`` (monthly homicides per run, a Parquet
-dataset partitioned by design point),
-and ``runs.parquet`` (all runs, sorted) once every chunk is done. A chunk's part is the
-manifest entry that it finished: an interrupted sweep resumes by running the chunks
-without one, so no run is lost or done twice. Every design point uses the same replicate
-seeds (common random numbers), and a run's result depends only on its parameters and seed,
-so the table is identical whatever executor ran it.
+The sweep folder holds ``spec.json`` (the spec, the design, the model that runs it:
+:mod:`sim.sweep_folder`), ``parts/chunk-NNNNN.parquet`` (one per finished chunk of runs,
+written atomically), optionally ``series/point=P/chunk-NNNNN.parquet`` (monthly homicides
+per run, a Parquet dataset partitioned by design point), and ``runs.parquet`` (all runs,
+sorted) once every chunk is done. A chunk's part, once verified, is the manifest entry that
+it finished: an interrupted sweep resumes by running the chunks without one, so no run is
+lost or done twice. One sweep at a time writes to a folder (:mod:`sim.folder_lock`); local
+workers die with the sweep and a lost one's chunks run again (:mod:`sim.workers`). Every
+design point uses the same replicate seeds (common random numbers), and a run's result
+depends only on its parameters and seed, so the table is identical whatever executor ran it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import json
 import math
 import os
 import tomllib
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from importlib import metadata
+from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .designs import design_points
+from .folder_lock import FolderBusyError, folder_lock
 from .metrics import run_metrics
 from .model import CartelModel
 from .rng import key, stream_id
@@ -39,12 +41,26 @@ from .runner import for_days
 from .scenario import PathError, Scenario, ScenarioError, load_scenario
 from .scenario.messages import error_lines
 from .scenario.paths import get_values
+from .sweep_folder import (
+    PARTS,
+    RUNS,
+    SAME_SWEEP,
+    SERIES,
+    SweepError,
+    model_changes,
+    model_record,
+    part_name,
+    read_manifest,
+    remove_leftovers,
+    verified_chunks,
+    write_atomic,
+    write_manifest,
+)
+from .workers import run_on_workers
 
-PARTS, SERIES = "parts", "series"
-
-
-class SweepError(ValueError):
-    """A sweep spec that cannot run, or an output folder that holds another sweep."""
+# what a run executes (run_chunk): their modules and those they import decide its results
+MODEL_ROOTS = tuple(sorted({f.__module__ for f in (CartelModel, run_metrics, for_days,
+                                                    Scenario)}))
 
 
 class SweepSpec(BaseModel):
@@ -193,19 +209,16 @@ def run_chunk(task: dict) -> int:
             monthly = model.results().homicides("MS")
             series.append(pd.DataFrame({"point": row["point"], "run": row["run"],
                                         "date": monthly.index, "homicides": monthly.to_numpy()}))
-    name = f"chunk-{task['chunk']:05d}.parquet"
+    name = part_name(task["chunk"])
     if series:  # written first: a part on disk means its series is there too
         for point, rows in pd.concat(series, ignore_index=True).groupby("point"):
-            _write_atomic(rows.drop(columns="point"), out / SERIES / f"point={point}" / name)
-    _write_atomic(pd.DataFrame.from_records(records), out / PARTS / name)
+            _write_table(rows.drop(columns="point"), out / SERIES / f"point={point}" / name)
+    _write_table(pd.DataFrame.from_records(records), out / PARTS / name)
     return len(records)
 
 
-def _write_atomic(table: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+def _write_table(table: pd.DataFrame, path: Path) -> None:
+    write_atomic(path, lambda tmp: table.to_parquet(tmp, index=False))
 
 
 def warm_up(scenario_json: str) -> None:
@@ -224,18 +237,36 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
             default: local processes, or this process when ``workers == 1``.
         workers: local worker processes when no executor is given (default: all cores).
         resume: continue a sweep whose folder holds some finished chunks.
+
+    Raises SweepError for a folder that holds another sweep, a sweep started by another
+    model, a damaged spec.json, another sweep writing to ``out``, or local workers lost
+    too many times.
     """
     out = Path(out)
     scenario, design, seeds = plan(spec)
     runs = _runs_table(design, seeds)
-    scenario_json = scenario.model_dump_json()
     record = {"spec": spec.model_dump(mode="json"), "design": design.to_dict("list"),
               "seeds": seeds, "chunk_size": spec.chunk_size or default_chunk_size(len(runs)),
               "scenario_sha256": sorted(scenario.source_sha256.values()),
-              "version": metadata.version("cartel-sim")}  # sim.__version__; sim imports sweep
-    _prepare_folder(out, record, resume)
-    size = record["chunk_size"]
-    done = {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("chunk-*.parquet")}
+              **model_record(scenario, MODEL_ROOTS)}
+    try:
+        with folder_lock(out):
+            _prepare_folder(out, record, resume)
+            remove_leftovers(out)
+            _run_missing(spec, scenario, runs, out, record["chunk_size"], executor, workers,
+                         progress)
+            remove_leftovers(out)  # of workers lost on the way
+            return _collect(out, record, len(runs))
+    except FolderBusyError as exc:
+        raise SweepError(f"another sweep is running in {out}: {exc}") from None
+
+
+def _run_missing(spec: SweepSpec, scenario: Scenario, runs: pd.DataFrame, out: Path,
+                 size: int, executor: Executor | None, workers: int | None,
+                 progress: bool) -> None:
+    """Run the chunks of ``runs`` (``size`` runs each) that have no verified part."""
+    done = verified_chunks(out, runs, size, spec.series)
+    scenario_json = scenario.model_dump_json()
     common = {"scenario": scenario_json, "days": spec.days, "paths": spec.paths,
               "out": str(out), "series": spec.series}
     tasks = [{**common, "chunk": c, "rows": runs.iloc[i:i + size].to_dict("records")}
@@ -247,14 +278,18 @@ def sweep(spec: SweepSpec, out: str | os.PathLike, executor: Executor | None = N
             for task in tasks:
                 bar.update(run_chunk(task))
         elif executor is None:
-            with ProcessPoolExecutor(max_workers=workers, initializer=warm_up,
-                                     initargs=(scenario_json,)) as pool:
-                _run_tasks(pool, tasks, bar)
+            run_on_workers(run_chunk, tasks, workers,
+                           on_done=lambda task: bar.update(len(task["rows"])),
+                           done=lambda task: (out / PARTS / part_name(task["chunk"])).exists(),
+                           initializer=warm_up, initargs=(scenario_json,))
         else:
             _run_tasks(executor, tasks, bar)
+    except BrokenProcessPool as exc:
+        raise SweepError(f"{out}: worker processes were lost ({exc}; killed, or out of "
+                         "memory?); the finished chunks are kept: continue the sweep with "
+                         "{resume}") from None
     finally:
         bar.close()
-    return _collect(out, record, len(runs))
 
 
 def default_chunk_size(n_runs: int) -> int:
@@ -293,25 +328,33 @@ def _run_tasks(executor: Executor, tasks: list[dict], bar) -> None:
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
-    spec_file = out / "spec.json"
-    if spec_file.exists():
-        previous = json.loads(spec_file.read_text())
-        same = ("spec", "design", "seeds", "chunk_size")
-        if {k: previous.get(k) for k in same} != json.loads(json.dumps({k: record[k] for k in same})):
-            raise SweepError(f"{out} holds a different sweep; choose another folder")
-        if previous.get("scenario_sha256") != record["scenario_sha256"]:
-            raise SweepError(f"{out}: the scenario file changed since this sweep started; "
-                             "restore it, or start the sweep again in another folder")
-        if not resume and any((out / PARTS).glob("chunk-*.parquet")):
-            raise SweepError(f"{out} holds an unfinished or finished run of this sweep; "
-                             "pass resume=True (--resume) to continue it")
+    """Make ``out`` a folder of this sweep, or check that it is one that may continue: the
+    same sweep, scenario files and model, and ``resume`` if it holds finished chunks."""
+    previous = read_manifest(out)
+    if previous is None:
+        if out.exists() and any(out.iterdir()):
+            raise SweepError(f"{out} exists and is not a sweep folder; choose another folder")
+        out.mkdir(parents=True, exist_ok=True)
+        write_manifest(out, record)
         return
-    if out.exists() and any(out.iterdir()):
-        raise SweepError(f"{out} exists and is not a sweep folder; choose another folder")
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = spec_file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, indent=2))
-    os.replace(tmp, spec_file)
+    if {k: previous[k] for k in SAME_SWEEP} != json.loads(json.dumps(
+            {k: record[k] for k in SAME_SWEEP})):
+        raise SweepError(f"{out} holds a different sweep; choose another folder")
+    if previous.get("scenario_sha256") != record["scenario_sha256"]:
+        raise SweepError(f"{out}: the scenario file changed since this sweep started; "
+                         "restore it, or start the sweep again in another folder")
+    started = any((out / PARTS).glob("chunk-*.parquet"))
+    if changes := model_changes(previous, record):
+        if started:
+            raise SweepError(
+                f"{out} was started by another model ({'; '.join(changes)}); continuing "
+                "would mix runs of two models in one table. Start the sweep again in another "
+                f"folder (or after deleting {out}), or continue it with the model it started "
+                "with")
+        write_manifest(out, record)  # nothing ran yet: the folder takes this model
+    if started and not resume:
+        raise SweepError(f"{out} holds an unfinished or finished run of this sweep; "
+                         "pass {resume} to continue it")
 
 
 def _collect(out: Path, record: dict, n_runs: int) -> pd.DataFrame:
@@ -320,17 +363,24 @@ def _collect(out: Path, record: dict, n_runs: int) -> pd.DataFrame:
         raise SweepError(f"{out}/{PARTS} does not hold each run exactly once; start the "
                          "sweep again in another folder")
     table.attrs["sweep"] = {k: record[k] for k in ("spec", "version")}
-    _write_atomic(table, out / "runs.parquet")
+    _write_table(table, out / RUNS)
     return table
 
 
 def load_sweep(out: str | os.PathLike) -> pd.DataFrame:
     """The runs table of a finished sweep folder, with its spec in ``table.attrs``."""
     out = Path(out)
-    if not (out / "runs.parquet").exists():
-        raise SweepError(f"{out}: no runs.parquet; the sweep has not finished (resume it)")
-    table = pd.read_parquet(out / "runs.parquet")
-    record = json.loads((out / "spec.json").read_text())
+    record = read_manifest(out)
+    if record is None:
+        raise SweepError(f"{out}: not a sweep folder (no spec.json)")
+    if not (out / RUNS).exists():
+        raise SweepError(f"{out}: no runs.parquet; the sweep has not finished (continue it "
+                         "with {resume})")
+    try:
+        table = pd.read_parquet(out / RUNS)
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"{out / RUNS} is unreadable ({exc}); continue the sweep with "
+                         "{resume} to write it again") from None
     table.attrs["sweep"] = {k: record[k] for k in ("spec", "version")}
     return table
 

@@ -6,8 +6,12 @@ no simulation, are read in-process."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +137,57 @@ def test_run_days_shorter_than_the_events(tmp_path, capsys):
                  "--out", str(tmp_path / "short")])
     assert code == 0
     assert json.loads((tmp_path / "short" / "run.json").read_text())["steps"] == 60
+
+
+def test_two_concurrent_runs_into_one_folder_one_wins_the_other_exits_2(tmp_path):
+    """Both used to exit 0 and print "Wrote out/" while only one run survived."""
+    script = Path(sys.executable).with_name("cartel-sim")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    procs = {seed: subprocess.Popen([*command, "run", TWO, "--seed", seed, "--out", "out"],
+                                    cwd=tmp_path, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+             for seed in ("1", "2")}
+    outcomes = {seed: (proc.communicate(timeout=300)[1], proc.returncode)[::-1]
+                for seed, proc in procs.items()}
+    assert sorted(code for code, _ in outcomes.values()) == [0, 2], outcomes
+    winner = next(seed for seed, (code, _) in outcomes.items() if code == 0)
+    loser_err = next(err for code, err in outcomes.values() if code == 2)
+    assert "Traceback" not in loser_err and "error: " in loser_err
+    assert "another process" in loser_err or "different run" in loser_err
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["seed"] == int(winner)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no lock, no staging left
+
+
+def test_plot_refuses_a_staging_folder_left_by_a_killed_run(tmp_path, capsys):
+    folder = sim.run(shipped_scenario("two_cartels"), seed=0, days=20).save(tmp_path / "run")
+    leftover = folder.rename(tmp_path / ".run.x7k2m9qa")
+    assert main(["plot", str(leftover)]) == 2
+    err = capsys.readouterr().err
+    assert "interrupted save" in err and str(tmp_path / "run") in err
+    assert not (leftover / "figures").exists()
+
+
+def test_a_run_killed_while_saving_writes_no_run_and_the_next_run_cleans_up(tmp_path):
+    """SIGKILL while the tables and summary.png are being written (into the hidden staging
+    folder): no `out` appears, and the next run into `out` removes the staging folder."""
+    script = Path(sys.executable).with_name("cartel-sim")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    run = [*command, "run", TWO, "--seed", "5", "--out", "out"]
+    for _ in range(5):  # the staging folder lives ~0.5 s: retried if the poll missed it
+        proc = subprocess.Popen(run, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        while proc.poll() is None and not [p for p in tmp_path.glob(".out.*") if p.is_dir()]:
+            time.sleep(0.002)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.returncode == -signal.SIGKILL:
+            break
+        shutil.rmtree(tmp_path / "out")
+    assert proc.returncode == -signal.SIGKILL, "every run finished before the kill"
+    assert not (tmp_path / "out").exists()
+    assert [p for p in tmp_path.glob(".out.*") if p.is_dir()]  # what the kill left
+    proc = cli("run", TWO, "--seed", "5", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES

@@ -13,7 +13,8 @@ from conftest import TABLES, shipped_results, shipped_scenario
 from pandas.testing import assert_frame_equal
 
 import sim
-from sim.results import RunExistsError, count_homicides
+from sim.folder_lock import FolderBusyError
+from sim.run_folder import RunExistsError, TemporaryFolderError
 from sim.scenario import Scenario
 
 COLUMNS = {
@@ -117,36 +118,6 @@ def test_conflict_only_leaves_out_background():
     assert 0 < conflict < result.homicides("YS").sum()
 
 
-@pytest.mark.parametrize("by", ["type", "plaza", "perpetrator"])
-def test_totals_split_by_a_column_add_up_to_the_series(by):
-    result = shipped_results("bcs_2014", 1)
-    v = result.violence
-    lethal = v[v["lethal"]]
-    totals = result.homicides(freq=None, by=by)
-    assert totals.to_dict() == lethal.groupby(by, observed=True)["count"].sum().to_dict()
-    assert result.homicides(freq=None) == totals.sum() == result.homicides("MS").sum()
-    monthly = result.homicides("MS", by=by)
-    assert monthly.sum().to_dict() == totals.to_dict()
-    assert (monthly.sum(axis=1) == result.homicides("MS")).all()
-    conflict = result.homicides(freq=None, by=by, conflict_only=True)
-    assert conflict.sum() == result.homicides(freq=None, conflict_only=True) == (
-        lethal.loc[lethal["type"] != "background", "count"].sum())
-    with pytest.raises(ValueError, match="by must be None or one of 'type', 'plaza'"):
-        result.homicides(by="count")
-
-
-def test_kernel_rows_not_summed_by_key_count_the_same():
-    """What sim.metrics passes: one row per kernel record, duplicates of a key not merged."""
-    result = shipped_results("bcs_2014", 1)
-    v = result.violence
-    doubled = pd.concat([v, v.assign(count=0)]).sample(frac=1.0, random_state=0)
-    for options in ({"freq": None}, {"freq": "W"}, {"freq": None, "by": "type"},
-                    {"freq": "MS", "conflict_only": True}):
-        got = count_homicides(doubled, result.start, result.end, **options)
-        want = result.homicides(**options)
-        assert got == want if isinstance(want, int) else got.equals(want), options
-
-
 # --------------------------------------------------------------------- the run folder
 @pytest.fixture(scope="module")
 def two_runs():
@@ -229,6 +200,98 @@ def test_an_interrupted_resave_keeps_the_old_folder(tmp_path, monkeypatch, two_r
         first.save(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def _tables_of(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / f"{name}.parquet").read_bytes() for name in TABLES}
+
+
+def test_saving_again_replaces_only_the_runs_files(tmp_path, two_runs):
+    """Re-running into a folder keeps figures/ (cartel-sim plot writes it there) and the
+    user's notes; --force replaces the run's files and nothing else."""
+    first, second = two_runs
+    folder = first.save(tmp_path / "out")
+    (folder / "figures").mkdir()
+    (folder / "figures" / "homicides.png").write_bytes(b"figure")
+    (folder / "notes.txt").write_text("mine")
+    first.save(folder)
+    second.save(folder, force=True)
+    assert (folder / "figures" / "homicides.png").read_bytes() == b"figure"
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert sim.Results.load(folder).seed == second.seed
+    assert_frame_equal(sim.Results.load(folder).violence, second.violence)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no leftovers
+
+
+def test_force_on_a_folder_with_a_bare_run_json_deletes_nothing_else(tmp_path, two_runs):
+    folder = tmp_path / "out"
+    (folder / "important").mkdir(parents=True)
+    (folder / "important" / "thesis.tex").write_text("precious")
+    (folder / "run.json").write_text("{}")
+    with pytest.raises(RunExistsError):
+        two_runs[0].save(folder)
+    two_runs[0].save(folder, force=True)
+    assert (folder / "important" / "thesis.tex").read_text() == "precious"
+    assert sim.Results.load(folder).seed == two_runs[0].seed
+
+
+def test_files_of_the_previous_run_are_removed_only_if_unchanged(tmp_path, two_runs):
+    """Stale CSVs of a replaced run would disagree with its tables: they go, unless the user
+    edited one since (then it is theirs)."""
+    first, second = two_runs
+    folder = first.save(tmp_path / "out", csv=True)
+    (folder / "control.csv").write_text("edited by hand")
+    second.save(folder, force=True)
+    names = {p.name for p in folder.iterdir()}
+    assert "violence.csv" not in names and "organizations.csv" not in names
+    assert (folder / "control.csv").read_text() == "edited by hand"
+    files = json.loads((folder / "run.json").read_text())["files"]
+    assert sorted(files) == sorted(f"{t}.parquet" for t in TABLES)
+    for name, digest in files.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_a_second_writer_to_the_folder_is_refused_while_the_first_writes(tmp_path, two_runs):
+    fcntl = pytest.importorskip("fcntl")
+    folder = two_runs[0].save(tmp_path / "out")
+    before = _tables_of(folder)
+    with open(tmp_path / ".out.lock", "w") as held:  # another process's lock, as it is held
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(FolderBusyError, match="another process"):
+            two_runs[1].save(folder, force=True)
+    assert _tables_of(folder) == before
+    two_runs[1].save(folder, force=True)  # released: it goes through
+    assert sim.Results.load(folder).seed == two_runs[1].seed
+
+
+def test_a_save_killed_while_replacing_is_finished_by_the_next(tmp_path, two_runs):
+    """Killed after moving run.json aside: the folder is no run (load refuses it) until the
+    next save, which knows the run it held."""
+    first, second = two_runs
+    folder = first.save(tmp_path / "out")
+    (folder / "run.json").rename(folder / ".run.json.replacing")
+    with pytest.raises(FileNotFoundError, match="interrupted"):
+        sim.Results.load(folder)
+    with pytest.raises(RunExistsError):
+        second.save(folder)
+    first.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + ["run.json"])
+
+
+def test_staging_folders_of_a_killed_save_are_refused_and_then_removed(tmp_path, two_runs):
+    first = two_runs[0]
+    complete = first.save(tmp_path / "staged")  # a staging folder killed just before its rename
+    leftover = complete.rename(tmp_path / ".out.k2x_9abc")
+    (tmp_path / ".out.3fj8wq1z").mkdir()  # killed while writing
+    kept = [tmp_path / ".other.k2x_9abc", tmp_path / ".out.notes", tmp_path / "out.k2x_9abc"]
+    for path in kept:
+        path.mkdir()
+    with pytest.raises(TemporaryFolderError, match=r"interrupted save[\s\S]*out"):
+        sim.Results.load(leftover)
+    first.save(tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out", *(p.name for p in kept)])
 
 
 def test_csv_option_writes_the_same_tables_as_csv(tmp_path, two_runs):
