@@ -59,8 +59,8 @@ def edit_manifest(folder: Path, change) -> None:
 # ----------------------------------------------------------- the model that ran it (item 1)
 def test_the_model_source_is_every_rule_module_and_changes_with_them(tmp_path):
     files = model_source(MODEL_ROOTS)
-    for name in ("kernel.py", "rng.py", "codes.py", "parameters.py", "state.py", "events.py",
-                 "scenario.py", "model.py", "metrics.py",
+    for name in ("kernel.py", "rng.py", "codes.py", "scenario/parameters.py", "state.py",
+                 "events.py", "scenario/schema.py", "model.py", "metrics.py",
                  *(f"mechanisms/{p.name}" for p in (PACKAGE / "mechanisms").glob("*.py"))):
         assert name in files, name
     assert not {"plot.py", "cli.py", "viz.py", "__init__.py"} & set(files)
@@ -68,16 +68,16 @@ def test_the_model_source_is_every_rule_module_and_changes_with_them(tmp_path):
     for copy in (same, edited):
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert model_source(MODEL_ROOTS, same) == files
-    text = (edited / "parameters.py").read_text()
-    (edited / "parameters.py").write_text(text + "\n# a changed default\n")
+    text = (edited / "scenario" / "parameters.py").read_text()
+    (edited / "scenario" / "parameters.py").write_text(text + "\n# a changed default\n")
     changed = model_source(MODEL_ROOTS, edited)
-    assert {f for f in files if files[f] != changed[f]} == {"parameters.py"}
+    assert {f for f in files if files[f] != changed[f]} == {"scenario/parameters.py"}
 
 
 @pytest.mark.parametrize("change, message", [
     (lambda r: r.update(version="0.0.1"), r"cartel-sim 0\.0\.1 -> "),
-    (lambda r: r["model_source_sha256"].update({"parameters.py": "0" * 64}),
-     r"source changed: sim/parameters\.py"),
+    (lambda r: r["model_source_sha256"].update({"scenario/parameters.py": "0" * 64}),
+     r"source changed: sim/scenario/parameters\.py"),
     (lambda r: r["parameters"].update(clash_rate=0.5), r"clash_rate 0\.5 -> "),
     (lambda r: [r.pop(k) for k in ("version", "model_source_sha256")], r"0\.1\.0"),
 ])
