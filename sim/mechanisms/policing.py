@@ -10,12 +10,12 @@ from ..codes import (
     FEDERAL,
     L_ARRESTED,
     P_ARREST_RATE,
-    P_BRIBE_PRICE,
+    P_BRIBE_PER_OFFICER_DAY,
     P_CORRUPTION_RATE,
-    P_NATIONAL_ARRESTS,
+    P_NATIONAL_ARRESTS_PER_DAY,
     P_POLICE_KILLED_PER_ARREST,
-    P_PURGE_RATE,
-    P_REPLENISH_DAYS,
+    P_FEDERAL_PURGE_RATE,
+    P_POLICE_REPLENISH_DAYS,
     P_TURN_MARGIN,
     POLICE,
     POLICE_KILLED,
@@ -34,10 +34,7 @@ from .common import present_organizations, record
 
 
 @njit(cache=True)
-def policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
-             cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,
-             unit_active, unit_officers, unit_authorized, unit_payroll, unit_effectiveness,
-             plaza_id, vio, vio_n, hom):
+def policing(run, t, index, orgs, cells, units, violence):
     """Police arrest members of every organization but their patron's; some die doing it.
 
     A unit of K officers arrests each member of a non-patron cell in its plaza with rate
@@ -46,56 +43,53 @@ def policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
     members in all, each member equally likely. Lost officers are replaced with mean delay
     police_replenish_days.
     """
-    for p in range(pc_ptr.shape[0] - 1):
-        for ju in range(pu_ptr[p], pu_ptr[p + 1]):
-            u = pu_idx[ju]
-            q = rate_to_prob(prm[P_ARREST_RATE] * unit_effectiveness[u] * unit_officers[u] / 100.0, dt)
+    for p in range(index.cell_ptr.shape[0] - 1):
+        for ju in range(index.unit_ptr[p], index.unit_ptr[p + 1]):
+            u = index.unit_idx[ju]
+            q = rate_to_prob(run.prm[P_ARREST_RATE] * units.effectiveness[u] * units.officers[u] / 100.0, run.dt)
             if q <= 0.0:
                 continue
-            for jc in range(pc_ptr[p], pc_ptr[p + 1]):
-                c = pc_idx[jc]
-                o = cell_org[c]
-                if o == unit_payroll[u] or cell_members[c] <= 0:
+            for jc in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
+                c = index.cell_idx[jc]
+                o = cells.org[c]
+                if o == units.payroll[u] or cells.members[c] <= 0:
                     continue
-                n = binomial(key(seed, S_ARREST, t, cell_id[c], unit_id[u]), cell_members[c], q)
+                n = binomial(key(run.seed, S_ARREST, t, cells.id[c], units.id[u]), cells.members[c], q)
                 if n == 0:
                     continue
-                cell_members[c] -= n
-                ledger[o, L_ARRESTED] += n
-                record(vio, vio_n, hom, t, p, ARREST, POLICE, VIA_STATE, o, n)
-                cops = binomial(key(seed, S_POLICE_KILLED, t, cell_id[c], unit_id[u]), n,
-                                prm[P_POLICE_KILLED_PER_ARREST])
-                cops = min(cops, unit_officers[u])
-                unit_officers[u] -= cops
-                via = VIA_LOCAL_CELL if cell_local[c] else VIA_CELL
-                record(vio, vio_n, hom, t, p, POLICE_KILLED, o, via, POLICE, cops)
-    if prm[P_NATIONAL_ARRESTS] > 0.0:
+                cells.members[c] -= n
+                orgs.ledger[o, L_ARRESTED] += n
+                record(violence, t, p, ARREST, POLICE, VIA_STATE, o, n)
+                cops = binomial(key(run.seed, S_POLICE_KILLED, t, cells.id[c], units.id[u]), n,
+                                run.prm[P_POLICE_KILLED_PER_ARREST])
+                cops = min(cops, units.officers[u])
+                units.officers[u] -= cops
+                via = VIA_LOCAL_CELL if cells.local[c] else VIA_CELL
+                record(violence, t, p, POLICE_KILLED, o, via, POLICE, cops)
+    if run.prm[P_NATIONAL_ARRESTS_PER_DAY] > 0.0:
         total = 0
-        for c in range(cell_members.shape[0]):
-            if cell_active[c]:
-                total += cell_members[c]
+        for c in range(cells.members.shape[0]):
+            if cells.active[c]:
+                total += cells.members[c]
         if total > 0:
-            q = min(1.0, prm[P_NATIONAL_ARRESTS] * dt / total)
-            for c in range(cell_members.shape[0]):
-                if not cell_active[c] or cell_members[c] <= 0:
+            q = min(1.0, run.prm[P_NATIONAL_ARRESTS_PER_DAY] * run.dt / total)
+            for c in range(cells.members.shape[0]):
+                if not cells.active[c] or cells.members[c] <= 0:
                     continue
-                n = binomial(key(seed, S_NATIONAL_ARREST, t, cell_id[c], 0), cell_members[c], q)
-                cell_members[c] -= n
-                ledger[cell_org[c], L_ARRESTED] += n
-                record(vio, vio_n, hom, t, cell_plaza[c], ARREST, POLICE, VIA_STATE,
-                       cell_org[c], n)
-    q = rate_to_prob(1.0 / max(prm[P_REPLENISH_DAYS], 1e-9), dt)
-    for u in range(unit_active.shape[0]):
-        short = unit_authorized[u] - unit_officers[u]
-        if unit_active[u] and short > 0:
-            unit_officers[u] += binomial(key(seed, S_REPLENISH, t, unit_id[u], 0), short, q)
+                n = binomial(key(run.seed, S_NATIONAL_ARREST, t, cells.id[c], 0), cells.members[c], q)
+                cells.members[c] -= n
+                orgs.ledger[cells.org[c], L_ARRESTED] += n
+                record(violence, t, cells.plaza[c], ARREST, POLICE, VIA_STATE,
+                       cells.org[c], n)
+    q = rate_to_prob(1.0 / max(run.prm[P_POLICE_REPLENISH_DAYS], 1e-9), run.dt)
+    for u in range(units.active.shape[0]):
+        short = units.authorized[u] - units.officers[u]
+        if units.active[u] and short > 0:
+            units.officers[u] += binomial(key(run.seed, S_REPLENISH, t, units.id[u], 0), short, q)
 
 
 @njit(cache=True)
-def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-               org_bribe_share, cell_org, cell_members, unit_id, unit_active,
-               unit_plaza, unit_kind, unit_officers, unit_integrity, unit_payroll,
-               unit_payment, n_plaza):
+def corruption(run, t, index, orgs, cells, units):
     """Organizations bribe the police where they operate; federal forces purge payrolls.
 
     A unit's price is bribe_per_officer_day per officer, or turn_margin times its current
@@ -108,45 +102,45 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
     (phase 9). In a plaza with federal forces each payroll unit is purged with probability
     p_purge per step instead.
     """
-    n_org = org_active.shape[0]
-    po_ptr, po_idx = present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org)
-    federal = np.zeros(n_plaza, dtype=np.bool_)
-    for u in range(unit_active.shape[0]):
-        if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
-            federal[unit_plaza[u]] = True
+    n_org = orgs.active.shape[0]
+    po_ptr, po_idx = present_organizations(index, cells, n_org)
+    federal = np.zeros(index.cell_ptr.shape[0] - 1, dtype=np.bool_)
+    for u in range(units.active.shape[0]):
+        if units.active[u] and units.kind[u] == FEDERAL and units.officers[u] > 0:
+            federal[units.plaza[u]] = True
     budget = np.zeros(n_org)  # pesos per day left for new bribes
     for o in range(n_org):
-        if org_active[o]:
-            budget[o] = org_bribe_share[o] * max(org_treasury[o], 0.0) / 30.0
-    for u in range(unit_active.shape[0]):
-        if unit_active[u] and unit_payroll[u] >= 0:
-            budget[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
-    p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], dt)
-    p_purge = rate_to_prob(prm[P_PURGE_RATE], dt)
-    for u in range(unit_active.shape[0]):
-        if not unit_active[u] or unit_officers[u] <= 0:
+        if orgs.active[o]:
+            budget[o] = orgs.bribe_share[o] * max(orgs.treasury[o], 0.0) / 30.0
+    for u in range(units.active.shape[0]):
+        if units.active[u] and units.payroll[u] >= 0:
+            budget[units.payroll[u]] -= units.payment[u] * units.officers[u]
+    p_consider = rate_to_prob(run.prm[P_CORRUPTION_RATE], run.dt)
+    p_purge = rate_to_prob(run.prm[P_FEDERAL_PURGE_RATE], run.dt)
+    for u in range(units.active.shape[0]):
+        if not units.active[u] or units.officers[u] <= 0:
             continue
-        p = unit_plaza[u]
-        if federal[p] and unit_kind[u] != FEDERAL and unit_payroll[u] >= 0:
-            if bernoulli(key(seed, S_PURGE, t, unit_id[u], 0), p_purge):
-                unit_payroll[u] = -1
-                unit_payment[u] = 0.0
+        p = units.plaza[u]
+        if federal[p] and units.kind[u] != FEDERAL and units.payroll[u] >= 0:
+            if bernoulli(key(run.seed, S_PURGE, t, units.id[u], 0), p_purge):
+                units.payroll[u] = -1
+                units.payment[u] = 0.0
             continue
-        price = prm[P_BRIBE_PRICE]
-        if unit_payroll[u] >= 0:
-            price = prm[P_TURN_MARGIN] * unit_payment[u]
-        p_accept = p_consider * (1.0 - unit_integrity[u])
+        price = run.prm[P_BRIBE_PER_OFFICER_DAY]
+        if units.payroll[u] >= 0:
+            price = run.prm[P_TURN_MARGIN] * units.payment[u]
+        p_accept = p_consider * (1.0 - units.integrity[u])
         best = -1
         for j in range(po_ptr[p], po_ptr[p + 1]):
             o = po_idx[j]
-            if o == unit_payroll[u]:
+            if o == units.payroll[u]:
                 continue
-            if budget[o] < price * unit_officers[u]:
+            if budget[o] < price * units.officers[u]:
                 continue
-            if uniform(key(seed, S_CORRUPTION, t, unit_id[u], org_id[o]), 0) >= p_accept:
+            if uniform(key(run.seed, S_CORRUPTION, t, units.id[u], orgs.id[o]), 0) >= p_accept:
                 continue
             if best < 0 or budget[o] > budget[best]:
                 best = o
         if best >= 0:
-            unit_payroll[u] = best
-            unit_payment[u] = price
+            units.payroll[u] = best
+            units.payment[u] = price

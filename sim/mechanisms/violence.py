@@ -19,17 +19,17 @@ from ..codes import (
     P_ALLY_SHIELDING,
     P_ASSASSINATION_RATE,
     P_ASSASSINATION_SUCCESS,
-    P_ATTACK_MULT,
-    P_BOSS_PROTECTION,
+    P_ATTACK_MULTIPLIER,
+    P_BOSS_PROTECTION_PER_OFFICER,
     P_CLASH_RATE,
-    P_COLLATERAL,
+    P_COLLATERAL_PER_CLASH,
     P_GRIEVANCE_WEIGHT,
-    P_INTEL_PER_KIDNAP,
+    P_INTEL_PER_KIDNAPPING,
     P_INTEL_WEIGHT,
-    P_KIDNAP_MURDER,
+    P_KIDNAP_MURDER_PROBABILITY,
     P_KIDNAP_RATE,
     P_LETHALITY,
-    P_LIEUTENANT,
+    P_LIEUTENANT_KILL_PROBABILITY,
     POLICE,
     POLICE_KILLED,
     S_ASSASSINATION,
@@ -95,11 +95,7 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 
 
 @njit(cache=True)
-def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
-            pair_ids, allies, org_aggression, relation, intensity, grievance, ledger, kills,
-            cell_id, cell_org, cell_members, cell_firepower, cell_local, cell_attack,
-            cell_intel, unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio,
-            vio_n, hom, slot, orgs, agg, pair_i, pair_j):
+def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch):
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
@@ -110,84 +106,74 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
-    Pairs are taken in ascending rows of a, then b. h_ptr, h_idx:
-    :func:`~sim.mechanisms.common.hostile_partners`; pair_ids (O, O):
-    :func:`~sim.mechanisms.common.pair_table` of org_id; allies (O,):
-    :func:`~sim.mechanisms.common.alliance_weights`; slot, orgs, agg, pair_i, pair_j:
-    the kernel's scratch (slot all -1, and left so; pair_i, pair_j at least O*O long).
+    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
+    (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     counts = np.zeros(3, dtype=np.int64)
-    for p in range(pc_ptr.shape[0] - 1):
-        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                   unit_payroll, slot, orgs, agg)
+    for p in range(index.cell_ptr.shape[0] - 1):
+        k = gather(p, run.prm, index, cells, units, scratch)
         for i in range(k):
-            slot[orgs[i]] = i
-        n_pairs = hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, False, pair_i, pair_j)
+            scratch.slot[scratch.present[i]] = i
+        n_pairs = hostile_pairs_among(scratch.present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, False, scratch.pair_i, scratch.pair_j)
         for i in range(k):
-            slot[orgs[i]] = -1
+            scratch.slot[scratch.present[i]] = -1
         for m in range(n_pairs):
-            i, j = pair_i[m], pair_j[m]
-            a, b = orgs[i], orgs[j]
-            h = hostility(prm, relation, intensity, a, b)
-            rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
-            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
-            rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
-            if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
-                rate *= prm[P_ATTACK_MULT]
-            rate *= agg[i, A_N] + agg[j, A_N]
-            pid = pair_ids[a, b]
-            n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
+            i, j = scratch.pair_i[m], scratch.pair_j[m]
+            a, b = scratch.present[i], scratch.present[j]
+            h = hostility(run.prm, orgs.relation, orgs.intensity, a, b)
+            rate = run.prm[P_CLASH_RATE] * h * (1.0 + orgs.aggression[a] + orgs.aggression[b])
+            rate *= 1.0 + run.prm[P_GRIEVANCE_WEIGHT] * (orgs.grievance[a, b] + orgs.grievance[b, a])
+            rate *= 1.0 + run.prm[P_INTEL_WEIGHT] * (scratch.agg[i, A_INTEL] + scratch.agg[j, A_INTEL])
+            if scratch.agg[i, A_ATT] > 0.0 or scratch.agg[j, A_ATT] > 0.0:
+                rate *= run.prm[P_ATTACK_MULTIPLIER]
+            rate *= scratch.agg[i, A_N] + scratch.agg[j, A_N]
+            pid = pairs.pair_ids[a, b]
+            n = poisson(key(run.seed, S_CLASH, t, plazas.id[p], pid), rate * run.dt)
             if n == 0:
                 continue
-            fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
-            people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
-            fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
-            fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            fight = pair_id(pid, plazas.id[p])  # this pair's fight in this plaza
+            people = scratch.agg[i, A_N] + scratch.agg[j, A_N] + scratch.agg[i, A_OFF] + scratch.agg[j, A_OFF]
+            fire_a = scratch.agg[i, A_FC] + scratch.agg[i, A_FL] + scratch.agg[i, A_FP]
+            fire_b = scratch.agg[j, A_FC] + scratch.agg[j, A_FL] + scratch.agg[j, A_FP]
             for side in range(2):
                 x, y = (a, b) if side == 0 else (b, a)
                 ix, iy = (i, j) if side == 0 else (j, i)
                 fire_y = fire_b if side == 0 else fire_a
                 shield = 1.0
-                if prm[P_ALLY_SHIELDING] > 0.0:
-                    shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
-                q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
-                dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
-                            cell_id, cell_org, cell_members)
-                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, pu_ptr, pu_idx,
-                            unit_id, unit_payroll, unit_officers)
-                ledger[x, L_KILLED] += dead
-                kills[x, y] += dead
+                if run.prm[P_ALLY_SHIELDING] > 0.0:
+                    shield = (1.0 + pairs.allies[x]) ** run.prm[P_ALLY_SHIELDING]
+                q = -math.expm1(-n * run.prm[P_LETHALITY] * fire_y / people / shield)
+                dead = kill(run.seed, S_CLASH_LOSS, t, orgs.id[y], x, p, q, index.cell_ptr, index.cell_idx,
+                            cells.id, cells.org, cells.members)
+                cops = kill(run.seed, S_POLICE_KILLED, t, orgs.id[y], x, p, q, index.unit_ptr, index.unit_idx,
+                            units.id, units.payroll, units.officers)
+                orgs.ledger[x, L_KILLED] += dead
+                scratch.kills[x, y] += dead
                 counts[0], counts[1], counts[2] = split_by_via(
-                    seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
-                    agg[iy, A_FL], agg[iy, A_FP])
-                record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
+                    run.seed, S_VIA_CLASH, t, fight, orgs.id[x], dead, scratch.agg[iy, A_FC],
+                    scratch.agg[iy, A_FL], scratch.agg[iy, A_FP])
+                record_by_via(violence, t, p, CLASH, y, x, counts)
                 counts[0], counts[1], counts[2] = split_by_via(
-                    seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
-                    agg[iy, A_FL], agg[iy, A_FP])
-                record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
-            mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
-            bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
+                    run.seed, S_VIA_POLICE_KILLED, t, fight, orgs.id[x], cops, scratch.agg[iy, A_FC],
+                    scratch.agg[iy, A_FL], scratch.agg[iy, A_FP])
+                record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
+            mean = run.prm[P_COLLATERAL_PER_CLASH] * n * density(run.prm, plazas.population[p])
+            bystanders = poisson(key(run.seed, S_COLLATERAL, t, plazas.id[p], pid), mean)
             if bystanders > 0:
-                by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
+                by_a = binomial(key(run.seed, S_COLLATERAL, t, pid, plazas.id[p]), bystanders,
                                 fire_a / max(fire_a + fire_b, 1e-12))
                 for side in range(2):
                     x = a if side == 0 else b
                     ix = i if side == 0 else j
                     nx = by_a if side == 0 else bystanders - by_a
                     counts[0], counts[1], counts[2] = split_by_via(
-                        seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
-                        agg[ix, A_FL], agg[ix, A_FP])
-                    record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
+                        run.seed, S_VIA_COLLATERAL, t, fight, orgs.id[x], nx, scratch.agg[ix, A_FC],
+                        scratch.agg[ix, A_FL], scratch.agg[ix, A_FP])
+                    record_by_via(violence, t, p, COLLATERAL, x, CIVILIAN, counts)
 
 
 @njit(cache=True)
-def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, relation,
-                   grievance, ledger, kills, cell_org, cell_members, cell_firepower,
-                   cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
-                   plaza_id, plaza_population, plaza_controller, plaza_boss_alive,
-                   plaza_days_leaderless, vio, vio_n, hom,
-                   slot, orgs, agg):
+def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch):
     """Attacking enemies of a plaza's controller try to kill its boss.
 
     Attempts per day: assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt
@@ -195,146 +181,139 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
     K the officers on the controller's payroll there. The first attacker (ascending row)
     that succeeds kills the boss, and the lieutenant with lieutenant_kill_probability;
     both are members of the controller's largest cell in the plaza. The plaza is leaderless
-    until control (phase 10) replaces the boss. slot, orgs, agg: the kernel's scratch for
-    gather (slot all -1, and left so).
+    until control (phase 10) replaces the boss. scratch: the kernel's (:mod:`sim.records`);
+    scratch.slot all -1, and left so.
     """
-    for p in range(pc_ptr.shape[0] - 1):
-        d = plaza_controller[p]
-        if d < 0 or not plaza_boss_alive[p]:
+    for p in range(index.cell_ptr.shape[0] - 1):
+        d = plazas.controller[p]
+        if d < 0 or not plazas.boss_alive[p]:
             continue
-        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                   unit_payroll, slot, orgs, agg)
+        k = gather(p, run.prm, index, cells, units, scratch)
         i_d = -1
         for i in range(k):
-            if orgs[i] == d:
+            if scratch.present[i] == d:
                 i_d = i
         if i_d < 0:
             continue
         for i in range(k):
-            a = orgs[i]
-            if relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
+            a = scratch.present[i]
+            if orgs.relation[a, d] != WAR or scratch.agg[i, A_ATT] == 0.0:
                 continue
-            rate = prm[P_ASSASSINATION_RATE] * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d])
-            rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
-            kk = key(seed, S_ASSASSINATION, t, plaza_id[p], org_id[a])
-            if not bernoulli(kk, rate_to_prob(rate, dt)):
+            rate = run.prm[P_ASSASSINATION_RATE] * (1.0 + run.prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, d])
+            rate *= 1.0 + run.prm[P_INTEL_WEIGHT] * scratch.agg[i, A_INTEL]
+            kk = key(run.seed, S_ASSASSINATION, t, plazas.id[p], orgs.id[a])
+            if not bernoulli(kk, rate_to_prob(rate, run.dt)):
                 continue
-            p_success = prm[P_ASSASSINATION_SUCCESS]
-            p_success *= (1.0 - prm[P_BOSS_PROTECTION]) ** agg[i_d, A_OFF]
+            p_success = run.prm[P_ASSASSINATION_SUCCESS]
+            p_success *= (1.0 - run.prm[P_BOSS_PROTECTION_PER_OFFICER]) ** scratch.agg[i_d, A_OFF]
             if uniform(kk, 1) >= p_success:
                 continue
             victims = 1
-            if uniform(kk, 2) < prm[P_LIEUTENANT]:
+            if uniform(kk, 2) < run.prm[P_LIEUTENANT_KILL_PROBABILITY]:
                 victims = 2
             # the boss and lieutenant belong to the controller's largest cell here
             best = -1
-            for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                c = pc_idx[j]
-                if cell_org[c] == d and (best < 0 or cell_members[c] > cell_members[best]):
+            for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
+                c = index.cell_idx[j]
+                if cells.org[c] == d and (best < 0 or cells.members[c] > cells.members[best]):
                     best = c
-            victims = min(victims, cell_members[best])
-            cell_members[best] -= victims
-            ledger[d, L_KILLED] += victims
-            kills[d, a] += victims
-            via = pick_via(uniform(kk, 3), agg[i, A_FC], agg[i, A_FL], agg[i, A_FP])
-            record(vio, vio_n, hom, t, p, ASSASSINATION, a, via, d, victims)
-            mean = prm[P_COLLATERAL] * density(prm, plaza_population[p])
-            record(vio, vio_n, hom, t, p, COLLATERAL, a, via, CIVILIAN,
-                   poisson(key(seed, S_COLLATERAL, t, org_id[a], plaza_id[p]), mean))
-            plaza_boss_alive[p] = False
-            plaza_days_leaderless[p] = 0.0
+            victims = min(victims, cells.members[best])
+            cells.members[best] -= victims
+            orgs.ledger[d, L_KILLED] += victims
+            scratch.kills[d, a] += victims
+            via = pick_via(uniform(kk, 3), scratch.agg[i, A_FC], scratch.agg[i, A_FL], scratch.agg[i, A_FP])
+            record(violence, t, p, ASSASSINATION, a, via, d, victims)
+            mean = run.prm[P_COLLATERAL_PER_CLASH] * density(run.prm, plazas.population[p])
+            record(violence, t, p, COLLATERAL, a, via, CIVILIAN,
+                   poisson(key(run.seed, S_COLLATERAL, t, orgs.id[a], plazas.id[p]), mean))
+            plazas.boss_alive[p] = False
+            plazas.days_leaderless[p] = 0.0
             break
 
 
 @njit(cache=True)
-def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggression,
-                relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
-                cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom, slot, present,
-                pair_a, pair_b):
+def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
     A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
     M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
     gives a's cells in the plaza intel_per_kidnapping units of intelligence. Pairs are taken
-    in ascending rows of a, then b. h_ptr, h_idx: :func:`~sim.mechanisms.common.hostile_partners`;
-    slot, present, pair_a, pair_b: the kernel's scratch (slot all -1, and left so; pair_a,
-    pair_b at least O*O long).
+    in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
+    scratch.slot all -1, and left so.
     """
-    if prm[P_KIDNAP_RATE] <= 0.0:
+    if run.prm[P_KIDNAP_RATE] <= 0.0:
         return
-    n_org = relation.shape[0]
+    n_org = orgs.relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
     group_ptr = np.zeros(n_org + 1, dtype=np.int64)
-    group_cells = np.empty(pc_idx.shape[0], dtype=np.int64)
-    for p in range(pc_ptr.shape[0] - 1):
+    group_cells = np.empty(index.cell_idx.shape[0], dtype=np.int64)
+    for p in range(index.cell_ptr.shape[0] - 1):
         k = 0
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            c = pc_idx[j]
-            o = cell_org[c]
-            if cell_members[c] <= 0:
+        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
+            c = index.cell_idx[j]
+            o = cells.org[c]
+            if cells.members[c] <= 0:
                 continue
             if size[o] == 0:
-                present[k] = o
+                scratch.present[k] = o
                 k += 1
-            size[o] += cell_members[c]
-            attacking[o] = attacking[o] or cell_attack[c]
-        sort_head(present, k)
+            size[o] += cells.members[c]
+            attacking[o] = attacking[o] or cells.attack[c]
+        sort_head(scratch.present, k)
         for i in range(k):
-            slot[present[i]] = i
-        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True, pair_a, pair_b)
+            scratch.slot[scratch.present[i]] = i
+        n_pairs = hostile_pairs_among(scratch.present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, True, scratch.pair_i, scratch.pair_j)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
-            group_cells_by_org(p, pc_ptr, pc_idx, cell_org, present, k, slot, group_ptr,
+            group_cells_by_org(p, index, cells, scratch.present, k, scratch.slot, group_ptr,
                                group_cells)
         for m in range(n_pairs):
-            ia, ib = pair_a[m], pair_b[m]
-            a, b = present[ia], present[ib]
-            h = hostility(prm, relation, intensity, a, b)
-            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
+            ia, ib = scratch.pair_i[m], scratch.pair_j[m]
+            a, b = scratch.present[ia], scratch.present[ib]
+            h = hostility(run.prm, orgs.relation, orgs.intensity, a, b)
+            rate = run.prm[P_KIDNAP_RATE] * h * (1.0 + run.prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, b])
             if attacking[a]:
-                rate *= prm[P_ATTACK_MULT]
+                rate *= run.prm[P_ATTACK_MULTIPLIER]
             rate *= size[a] / (size[a] + size[b])
             taken = 0
             murdered = 0
             for j in range(group_ptr[ib], group_ptr[ib + 1]):
                 c = group_cells[j]
-                if cell_members[c] <= 0:
+                if cells.members[c] <= 0:
                     continue
-                n = binomial_at_rate(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]),
-                                     cell_members[c], rate, dt)
+                n = binomial_at_rate(key(run.seed, S_KIDNAP, t, cells.id[c], orgs.id[a]),
+                                     cells.members[c], rate, run.dt)
                 if n == 0:
                     continue
-                dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
-                                prm[P_KIDNAP_MURDER])
-                cell_members[c] -= dead
+                dead = binomial(key(run.seed, S_KIDNAP_MURDER, t, cells.id[c], orgs.id[a]), n,
+                                run.prm[P_KIDNAP_MURDER_PROBABILITY])
+                cells.members[c] -= dead
                 taken += n
                 murdered += dead
             if taken == 0:
                 continue
-            ledger[b, L_KILLED] += murdered
-            kills[b, a] += murdered
+            orgs.ledger[b, L_KILLED] += murdered
+            scratch.kills[b, a] += murdered
             via = VIA_CELL
             for j in range(group_ptr[ia], group_ptr[ia + 1]):
                 c = group_cells[j]
-                cell_intel[c] += prm[P_INTEL_PER_KIDNAP] * taken
-                if cell_local[c]:
+                cells.intel[c] += run.prm[P_INTEL_PER_KIDNAPPING] * taken
+                if cells.local[c]:
                     via = VIA_LOCAL_CELL
-            record(vio, vio_n, hom, t, p, KIDNAPPING, a, via, b, taken)
-            record(vio, vio_n, hom, t, p, KIDNAP_MURDER, a, via, b, murdered)
+            record(violence, t, p, KIDNAPPING, a, via, b, taken)
+            record(violence, t, p, KIDNAP_MURDER, a, via, b, murdered)
         for i in range(k):
-            size[present[i]] = 0
-            attacking[present[i]] = False
-            slot[present[i]] = -1
+            size[scratch.present[i]] = 0
+            attacking[scratch.present[i]] = False
+            scratch.slot[scratch.present[i]] = -1
 
 
 @njit(cache=True)
-def background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background, vio, vio_n,
-               hom):
+def background(run, t, plazas, violence):
     """Homicides unrelated to the conflict: Poisson(rate / 100,000 population dt / 365.25)."""
-    for p in range(plaza_id.shape[0]):
-        lam = plaza_background[p] / 1e5 * plaza_population[p] * dt / 365.25
-        n = poisson(key(seed, S_BACKGROUND, t, plaza_id[p], 0), lam)
-        record(vio, vio_n, hom, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)
+    for p in range(plazas.id.shape[0]):
+        lam = plazas.background[p] / 1e5 * plazas.population[p] * run.dt / 365.25
+        n = poisson(key(run.seed, S_BACKGROUND, t, plazas.id[p], 0), lam)
+        record(violence, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)
