@@ -22,12 +22,12 @@ from numba import njit
 from . import records
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
 from .compiling import compile_phases
+from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
 from .mechanisms.policing import corruption, policing
 from .mechanisms.territory import control, fragmentation, grievance_and_intel
 from .mechanisms.violence import assassinations, background, clashes, kidnappings
-from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .recorder import Recorder
 from .state import State
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 from conftest import SCENARIO_DIR
 
 import sim
-from sim import compiling
+from sim import compiling, kernel
 
 SCENARIO = SCENARIO_DIR / "two_cartels.toml"
 DAYS = 60
@@ -22,7 +23,7 @@ DAYS = 60
 FIRST_RUN = """
 import json, sys
 import sim
-from sim import compiling
+from sim import compiling, kernel
 model = sim.CartelModel(sim.load_scenario(sys.argv[1]), rng=3)
 model.run_for(int(sys.argv[2]))
 model.results().violence.to_parquet(sys.argv[3])
@@ -32,7 +33,7 @@ print(json.dumps({
         "from_cache": sum(function.stats.cache_hits.values()),
         "compiled": sum(function.stats.cache_misses.values()),
     }
-    for function, _ in compiling.phase_calls()
+    for function in compiling.phases(kernel.advance)
 }))
 """
 
@@ -55,6 +56,19 @@ def test_a_first_compile_shared_with_a_child_compiles_each_phase_once(tmp_path):
     model = sim.CartelModel(sim.load_scenario(SCENARIO), rng=3)
     model.run_for(DAYS)
     pd.testing.assert_frame_equal(pd.read_parquet(violence), model.results().violence)
+
+
+def test_the_phases_are_what_advance_calls():
+    """Found by their parameter names: the kernel's phases, not its inlined helpers or the
+    helpers with explicit signatures; each named in advance's source exactly once."""
+    names = {f.py_func.__name__ for f in compiling.phases(kernel.advance)}
+    assert set(compiling.CHILD_PHASES) <= names
+    assert names == {"decide_postures", "move_members", "hire_cells", "clashes",
+                     "assassinations", "kidnappings", "policing", "corruption", "economy",
+                     "control", "grievance_and_intel", "background", "fragmentation"}
+    source = inspect.getsource(kernel.advance.py_func)
+    for name in names:
+        assert source.count(f"{name}(") == 1, name
 
 
 def test_nothing_is_compiled_ahead_once_the_kernel_is_compiled(monkeypatch):

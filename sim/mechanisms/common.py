@@ -19,8 +19,8 @@ from ..codes import (
     VIA_POLICE,
     WAR,
 )
-from ..records import Violence
 from ..recorder import VIOLENCE_COLUMNS
+from ..records import Violence
 from ..rng import binomial, key
 
 # Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel).
