@@ -43,8 +43,8 @@ COMPILED_MARK = "cartel-sim-kernel-compiled"
 
 
 def phases(advance: Dispatcher) -> list[Dispatcher]:
-    """The mechanisms' phases: compiled functions, not inlined, without explicit signatures,
-    whose parameters are all kernel records (named as ``advance``'s) or ``t``."""
+    """The mechanisms' phases: compiled functions, not inlined, whose parameters are all
+    kernel records (named as ``advance``'s) or ``t``."""
     known = set(inspect.signature(advance.py_func).parameters) | {"t"}
     found = []
     for info in iter_modules(mechanisms.__path__):
@@ -52,7 +52,6 @@ def phases(advance: Dispatcher) -> list[Dispatcher]:
         for function in vars(module).values():
             if (isinstance(function, Dispatcher) and function.py_func.__module__ == module.__name__
                     and function.targetoptions.get("inline", "never") == "never"
-                    and not function.signatures
                     and set(inspect.signature(function.py_func).parameters) <= known):
                 found.append(function)
     return found

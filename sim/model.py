@@ -3,8 +3,9 @@
 Mesa's clock is the kernel's step: ``model.step()`` advances one step and
 ``model.run_for(n)`` n steps, both through :meth:`CartelModel._advance_time`, which lets the
 engine call the step function (the compiled kernel unless said) for as many steps as it can
-at once (up to the next scheduled event, trigger or split). Random draws come only from :mod:`sim.rng`, keyed by the model's ``seed``; Mesa's
-``model.random`` and ``model.rng`` are never used by the model's logic.
+at once (up to the next scheduled event, trigger or split). Random draws come only from
+:mod:`sim.rng`, keyed by the model's ``seed``; Mesa's ``model.random`` and ``model.rng``
+are never used by the model's logic.
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def policing(run, t, index, orgs, cells, units, violence):
     for p in range(index.cell_ptr.shape[0] - 1):
         for ju in range(index.unit_ptr[p], index.unit_ptr[p + 1]):
             u = index.unit_idx[ju]
-            q = rate_to_prob(run.prm[P_ARREST_RATE] * units.effectiveness[u] * units.officers[u] / 100.0, run.dt)
+            q = rate_to_prob(run.prm[P_ARREST_RATE] * units.effectiveness[u] * units.officers[u]
+                             / 100.0, run.dt)
             if q <= 0.0:
                 continue
             for jc in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
@@ -54,7 +55,8 @@ def policing(run, t, index, orgs, cells, units, violence):
                 o = cells.org[c]
                 if o == units.payroll[u] or cells.members[c] <= 0:
                     continue
-                n = binomial(key(run.seed, S_ARREST, t, cells.id[c], units.id[u]), cells.members[c], q)
+                n = binomial(key(run.seed, S_ARREST, t, cells.id[c], units.id[u]),
+                             cells.members[c], q)
                 if n == 0:
                     continue
                 cells.members[c] -= n
@@ -76,7 +78,8 @@ def policing(run, t, index, orgs, cells, units, violence):
             for c in range(cells.members.shape[0]):
                 if not cells.active[c] or cells.members[c] <= 0:
                     continue
-                n = binomial(key(run.seed, S_NATIONAL_ARREST, t, cells.id[c], 0), cells.members[c], q)
+                n = binomial(key(run.seed, S_NATIONAL_ARREST, t, cells.id[c], 0),
+                             cells.members[c], q)
                 cells.members[c] -= n
                 orgs.ledger[cells.org[c], L_ARRESTED] += n
                 record(violence, t, cells.plaza[c], ARREST, POLICE, VIA_STATE,

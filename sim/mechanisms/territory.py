@@ -160,7 +160,8 @@ def fragmentation(run, t, orgs, cells):
         orgs.relation[s, o] = orgs.relation[o, s] = WAR
         orgs.intensity[s, o] = orgs.intensity[o, s] = 1.0
         for c in range(cells.active.shape[0]):
-            if cells.active[c] and cells.org[c] == o and cells.loyalty[c] < run.prm[P_SPLIT_LOYALTY]:
+            if (cells.active[c] and cells.org[c] == o
+                    and cells.loyalty[c] < run.prm[P_SPLIT_LOYALTY]):
                 cells.org[c] = s
         orgs.ledger[o, L_MOVED] -= taken
         orgs.ledger[s, L_MOVED] += taken

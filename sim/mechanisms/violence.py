@@ -109,55 +109,57 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
     (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
+    prm, present, agg = run.prm, scratch.present, scratch.agg
     counts = np.zeros(3, dtype=np.int64)
     for p in range(index.cell_ptr.shape[0] - 1):
-        k = gather(p, run.prm, index, cells, units, scratch)
+        k = gather(p, prm, index, cells, units, scratch)
         for i in range(k):
-            scratch.slot[scratch.present[i]] = i
-        n_pairs = hostile_pairs_among(scratch.present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, False, scratch.pair_i, scratch.pair_j)
+            scratch.slot[present[i]] = i
+        n_pairs = hostile_pairs_among(present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, False,
+                                      scratch.pair_i, scratch.pair_j)
         for i in range(k):
-            scratch.slot[scratch.present[i]] = -1
+            scratch.slot[present[i]] = -1
         for m in range(n_pairs):
             i, j = scratch.pair_i[m], scratch.pair_j[m]
-            a, b = scratch.present[i], scratch.present[j]
-            h = hostility(run.prm, orgs.relation, orgs.intensity, a, b)
-            rate = run.prm[P_CLASH_RATE] * h * (1.0 + orgs.aggression[a] + orgs.aggression[b])
-            rate *= 1.0 + run.prm[P_GRIEVANCE_WEIGHT] * (orgs.grievance[a, b] + orgs.grievance[b, a])
-            rate *= 1.0 + run.prm[P_INTEL_WEIGHT] * (scratch.agg[i, A_INTEL] + scratch.agg[j, A_INTEL])
-            if scratch.agg[i, A_ATT] > 0.0 or scratch.agg[j, A_ATT] > 0.0:
-                rate *= run.prm[P_ATTACK_MULTIPLIER]
-            rate *= scratch.agg[i, A_N] + scratch.agg[j, A_N]
+            a, b = present[i], present[j]
+            h = hostility(prm, orgs.relation, orgs.intensity, a, b)
+            rate = prm[P_CLASH_RATE] * h * (1.0 + orgs.aggression[a] + orgs.aggression[b])
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (orgs.grievance[a, b] + orgs.grievance[b, a])
+            rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
+            if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
+                rate *= prm[P_ATTACK_MULTIPLIER]
+            rate *= agg[i, A_N] + agg[j, A_N]
             pid = pairs.pair_ids[a, b]
             n = poisson(key(run.seed, S_CLASH, t, plazas.id[p], pid), rate * run.dt)
             if n == 0:
                 continue
             fight = pair_id(pid, plazas.id[p])  # this pair's fight in this plaza
-            people = scratch.agg[i, A_N] + scratch.agg[j, A_N] + scratch.agg[i, A_OFF] + scratch.agg[j, A_OFF]
-            fire_a = scratch.agg[i, A_FC] + scratch.agg[i, A_FL] + scratch.agg[i, A_FP]
-            fire_b = scratch.agg[j, A_FC] + scratch.agg[j, A_FL] + scratch.agg[j, A_FP]
+            people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
+            fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
+            fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
             for side in range(2):
                 x, y = (a, b) if side == 0 else (b, a)
                 ix, iy = (i, j) if side == 0 else (j, i)
                 fire_y = fire_b if side == 0 else fire_a
                 shield = 1.0
-                if run.prm[P_ALLY_SHIELDING] > 0.0:
-                    shield = (1.0 + pairs.allies[x]) ** run.prm[P_ALLY_SHIELDING]
-                q = -math.expm1(-n * run.prm[P_LETHALITY] * fire_y / people / shield)
-                dead = kill(run.seed, S_CLASH_LOSS, t, orgs.id[y], x, p, q, index.cell_ptr, index.cell_idx,
-                            cells.id, cells.org, cells.members)
-                cops = kill(run.seed, S_POLICE_KILLED, t, orgs.id[y], x, p, q, index.unit_ptr, index.unit_idx,
-                            units.id, units.payroll, units.officers)
+                if prm[P_ALLY_SHIELDING] > 0.0:
+                    shield = (1.0 + pairs.allies[x]) ** prm[P_ALLY_SHIELDING]
+                q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
+                dead = kill(run.seed, S_CLASH_LOSS, t, orgs.id[y], x, p, q, index.cell_ptr,
+                            index.cell_idx, cells.id, cells.org, cells.members)
+                cops = kill(run.seed, S_POLICE_KILLED, t, orgs.id[y], x, p, q, index.unit_ptr,
+                            index.unit_idx, units.id, units.payroll, units.officers)
                 orgs.ledger[x, L_KILLED] += dead
                 scratch.kills[x, y] += dead
                 counts[0], counts[1], counts[2] = split_by_via(
-                    run.seed, S_VIA_CLASH, t, fight, orgs.id[x], dead, scratch.agg[iy, A_FC],
-                    scratch.agg[iy, A_FL], scratch.agg[iy, A_FP])
+                    run.seed, S_VIA_CLASH, t, fight, orgs.id[x], dead, agg[iy, A_FC],
+                    agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, CLASH, y, x, counts)
                 counts[0], counts[1], counts[2] = split_by_via(
-                    run.seed, S_VIA_POLICE_KILLED, t, fight, orgs.id[x], cops, scratch.agg[iy, A_FC],
-                    scratch.agg[iy, A_FL], scratch.agg[iy, A_FP])
+                    run.seed, S_VIA_POLICE_KILLED, t, fight, orgs.id[x], cops, agg[iy, A_FC],
+                    agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
-            mean = run.prm[P_COLLATERAL_PER_CLASH] * n * density(run.prm, plazas.population[p])
+            mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plazas.population[p])
             bystanders = poisson(key(run.seed, S_COLLATERAL, t, plazas.id[p], pid), mean)
             if bystanders > 0:
                 by_a = binomial(key(run.seed, S_COLLATERAL, t, pid, plazas.id[p]), bystanders,
@@ -167,8 +169,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                     ix = i if side == 0 else j
                     nx = by_a if side == 0 else bystanders - by_a
                     counts[0], counts[1], counts[2] = split_by_via(
-                        run.seed, S_VIA_COLLATERAL, t, fight, orgs.id[x], nx, scratch.agg[ix, A_FC],
-                        scratch.agg[ix, A_FL], scratch.agg[ix, A_FP])
+                        run.seed, S_VIA_COLLATERAL, t, fight, orgs.id[x], nx, agg[ix, A_FC],
+                        agg[ix, A_FL], agg[ix, A_FP])
                     record_by_via(violence, t, p, COLLATERAL, x, CIVILIAN, counts)
 
 
@@ -184,32 +186,34 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
     until control (phase 10) replaces the boss. scratch: the kernel's (:mod:`sim.records`);
     scratch.slot all -1, and left so.
     """
+    prm, present, agg = run.prm, scratch.present, scratch.agg
     for p in range(index.cell_ptr.shape[0] - 1):
         d = plazas.controller[p]
         if d < 0 or not plazas.boss_alive[p]:
             continue
-        k = gather(p, run.prm, index, cells, units, scratch)
+        k = gather(p, prm, index, cells, units, scratch)
         i_d = -1
         for i in range(k):
-            if scratch.present[i] == d:
+            if present[i] == d:
                 i_d = i
         if i_d < 0:
             continue
         for i in range(k):
-            a = scratch.present[i]
-            if orgs.relation[a, d] != WAR or scratch.agg[i, A_ATT] == 0.0:
+            a = present[i]
+            if orgs.relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
                 continue
-            rate = run.prm[P_ASSASSINATION_RATE] * (1.0 + run.prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, d])
-            rate *= 1.0 + run.prm[P_INTEL_WEIGHT] * scratch.agg[i, A_INTEL]
+            rate = prm[P_ASSASSINATION_RATE]
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, d]
+            rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
             kk = key(run.seed, S_ASSASSINATION, t, plazas.id[p], orgs.id[a])
             if not bernoulli(kk, rate_to_prob(rate, run.dt)):
                 continue
-            p_success = run.prm[P_ASSASSINATION_SUCCESS]
-            p_success *= (1.0 - run.prm[P_BOSS_PROTECTION_PER_OFFICER]) ** scratch.agg[i_d, A_OFF]
+            p_success = prm[P_ASSASSINATION_SUCCESS]
+            p_success *= (1.0 - prm[P_BOSS_PROTECTION_PER_OFFICER]) ** agg[i_d, A_OFF]
             if uniform(kk, 1) >= p_success:
                 continue
             victims = 1
-            if uniform(kk, 2) < run.prm[P_LIEUTENANT_KILL_PROBABILITY]:
+            if uniform(kk, 2) < prm[P_LIEUTENANT_KILL_PROBABILITY]:
                 victims = 2
             # the boss and lieutenant belong to the controller's largest cell here
             best = -1
@@ -221,9 +225,9 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             cells.members[best] -= victims
             orgs.ledger[d, L_KILLED] += victims
             scratch.kills[d, a] += victims
-            via = pick_via(uniform(kk, 3), scratch.agg[i, A_FC], scratch.agg[i, A_FL], scratch.agg[i, A_FP])
+            via = pick_via(uniform(kk, 3), agg[i, A_FC], agg[i, A_FL], agg[i, A_FP])
             record(violence, t, p, ASSASSINATION, a, via, d, victims)
-            mean = run.prm[P_COLLATERAL_PER_CLASH] * density(run.prm, plazas.population[p])
+            mean = prm[P_COLLATERAL_PER_CLASH] * density(prm, plazas.population[p])
             record(violence, t, p, COLLATERAL, a, via, CIVILIAN,
                    poisson(key(run.seed, S_COLLATERAL, t, orgs.id[a], plazas.id[p]), mean))
             plazas.boss_alive[p] = False
@@ -242,7 +246,8 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
     scratch.slot all -1, and left so.
     """
-    if run.prm[P_KIDNAP_RATE] <= 0.0:
+    prm, present = run.prm, scratch.present
+    if prm[P_KIDNAP_RATE] <= 0.0:
         return
     n_org = orgs.relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
@@ -257,25 +262,26 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             if cells.members[c] <= 0:
                 continue
             if size[o] == 0:
-                scratch.present[k] = o
+                present[k] = o
                 k += 1
             size[o] += cells.members[c]
             attacking[o] = attacking[o] or cells.attack[c]
-        sort_head(scratch.present, k)
+        sort_head(present, k)
         for i in range(k):
-            scratch.slot[scratch.present[i]] = i
-        n_pairs = hostile_pairs_among(scratch.present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, True, scratch.pair_i, scratch.pair_j)
+            scratch.slot[present[i]] = i
+        n_pairs = hostile_pairs_among(present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, True,
+                                      scratch.pair_i, scratch.pair_j)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
-            group_cells_by_org(p, index, cells, scratch.present, k, scratch.slot, group_ptr,
+            group_cells_by_org(p, index, cells, present, k, scratch.slot, group_ptr,
                                group_cells)
         for m in range(n_pairs):
             ia, ib = scratch.pair_i[m], scratch.pair_j[m]
-            a, b = scratch.present[ia], scratch.present[ib]
-            h = hostility(run.prm, orgs.relation, orgs.intensity, a, b)
-            rate = run.prm[P_KIDNAP_RATE] * h * (1.0 + run.prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, b])
+            a, b = present[ia], present[ib]
+            h = hostility(prm, orgs.relation, orgs.intensity, a, b)
+            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, b])
             if attacking[a]:
-                rate *= run.prm[P_ATTACK_MULTIPLIER]
+                rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= size[a] / (size[a] + size[b])
             taken = 0
             murdered = 0
@@ -288,7 +294,7 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
                 if n == 0:
                     continue
                 dead = binomial(key(run.seed, S_KIDNAP_MURDER, t, cells.id[c], orgs.id[a]), n,
-                                run.prm[P_KIDNAP_MURDER_PROBABILITY])
+                                prm[P_KIDNAP_MURDER_PROBABILITY])
                 cells.members[c] -= dead
                 taken += n
                 murdered += dead
@@ -299,15 +305,15 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             via = VIA_CELL
             for j in range(group_ptr[ia], group_ptr[ia + 1]):
                 c = group_cells[j]
-                cells.intel[c] += run.prm[P_INTEL_PER_KIDNAPPING] * taken
+                cells.intel[c] += prm[P_INTEL_PER_KIDNAPPING] * taken
                 if cells.local[c]:
                     via = VIA_LOCAL_CELL
             record(violence, t, p, KIDNAPPING, a, via, b, taken)
             record(violence, t, p, KIDNAP_MURDER, a, via, b, murdered)
         for i in range(k):
-            size[scratch.present[i]] = 0
-            attacking[scratch.present[i]] = False
-            scratch.slot[scratch.present[i]] = -1
+            size[present[i]] = 0
+            attacking[present[i]] = False
+            scratch.slot[present[i]] = -1
 
 
 @njit(cache=True)
