@@ -72,51 +72,64 @@ def compare(value, op, threshold):
 @njit(cache=True, inline="always")
 def record_step(t, orgs, cells, units, plazas, dense):
     """Write row t of the dense per-step records (plazas and organizations)."""
-    for o in range(orgs.active.shape[0]):
-        dense.members[t, o] = 0
-        dense.cells[t, o] = 0
-        dense.plazas[t, o] = 0
-        dense.payroll[t, o] = 0
-        dense.treasury[t, o] = orgs.treasury[o]
-        dense.leader[t, o] = orgs.leader_alive[o]
-        dense.active[t, o] = orgs.active[o]
-        for col in range(orgs.ledger.shape[1]):
-            dense.ledger[t, o, col] = orgs.ledger[o, col]
-    for c in range(cells.active.shape[0]):
-        if cells.active[c] and cells.members[c] > 0:
-            dense.members[t, cells.org[c]] += cells.members[c]
-            dense.cells[t, cells.org[c]] += 1
-    for u in range(units.active.shape[0]):
-        if units.active[u] and units.payroll[u] >= 0:
-            dense.payroll[t, units.payroll[u]] += units.officers[u]
-    for p in range(plazas.controller.shape[0]):
-        dense.controller[t, p] = plazas.controller[p]
-        dense.contested[t, p] = plazas.contested[p]
-        dense.share[t, p] = plazas.share[p]
-        if plazas.controller[p] >= 0:
-            dense.plazas[t, plazas.controller[p]] += 1
+    org_active, org_leader_alive, ledger = orgs.active, orgs.leader_alive, orgs.ledger
+    org_treasury = orgs.treasury
+    cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
+    unit_active, unit_officers, unit_payroll = units.active, units.officers, units.payroll
+    plaza_contested, plaza_controller = plazas.contested, plazas.controller
+    plaza_share = plazas.share
+    rec_active, rec_cells, rec_contested = dense.active, dense.cells, dense.contested
+    rec_controller, rec_leader, rec_ledger = dense.controller, dense.leader, dense.ledger
+    rec_members, rec_payroll, rec_plazas = dense.members, dense.payroll, dense.plazas
+    rec_share, rec_treasury = dense.share, dense.treasury
+    for o in range(org_active.shape[0]):
+        rec_members[t, o] = 0
+        rec_cells[t, o] = 0
+        rec_plazas[t, o] = 0
+        rec_payroll[t, o] = 0
+        rec_treasury[t, o] = org_treasury[o]
+        rec_leader[t, o] = org_leader_alive[o]
+        rec_active[t, o] = org_active[o]
+        for col in range(ledger.shape[1]):
+            rec_ledger[t, o, col] = ledger[o, col]
+    for c in range(cell_active.shape[0]):
+        if cell_active[c] and cell_members[c] > 0:
+            rec_members[t, cell_org[c]] += cell_members[c]
+            rec_cells[t, cell_org[c]] += 1
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            rec_payroll[t, unit_payroll[u]] += unit_officers[u]
+    for p in range(plaza_controller.shape[0]):
+        rec_controller[t, p] = plaza_controller[p]
+        rec_contested[t, p] = plaza_contested[p]
+        rec_share[t, p] = plaza_share[p]
+        if plaza_controller[p] >= 0:
+            rec_plazas[t, plaza_controller[p]] += 1
 
 
 @njit(cache=True, inline="always")
 def fire_triggers(t, trigs, hom):
     """Step 14: record this step's homicides in each trigger's region (hom int64 (P,)) and
     return the first trigger whose window total meets its condition, or -1."""
+    trig_blocked_until, trig_fired, trig_hist = trigs.blocked_until, trigs.fired, trigs.hist
+    trig_once, trig_op, trig_region = trigs.once, trigs.op, trigs.region
+    trig_threshold, trig_window = trigs.threshold, trigs.window
     fired = -1
-    for k in range(trigs.window.shape[0]):
+    for k in range(trig_window.shape[0]):
         total = 0
         for p in range(hom.shape[0]):
-            if trigs.region[k, p]:
+            if trig_region[k, p]:
                 total += hom[p]
-        trigs.hist[k, (t % trigs.window[k] + trigs.window[k]) % trigs.window[k]] = total
-        if t < 0 or fired >= 0 or t < trigs.blocked_until[k]:
+        trig_hist[k, (t % trig_window[k] + trig_window[k]) % trig_window[k]] = total
+        if t < 0 or fired >= 0 or t < trig_blocked_until[k]:
             continue
-        if trigs.once[k] and trigs.fired[k]:
+        if trig_once[k] and trig_fired[k]:
             continue
         window_total = 0.0
-        for j in range(trigs.window[k]):
-            window_total += trigs.hist[k, j]
-        if compare(window_total, trigs.op[k], trigs.threshold[k]):
-            trigs.fired[k] = True
+        for j in range(trig_window[k]):
+            window_total += trig_hist[k, j]
+        if compare(window_total, trig_op[k], trig_threshold[k]):
+            trig_fired[k] = True
             fired = k
     return fired
 
@@ -126,12 +139,16 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
             t0, t1, row_reserve):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
 
+    The arguments are the records of :mod:`sim.records` (the state's five, the run
+    constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
+    and the dense tables) and int64 t0, t1 and row_reserve (see :func:`step`).
+
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
     order):
 
-    1. Scheduled events: applied by the model before this call (it stops at each event
-       step); here, federal deployments whose time is up leave.
+    1. Scheduled events: applied by the engine (:mod:`sim.engine`) before this call (it
+       stops at each event step); here, federal deployments whose time is up leave.
     2. Decisions: postures (attack where own + allied strength, weighted by aggression
        and grievance, beats the defender's), reinforcements moving along the plaza
        network, local cells hired in enemy-held plazas next to the organization's cells.
@@ -154,22 +171,30 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     14. Endogenous triggers are evaluated (return early when one fires).
     15. Record this step.
     """
+    cell_active, cell_plaza = cells.active, cells.plaza
+    unit_active, unit_expires, unit_officers = units.active, units.expires, units.officers
+    unit_plaza = units.plaza
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    kills = scratch.kills
+    hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
+    rec_members = dense.members
     t = t0
     while t < t1:
-        violence.hom[:] = 0
-        scratch.kills[:, :] = 0
+        hom[:] = 0
+        kills[:, :] = 0
         # 1. deployments end
-        for u in range(units.active.shape[0]):
-            if units.active[u] and units.expires[u] >= 0 and t >= units.expires[u]:
-                units.active[u] = False
-                units.officers[u] = 0
-        fill_index(cells.plaza, cells.active, index.cell_ptr, index.cell_idx)
-        fill_index(units.plaza, units.active, index.unit_ptr, index.unit_idx)
+        for u in range(unit_active.shape[0]):
+            if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
+                unit_active[u] = False
+                unit_officers[u] = 0
+        fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
+        fill_index(unit_plaza, unit_active, unit_ptr, unit_idx)
         # 2. decisions
         decide_postures(run, index, orgs, cells, units, plazas, scratch)
         move_members(run, t, index, cells, plazas)
         hire_cells(run, t, index, orgs, cells, plazas)
-        fill_index(cells.plaza, cells.active, index.cell_ptr, index.cell_idx)
+        fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
         # 3 + 5. clashes and their bystanders
         clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
         # 4 + 5. assassinations and their bystanders
@@ -191,16 +216,16 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 13. fragmentation
         split = fragmentation(run, t, orgs, cells)
         # 14. triggers
-        fired = fire_triggers(t, trigs, violence.hom)
+        fired = fire_triggers(t, trigs, hom)
         # 15. record
-        if t >= 0 and t < dense.members.shape[0]:
+        if t >= 0 and t < rec_members.shape[0]:
             record_step(t, orgs, cells, units, plazas, dense)
         t += 1
         if fired >= 0:
             return t, TRIGGER, fired
         if split:
             return t, SPLIT, -1
-        if violence.vio.shape[0] > 0 and violence.vio.shape[0] - violence.vio_n[0] < row_reserve:
+        if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1
 

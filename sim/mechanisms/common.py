@@ -44,11 +44,12 @@ def record(violence, t, plaza, typ, perp, via, victim, count):
     the triggers read. Steps before 0 (spin-up) count for triggers but are not written, and
     nothing is written into a buffer of no rows (recording off).
     """
+    hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     if count <= 0:
         return
     if LETHAL_TYPES[typ]:
-        violence.hom[plaza] += count
-    vio, vio_n = violence.vio, violence.vio_n
+        hom[plaza] += count
+    vio, vio_n = vio, vio_n
     if t < 0 or vio.shape[0] == 0:  # spin-up, or recording switched off
         return
     n = vio_n[0]
@@ -102,16 +103,18 @@ def present_organizations(index, cells, n_org):
     -> ptr int64 (P+1,), idx int64 (at most the number of cells,): plaza p's organizations
     are idx[ptr[p]:ptr[p+1]].
     """
-    n_plaza = index.cell_ptr.shape[0] - 1
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_members, cell_org = cells.members, cells.org
+    n_plaza = cell_ptr.shape[0] - 1
     seen = np.zeros(n_org, dtype=np.bool_)
     ptr = np.zeros(n_plaza + 1, dtype=np.int64)
-    idx = np.empty(index.cell_idx.shape[0], dtype=np.int64)
+    idx = np.empty(cell_idx.shape[0], dtype=np.int64)
     n = 0
     for p in range(n_plaza):
         start = n
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            o = cells.org[index.cell_idx[j]]
-            if cells.members[index.cell_idx[j]] > 0 and not seen[o]:
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            o = cell_org[cell_idx[j]]
+            if cell_members[cell_idx[j]] > 0 and not seen[o]:
                 seen[o] = True
                 idx[n] = o
                 n += 1
@@ -131,43 +134,49 @@ def gather(p, prm, index, cells, units, scratch):
     attacking (0/1), highest cell intelligence, payroll officers. scratch.slot (O,) must be
     all -1 on entry and is left so.
     """
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    cell_attack, cell_firepower, cell_intel = cells.attack, cells.firepower, cells.intel
+    cell_local, cell_members, cell_org = cells.local, cells.members, cells.org
+    unit_officers, unit_payroll = units.officers, units.payroll
+    agg, present, slot = scratch.agg, scratch.present, scratch.slot
     k = 0
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-        c = index.cell_idx[j]
-        if cells.members[c] <= 0:
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
+        if cell_members[c] <= 0:
             continue
-        o = cells.org[c]
-        if scratch.slot[o] < 0:
-            scratch.present[k] = o
-            scratch.slot[o] = k
+        o = cell_org[c]
+        if slot[o] < 0:
+            present[k] = o
+            slot[o] = k
             k += 1
-    sort_head(scratch.present, k)
+    sort_head(present, k)
     for i in range(k):
-        scratch.slot[scratch.present[i]] = i
+        slot[present[i]] = i
         for col in range(N_AGG):
-            scratch.agg[i, col] = 0.0
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-        c = index.cell_idx[j]
-        if cells.members[c] <= 0:
+            agg[i, col] = 0.0
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
+        if cell_members[c] <= 0:
             continue
-        i = scratch.slot[cells.org[c]]
-        scratch.agg[i, A_N] += cells.members[c]
-        fire = cells.members[c] * cells.firepower[c]
-        if cells.local[c]:
-            scratch.agg[i, A_FL] += fire
+        i = slot[cell_org[c]]
+        agg[i, A_N] += cell_members[c]
+        fire = cell_members[c] * cell_firepower[c]
+        if cell_local[c]:
+            agg[i, A_FL] += fire
         else:
-            scratch.agg[i, A_FC] += fire
-        if cells.attack[c]:
-            scratch.agg[i, A_ATT] = 1.0
-        scratch.agg[i, A_INTEL] = max(scratch.agg[i, A_INTEL], cells.intel[c])
-    for j in range(index.unit_ptr[p], index.unit_ptr[p + 1]):
-        u = index.unit_idx[j]
-        o = units.payroll[u]
-        if o >= 0 and scratch.slot[o] >= 0:
-            scratch.agg[scratch.slot[o], A_OFF] += units.officers[u]
-            scratch.agg[scratch.slot[o], A_FP] += units.officers[u] * prm[P_POLICE_FIREPOWER]
+            agg[i, A_FC] += fire
+        if cell_attack[c]:
+            agg[i, A_ATT] = 1.0
+        agg[i, A_INTEL] = max(agg[i, A_INTEL], cell_intel[c])
+    for j in range(unit_ptr[p], unit_ptr[p + 1]):
+        u = unit_idx[j]
+        o = unit_payroll[u]
+        if o >= 0 and slot[o] >= 0:
+            agg[slot[o], A_OFF] += unit_officers[u]
+            agg[slot[o], A_FP] += unit_officers[u] * prm[P_POLICE_FIREPOWER]
     for i in range(k):
-        scratch.slot[scratch.present[i]] = -1
+        slot[present[i]] = -1
     return k
 
 
@@ -179,18 +188,20 @@ def group_cells_by_org(p, index, cells, present, k, slot, group_ptr, group_cells
     group_cells[group_ptr[i]:group_ptr[i+1]], rows ascending (a counting sort). slot (O,)
     maps present[i] to i and every other organization to -1.
     """
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_org = cells.org
     for i in range(k):
         group_ptr[i + 1] = 0
     group_ptr[0] = 0
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-        i = slot[cells.org[index.cell_idx[j]]]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        i = slot[cell_org[cell_idx[j]]]
         if i >= 0:
             group_ptr[i + 1] += 1
     for i in range(k):
         group_ptr[i + 1] += group_ptr[i]
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-        c = index.cell_idx[j]
-        i = slot[cells.org[c]]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
+        i = slot[cell_org[c]]
         if i >= 0:
             group_cells[group_ptr[i]] = c
             group_ptr[i] += 1
@@ -321,7 +332,9 @@ def alliance_weights(relation, intensity):
 
 @njit(cache=True, inline="always")
 def has_cell(o, p, index, cells):
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-        if cells.org[index.cell_idx[j]] == o:
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_org = cells.org
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        if cell_org[cell_idx[j]] == o:
             return True
     return False

@@ -32,34 +32,40 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
     (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]) >= attack_threshold.
     scratch: the kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
-    for c in range(cells.attack.shape[0]):
-        cells.attack[c] = False
-    for p in range(index.cell_ptr.shape[0] - 1):
-        d = plazas.controller[p]
+    prm = run.prm
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_aggression, grievance, relation = orgs.aggression, orgs.grievance, orgs.relation
+    cell_attack, cell_org = cells.attack, cells.org
+    plaza_controller = plazas.controller
+    agg, present = scratch.agg, scratch.present
+    for c in range(cell_attack.shape[0]):
+        cell_attack[c] = False
+    for p in range(cell_ptr.shape[0] - 1):
+        d = plaza_controller[p]
         if d < 0:
             continue
-        k = gather(p, run.prm, index, cells, units, scratch)
+        k = gather(p, prm, index, cells, units, scratch)
         defence = 0.0
         for i in range(k):
-            x = scratch.present[i]
-            if x == d or orgs.relation[d, x] == ALLY:
-                defence += scratch.agg[i, A_FC] + scratch.agg[i, A_FL] + scratch.agg[i, A_FP]
+            x = present[i]
+            if x == d or relation[d, x] == ALLY:
+                defence += agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
         for i in range(k):
-            a = scratch.present[i]
-            if a == d or orgs.relation[a, d] != WAR:
+            a = present[i]
+            if a == d or relation[a, d] != WAR:
                 continue
             own = 0.0
             for j in range(k):
-                x = scratch.present[j]
-                if x == a or (orgs.relation[a, x] == ALLY and orgs.relation[x, d] != ALLY):
-                    own += scratch.agg[j, A_FC] + scratch.agg[j, A_FL] + scratch.agg[j, A_FP]
-            score = own / max(defence, 1e-9) * (1.0 + orgs.aggression[a])
-            score *= 1.0 + run.prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, d]
-            if score >= run.prm[P_ATTACK_THRESHOLD]:
-                for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-                    c = index.cell_idx[j]
-                    if cells.org[c] == a:
-                        cells.attack[c] = True
+                x = present[j]
+                if x == a or (relation[a, x] == ALLY and relation[x, d] != ALLY):
+                    own += agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            score = own / max(defence, 1e-9) * (1.0 + org_aggression[a])
+            score *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+            if score >= prm[P_ATTACK_THRESHOLD]:
+                for j in range(cell_ptr[p], cell_ptr[p + 1]):
+                    c = cell_idx[j]
+                    if cell_org[c] == a:
+                        cell_attack[c] = True
 
 
 @njit(cache=True)
@@ -71,52 +77,56 @@ def move_members(run, t, index, cells, plazas):
     first neighbouring plaza (ascending row) where it attacks. Sizes at the start of the
     phase decide every move.
     """
-    p_move = rate_to_prob(run.prm[P_MOVE_RATE], run.dt)
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_attack, cell_id, cell_members, cell_org = cells.attack, cells.id, cells.members, cells.org
+    plaza_contested, nbr_idx, nbr_ptr = plazas.contested, plazas.nbr_idx, plazas.nbr_ptr
+    p_move = rate_to_prob(prm[P_MOVE_RATE], dt)
     if p_move <= 0.0:
         return
-    n_plaza = index.cell_ptr.shape[0] - 1
+    n_plaza = cell_ptr.shape[0] - 1
     # each plaza's attacking organizations, with their first attacking cell (plaza order)
     att_ptr = np.zeros(n_plaza + 1, dtype=np.int64)
-    att_org = np.empty(index.cell_idx.shape[0], dtype=np.int64)
-    att_cell = np.empty(index.cell_idx.shape[0], dtype=np.int64)
+    att_org = np.empty(cell_idx.shape[0], dtype=np.int64)
+    att_cell = np.empty(cell_idx.shape[0], dtype=np.int64)
     n = 0
     for p in range(n_plaza):
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            x = index.cell_idx[j]
-            if not cells.attack[x]:
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            x = cell_idx[j]
+            if not cell_attack[x]:
                 continue
             listed = False
             for i in range(att_ptr[p], n):
-                listed = listed or att_org[i] == cells.org[x]
+                listed = listed or att_org[i] == cell_org[x]
             if not listed:
-                att_org[n] = cells.org[x]
+                att_org[n] = cell_org[x]
                 att_cell[n] = x
                 n += 1
         att_ptr[p + 1] = n
-    delta = np.zeros(cells.members.shape[0], dtype=np.int64)
+    delta = np.zeros(cell_members.shape[0], dtype=np.int64)
     for q in range(n_plaza):
-        if plazas.contested[q]:
+        if plaza_contested[q]:
             continue
-        for jj in range(index.cell_ptr[q], index.cell_ptr[q + 1]):
-            c = index.cell_idx[jj]
-            if cells.attack[c] or cells.members[c] <= 1:
+        for jj in range(cell_ptr[q], cell_ptr[q + 1]):
+            c = cell_idx[jj]
+            if cell_attack[c] or cell_members[c] <= 1:
                 continue
             target = -1
-            for m in range(plazas.nbr_ptr[q], plazas.nbr_ptr[q + 1]):
-                p = plazas.nbr_idx[m]
+            for m in range(nbr_ptr[q], nbr_ptr[q + 1]):
+                p = nbr_idx[m]
                 for i in range(att_ptr[p], att_ptr[p + 1]):
-                    if att_org[i] == cells.org[c]:
+                    if att_org[i] == cell_org[c]:
                         target = att_cell[i]
                         break
                 if target >= 0:
                     break
             if target < 0:
                 continue
-            moved = binomial(key(run.seed, S_MOVE, t, cells.id[c], 0), cells.members[c] - 1, p_move)
+            moved = binomial(key(seed, S_MOVE, t, cell_id[c], 0), cell_members[c] - 1, p_move)
             delta[c] -= moved
             delta[target] += moved
-    for c in range(cells.members.shape[0]):
-        cells.members[c] += delta[c]
+    for c in range(cell_members.shape[0]):
+        cell_members[c] += delta[c]
 
 
 @njit(cache=True)
@@ -127,47 +137,55 @@ def hire_cells(run, t, index, orgs, cells, plazas):
     probability p_hire per step, if its treasury covers hire_cost and a spare cell row is
     free; hires are paid in ascending order of the organization's first adjacent cell.
     """
-    p_hire = rate_to_prob(run.prm[P_HIRE_RATE], run.dt)
+    dt, prm, seed = run.dt, run.prm, run.seed
+    org_id, ledger, relation, org_treasury = orgs.id, orgs.ledger, orgs.relation, orgs.treasury
+    cell_active, cell_attack, cell_firepower = cells.active, cells.attack, cells.firepower
+    cell_id, cell_intel, cell_local = cells.id, cells.intel, cells.local
+    cell_loyalty, cell_members, cell_org = cells.loyalty, cells.members, cells.org
+    cell_plaza = cells.plaza
+    plaza_controller, plaza_id, nbr_idx = plazas.controller, plazas.id, plazas.nbr_idx
+    nbr_ptr = plazas.nbr_ptr
+    p_hire = rate_to_prob(prm[P_HIRE_RATE], dt)
     if p_hire <= 0.0:
         return
-    n_cells = cells.active.shape[0]
-    hiring = cells.active & (cells.members > 0)  # cells hired in this phase do not hire
+    n_cells = cell_active.shape[0]
+    hiring = cell_active & (cell_members > 0)  # cells hired in this phase do not hire
     for c in range(n_cells):
         if not hiring[c]:
             continue
-        o = cells.org[c]
-        q = cells.plaza[c]
-        for n in range(plazas.nbr_ptr[q], plazas.nbr_ptr[q + 1]):
-            p = plazas.nbr_idx[n]
-            d = plazas.controller[p]
-            if d < 0 or orgs.relation[o, d] != WAR or has_cell(o, p, index, cells):
+        o = cell_org[c]
+        q = cell_plaza[c]
+        for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
+            p = nbr_idx[n]
+            d = plaza_controller[p]
+            if d < 0 or relation[o, d] != WAR or has_cell(o, p, index, cells):
                 continue
-            if orgs.treasury[o] < run.prm[P_HIRE_COST]:
+            if org_treasury[o] < prm[P_HIRE_COST]:
                 continue
-            k = key(run.seed, S_HIRE, t, orgs.id[o], plazas.id[p])
+            k = key(seed, S_HIRE, t, org_id[o], plaza_id[p])
             if not bernoulli(k, p_hire):
                 continue
             new_id = np.int64(k >> np.uint64(1))
             hired_already = False
             free = -1
             for x in range(n_cells):
-                if cells.id[x] == new_id:
+                if cell_id[x] == new_id:
                     hired_already = True
                     break
-                if free < 0 and not cells.active[x] and cells.id[x] == 0:
+                if free < 0 and not cell_active[x] and cell_id[x] == 0:
                     free = x
             if hired_already or free < 0:
                 continue
-            size = np.int64(run.prm[P_HIRE_MEMBERS])
-            cells.id[free] = new_id
-            cells.active[free] = True
-            cells.org[free] = o
-            cells.plaza[free] = p
-            cells.members[free] = size
-            cells.firepower[free] = 1.0
-            cells.loyalty[free] = run.prm[P_HIRE_LOYALTY]
-            cells.local[free] = True
-            cells.attack[free] = False
-            cells.intel[free] = 0.0
-            orgs.treasury[o] -= run.prm[P_HIRE_COST]
-            orgs.ledger[o, L_RECRUITED] += size
+            size = np.int64(prm[P_HIRE_MEMBERS])
+            cell_id[free] = new_id
+            cell_active[free] = True
+            cell_org[free] = o
+            cell_plaza[free] = p
+            cell_members[free] = size
+            cell_firepower[free] = 1.0
+            cell_loyalty[free] = prm[P_HIRE_LOYALTY]
+            cell_local[free] = True
+            cell_attack[free] = False
+            cell_intel[free] = 0.0
+            org_treasury[o] -= prm[P_HIRE_COST]
+            ledger[o, L_RECRUITED] += size

@@ -35,78 +35,88 @@ def economy(run, t, index, orgs, cells, units, plazas):
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
     """
-    n_org = orgs.active.shape[0]
-    n_cells = cells.active.shape[0]
-    for p in range(plazas.controller.shape[0]):
-        d = plazas.controller[p]
-        if d >= 0 and orgs.active[d]:
-            share = 1.0 if plazas.boss_alive[p] else run.prm[P_LEADERLESS_VALUE_SHARE]
-            orgs.treasury[d] += plazas.value[p] * run.dt * share
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_active, org_id, ledger, org_treasury = orgs.active, orgs.id, orgs.ledger, orgs.treasury
+    org_wage = orgs.wage
+    cell_active, cell_id, cell_loyalty = cells.active, cells.id, cells.loyalty
+    cell_members, cell_org = cells.members, cells.org
+    unit_active, unit_id, unit_officers = units.active, units.id, units.officers
+    unit_payment, unit_payroll = units.payment, units.payroll
+    plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
+    plaza_population, plaza_value = plazas.population, plazas.value
+    n_org = org_active.shape[0]
+    n_cells = cell_active.shape[0]
+    for p in range(plaza_controller.shape[0]):
+        d = plaza_controller[p]
+        if d >= 0 and org_active[d]:
+            share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE_SHARE]
+            org_treasury[d] += plaza_value[p] * dt * share
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
-    for p in range(index.cell_ptr.shape[0] - 1):
+    for p in range(cell_ptr.shape[0] - 1):
         members = 0
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            members += cells.members[index.cell_idx[j]]
-        capacity = run.prm[P_MAX_MEMBER_SHARE] * plazas.population[p]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            members += cell_members[cell_idx[j]]
+        capacity = prm[P_MAX_MEMBER_SHARE] * plaza_population[p]
         room = 1.0 - members / capacity if capacity > 0.0 else 0.0
         if room <= 0.0:
             continue
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            c = index.cell_idx[j]
-            lam = run.prm[P_RECRUIT_RATE] * cells.members[c] * run.dt * room
-            recruits[c] = poisson(key(run.seed, S_RECRUIT, t, cells.id[c], 0), lam)
-            wanted[cells.org[c]] += recruits[c]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
+            lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
+            recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
+            wanted[cell_org[c]] += recruits[c]
     for c in range(n_cells):
         if recruits[c] == 0:
             continue
-        o = cells.org[c]
-        if run.prm[P_RECRUIT_COST] > 0.0:
-            affordable = np.floor(max(orgs.treasury[o], 0.0) / run.prm[P_RECRUIT_COST])
+        o = cell_org[c]
+        if prm[P_RECRUIT_COST] > 0.0:
+            affordable = np.floor(max(org_treasury[o], 0.0) / prm[P_RECRUIT_COST])
             if affordable < wanted[o]:  # a float: it may exceed the int64 range
                 recruits[c] = np.int64(math.floor(recruits[c] * affordable / wanted[o]))
-        cells.members[c] += recruits[c]
-        orgs.ledger[o, L_RECRUITED] += recruits[c]
-    if run.prm[P_RECRUIT_COST] > 0.0:
+        cell_members[c] += recruits[c]
+        ledger[o, L_RECRUITED] += recruits[c]
+    if prm[P_RECRUIT_COST] > 0.0:
         hired = np.zeros(n_org, dtype=np.int64)
         for c in range(n_cells):
-            hired[cells.org[c]] += recruits[c]
+            hired[cell_org[c]] += recruits[c]
         for o in range(n_org):
             if wanted[o] > 0:
-                orgs.treasury[o] -= hired[o] * run.prm[P_RECRUIT_COST]
+                org_treasury[o] -= hired[o] * prm[P_RECRUIT_COST]
     size = np.zeros(n_org, dtype=np.int64)
     for c in range(n_cells):
-        if cells.active[c]:
-            size[cells.org[c]] += cells.members[c]
+        if cell_active[c]:
+            size[cell_org[c]] += cell_members[c]
     bill = np.zeros(n_org)
     for o in range(n_org):
-        bill[o] = orgs.wage[o] * size[o] * run.dt
-    for u in range(units.active.shape[0]):
-        if units.active[u] and units.payroll[u] >= 0:
-            bill[units.payroll[u]] += units.payment[u] * units.officers[u] * run.dt
+        bill[o] = org_wage[o] * size[o] * dt
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            bill[unit_payroll[u]] += unit_payment[u] * unit_officers[u] * dt
     unpaid = np.zeros(n_org)
     for o in range(n_org):
         if bill[o] <= 0.0:
             continue
-        if orgs.treasury[o] >= bill[o]:
-            orgs.treasury[o] -= bill[o]
+        if org_treasury[o] >= bill[o]:
+            org_treasury[o] -= bill[o]
         else:
-            unpaid[o] = 1.0 - max(orgs.treasury[o], 0.0) / bill[o]
-            orgs.treasury[o] = 0.0
+            unpaid[o] = 1.0 - max(org_treasury[o], 0.0) / bill[o]
+            org_treasury[o] = 0.0
     for c in range(n_cells):
-        if not cells.active[c] or cells.members[c] <= 0:
+        if not cell_active[c] or cell_members[c] <= 0:
             continue
-        o = cells.org[c]
-        rate = run.prm[P_DESERTION_RATE] * (1.0 - cells.loyalty[c]) * unpaid[o]
-        rate += run.prm[P_SATURATION_RATE] * size[o]
+        o = cell_org[c]
+        rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * unpaid[o]
+        rate += prm[P_SATURATION_RATE] * size[o]
         if rate > 0.0:
-            n = binomial_at_rate(key(run.seed, S_DESERTION, t, cells.id[c], 0), cells.members[c],
-                                 rate, run.dt)
-            cells.members[c] -= n
-            orgs.ledger[o, L_DESERTED] += n
-    for u in range(units.active.shape[0]):
-        o = units.payroll[u]
-        if units.active[u] and o >= 0 and unpaid[o] > 0.0:
-            if bernoulli(key(run.seed, S_DESERTION, t, units.id[u], orgs.id[o]), unpaid[o]):
-                units.payroll[u] = -1
-                units.payment[u] = 0.0
+            n = binomial_at_rate(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],
+                                 rate, dt)
+            cell_members[c] -= n
+            ledger[o, L_DESERTED] += n
+    for u in range(unit_active.shape[0]):
+        o = unit_payroll[u]
+        if unit_active[u] and o >= 0 and unpaid[o] > 0.0:
+            if bernoulli(key(seed, S_DESERTION, t, unit_id[u], org_id[o]), unpaid[o]):
+                unit_payroll[u] = -1
+                unit_payment[u] = 0.0

@@ -43,52 +43,61 @@ def policing(run, t, index, orgs, cells, units, violence):
     members in all, each member equally likely. Lost officers are replaced with mean delay
     police_replenish_days.
     """
-    for p in range(index.cell_ptr.shape[0] - 1):
-        for ju in range(index.unit_ptr[p], index.unit_ptr[p + 1]):
-            u = index.unit_idx[ju]
-            q = rate_to_prob(run.prm[P_ARREST_RATE] * units.effectiveness[u] * units.officers[u]
-                             / 100.0, run.dt)
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    ledger = orgs.ledger
+    cell_active, cell_id, cell_local = cells.active, cells.id, cells.local
+    cell_members, cell_org, cell_plaza = cells.members, cells.org, cells.plaza
+    unit_active, unit_authorized = units.active, units.authorized
+    unit_effectiveness, unit_id, unit_officers = units.effectiveness, units.id, units.officers
+    unit_payroll = units.payroll
+    for p in range(cell_ptr.shape[0] - 1):
+        for ju in range(unit_ptr[p], unit_ptr[p + 1]):
+            u = unit_idx[ju]
+            q = rate_to_prob(prm[P_ARREST_RATE] * unit_effectiveness[u] * unit_officers[u]
+                             / 100.0, dt)
             if q <= 0.0:
                 continue
-            for jc in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-                c = index.cell_idx[jc]
-                o = cells.org[c]
-                if o == units.payroll[u] or cells.members[c] <= 0:
+            for jc in range(cell_ptr[p], cell_ptr[p + 1]):
+                c = cell_idx[jc]
+                o = cell_org[c]
+                if o == unit_payroll[u] or cell_members[c] <= 0:
                     continue
-                n = binomial(key(run.seed, S_ARREST, t, cells.id[c], units.id[u]),
-                             cells.members[c], q)
+                n = binomial(key(seed, S_ARREST, t, cell_id[c], unit_id[u]),
+                             cell_members[c], q)
                 if n == 0:
                     continue
-                cells.members[c] -= n
-                orgs.ledger[o, L_ARRESTED] += n
+                cell_members[c] -= n
+                ledger[o, L_ARRESTED] += n
                 record(violence, t, p, ARREST, POLICE, VIA_STATE, o, n)
-                cops = binomial(key(run.seed, S_POLICE_KILLED, t, cells.id[c], units.id[u]), n,
-                                run.prm[P_POLICE_KILLED_PER_ARREST])
-                cops = min(cops, units.officers[u])
-                units.officers[u] -= cops
-                via = VIA_LOCAL_CELL if cells.local[c] else VIA_CELL
+                cops = binomial(key(seed, S_POLICE_KILLED, t, cell_id[c], unit_id[u]), n,
+                                prm[P_POLICE_KILLED_PER_ARREST])
+                cops = min(cops, unit_officers[u])
+                unit_officers[u] -= cops
+                via = VIA_LOCAL_CELL if cell_local[c] else VIA_CELL
                 record(violence, t, p, POLICE_KILLED, o, via, POLICE, cops)
-    if run.prm[P_NATIONAL_ARRESTS_PER_DAY] > 0.0:
+    if prm[P_NATIONAL_ARRESTS_PER_DAY] > 0.0:
         total = 0
-        for c in range(cells.members.shape[0]):
-            if cells.active[c]:
-                total += cells.members[c]
+        for c in range(cell_members.shape[0]):
+            if cell_active[c]:
+                total += cell_members[c]
         if total > 0:
-            q = min(1.0, run.prm[P_NATIONAL_ARRESTS_PER_DAY] * run.dt / total)
-            for c in range(cells.members.shape[0]):
-                if not cells.active[c] or cells.members[c] <= 0:
+            q = min(1.0, prm[P_NATIONAL_ARRESTS_PER_DAY] * dt / total)
+            for c in range(cell_members.shape[0]):
+                if not cell_active[c] or cell_members[c] <= 0:
                     continue
-                n = binomial(key(run.seed, S_NATIONAL_ARREST, t, cells.id[c], 0),
-                             cells.members[c], q)
-                cells.members[c] -= n
-                orgs.ledger[cells.org[c], L_ARRESTED] += n
-                record(violence, t, cells.plaza[c], ARREST, POLICE, VIA_STATE,
-                       cells.org[c], n)
-    q = rate_to_prob(1.0 / max(run.prm[P_POLICE_REPLENISH_DAYS], 1e-9), run.dt)
-    for u in range(units.active.shape[0]):
-        short = units.authorized[u] - units.officers[u]
-        if units.active[u] and short > 0:
-            units.officers[u] += binomial(key(run.seed, S_REPLENISH, t, units.id[u], 0), short, q)
+                n = binomial(key(seed, S_NATIONAL_ARREST, t, cell_id[c], 0),
+                             cell_members[c], q)
+                cell_members[c] -= n
+                ledger[cell_org[c], L_ARRESTED] += n
+                record(violence, t, cell_plaza[c], ARREST, POLICE, VIA_STATE,
+                       cell_org[c], n)
+    q = rate_to_prob(1.0 / max(prm[P_POLICE_REPLENISH_DAYS], 1e-9), dt)
+    for u in range(unit_active.shape[0]):
+        short = unit_authorized[u] - unit_officers[u]
+        if unit_active[u] and short > 0:
+            unit_officers[u] += binomial(key(seed, S_REPLENISH, t, unit_id[u], 0), short, q)
 
 
 @njit(cache=True)
@@ -105,45 +114,52 @@ def corruption(run, t, index, orgs, cells, units):
     (phase 9). In a plaza with federal forces each payroll unit is purged with probability
     p_purge per step instead.
     """
-    n_org = orgs.active.shape[0]
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_ptr = index.cell_ptr
+    org_active, org_bribe_share, org_id = orgs.active, orgs.bribe_share, orgs.id
+    org_treasury = orgs.treasury
+    unit_active, unit_id, unit_integrity = units.active, units.id, units.integrity
+    unit_kind, unit_officers, unit_payment = units.kind, units.officers, units.payment
+    unit_payroll, unit_plaza = units.payroll, units.plaza
+    n_org = org_active.shape[0]
     po_ptr, po_idx = present_organizations(index, cells, n_org)
-    federal = np.zeros(index.cell_ptr.shape[0] - 1, dtype=np.bool_)
-    for u in range(units.active.shape[0]):
-        if units.active[u] and units.kind[u] == FEDERAL and units.officers[u] > 0:
-            federal[units.plaza[u]] = True
+    federal = np.zeros(cell_ptr.shape[0] - 1, dtype=np.bool_)
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
+            federal[unit_plaza[u]] = True
     budget = np.zeros(n_org)  # pesos per day left for new bribes
     for o in range(n_org):
-        if orgs.active[o]:
-            budget[o] = orgs.bribe_share[o] * max(orgs.treasury[o], 0.0) / 30.0
-    for u in range(units.active.shape[0]):
-        if units.active[u] and units.payroll[u] >= 0:
-            budget[units.payroll[u]] -= units.payment[u] * units.officers[u]
-    p_consider = rate_to_prob(run.prm[P_CORRUPTION_RATE], run.dt)
-    p_purge = rate_to_prob(run.prm[P_FEDERAL_PURGE_RATE], run.dt)
-    for u in range(units.active.shape[0]):
-        if not units.active[u] or units.officers[u] <= 0:
+        if org_active[o]:
+            budget[o] = org_bribe_share[o] * max(org_treasury[o], 0.0) / 30.0
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            budget[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
+    p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], dt)
+    p_purge = rate_to_prob(prm[P_FEDERAL_PURGE_RATE], dt)
+    for u in range(unit_active.shape[0]):
+        if not unit_active[u] or unit_officers[u] <= 0:
             continue
-        p = units.plaza[u]
-        if federal[p] and units.kind[u] != FEDERAL and units.payroll[u] >= 0:
-            if bernoulli(key(run.seed, S_PURGE, t, units.id[u], 0), p_purge):
-                units.payroll[u] = -1
-                units.payment[u] = 0.0
+        p = unit_plaza[u]
+        if federal[p] and unit_kind[u] != FEDERAL and unit_payroll[u] >= 0:
+            if bernoulli(key(seed, S_PURGE, t, unit_id[u], 0), p_purge):
+                unit_payroll[u] = -1
+                unit_payment[u] = 0.0
             continue
-        price = run.prm[P_BRIBE_PER_OFFICER_DAY]
-        if units.payroll[u] >= 0:
-            price = run.prm[P_TURN_MARGIN] * units.payment[u]
-        p_accept = p_consider * (1.0 - units.integrity[u])
+        price = prm[P_BRIBE_PER_OFFICER_DAY]
+        if unit_payroll[u] >= 0:
+            price = prm[P_TURN_MARGIN] * unit_payment[u]
+        p_accept = p_consider * (1.0 - unit_integrity[u])
         best = -1
         for j in range(po_ptr[p], po_ptr[p + 1]):
             o = po_idx[j]
-            if o == units.payroll[u]:
+            if o == unit_payroll[u]:
                 continue
-            if budget[o] < price * units.officers[u]:
+            if budget[o] < price * unit_officers[u]:
                 continue
-            if uniform(key(run.seed, S_CORRUPTION, t, units.id[u], orgs.id[o]), 0) >= p_accept:
+            if uniform(key(seed, S_CORRUPTION, t, unit_id[u], org_id[o]), 0) >= p_accept:
                 continue
             if best < 0 or budget[o] > budget[best]:
                 best = o
         if best >= 0:
-            units.payroll[u] = best
-            units.payment[u] = price
+            unit_payroll[u] = best
+            unit_payment[u] = price

@@ -35,56 +35,63 @@ def control(run, t, index, orgs, cells, plazas):
     least contest_share. A leaderless controller with members there gets a new boss at rate
     1 / boss_replacement_days.
     """
-    n_org = orgs.active.shape[0]
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_active, relation = orgs.active, orgs.relation
+    cell_firepower, cell_members, cell_org = cells.firepower, cells.members, cells.org
+    plaza_boss_alive, plaza_contested = plazas.boss_alive, plazas.contested
+    plaza_controller, plaza_days_leaderless = plazas.controller, plazas.days_leaderless
+    plaza_id, plaza_share = plazas.id, plazas.share
+    n_org = org_active.shape[0]
     strength = np.zeros(n_org)
     seen = np.zeros(n_org, dtype=np.bool_)
     present = np.empty(n_org, dtype=np.int64)
-    p_boss = rate_to_prob(1.0 / max(run.prm[P_BOSS_REPLACEMENT_DAYS], 1e-9), run.dt)
-    for p in range(index.cell_ptr.shape[0] - 1):
+    p_boss = rate_to_prob(1.0 / max(prm[P_BOSS_REPLACEMENT_DAYS], 1e-9), dt)
+    for p in range(cell_ptr.shape[0] - 1):
         k = 0
         total = 0.0
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            c = index.cell_idx[j]
-            if cells.members[c] <= 0:
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
+            if cell_members[c] <= 0:
                 continue
-            o = cells.org[c]
+            o = cell_org[c]
             if not seen[o]:
                 seen[o] = True
                 present[k] = o
                 k += 1
-            s = cells.members[c] * cells.firepower[c]
+            s = cell_members[c] * cell_firepower[c]
             strength[o] += s
             total += s
         sort_head(present, k)
-        d = plazas.controller[p]
+        d = plaza_controller[p]
         share_d = strength[d] / total if d >= 0 and total > 0.0 else 0.0
         x = -1
         for i in range(k):
             o = present[i]
-            if o != d and (d < 0 or orgs.relation[o, d] == WAR):
+            if o != d and (d < 0 or relation[o, d] == WAR):
                 if x < 0 or strength[o] > strength[x]:
                     x = o
-        if x >= 0 and total > 0.0 and strength[x] / total >= run.prm[P_TAKEOVER_SHARE]:
-            if d < 0 or not plazas.boss_alive[p] or share_d < run.prm[P_COLLAPSE_SHARE]:
-                plazas.controller[p] = x
-                plazas.boss_alive[p] = True
-                plazas.days_leaderless[p] = 0.0
+        if x >= 0 and total > 0.0 and strength[x] / total >= prm[P_TAKEOVER_SHARE]:
+            if d < 0 or not plaza_boss_alive[p] or share_d < prm[P_COLLAPSE_SHARE]:
+                plaza_controller[p] = x
+                plaza_boss_alive[p] = True
+                plaza_days_leaderless[p] = 0.0
                 d = x
         contested = False
         for i in range(k):
             for j in range(i + 1, k):
                 a, b = present[i], present[j]
-                if orgs.relation[a, b] == WAR and total > 0.0 \
-                        and strength[a] >= run.prm[P_CONTEST_SHARE] * total \
-                        and strength[b] >= run.prm[P_CONTEST_SHARE] * total:
+                if relation[a, b] == WAR and total > 0.0 \
+                        and strength[a] >= prm[P_CONTEST_SHARE] * total \
+                        and strength[b] >= prm[P_CONTEST_SHARE] * total:
                     contested = True
-        plazas.contested[p] = contested
-        plazas.share[p] = strength[d] / total if d >= 0 and total > 0.0 else 0.0
-        if d >= 0 and not plazas.boss_alive[p]:
-            plazas.days_leaderless[p] += run.dt
-            if strength[d] > 0.0 and bernoulli(key(run.seed, S_BOSS, t, plazas.id[p], 0), p_boss):
-                plazas.boss_alive[p] = True
-                plazas.days_leaderless[p] = 0.0
+        plaza_contested[p] = contested
+        plaza_share[p] = strength[d] / total if d >= 0 and total > 0.0 else 0.0
+        if d >= 0 and not plaza_boss_alive[p]:
+            plaza_days_leaderless[p] += dt
+            if strength[d] > 0.0 and bernoulli(key(seed, S_BOSS, t, plaza_id[p], 0), p_boss):
+                plaza_boss_alive[p] = True
+                plaza_days_leaderless[p] = 0.0
         for i in range(k):
             strength[present[i]] = 0.0
             seen[present[i]] = False
@@ -94,13 +101,17 @@ def control(run, t, index, orgs, cells, plazas):
 def grievance_and_intel(run, orgs, cells, scratch):
     """Grievance G[victim, perpetrator] and intelligence decay by their half-lives; then
     this step's killings add to G (one unit per death)."""
-    g = 0.5 ** (run.dt / max(run.prm[P_GRIEVANCE_HALF_LIFE_DAYS], 1e-9))
-    for a in range(orgs.grievance.shape[0]):
-        for b in range(orgs.grievance.shape[1]):
-            orgs.grievance[a, b] = orgs.grievance[a, b] * g + scratch.kills[a, b]
-    f = 0.5 ** (run.dt / max(run.prm[P_INTEL_HALF_LIFE_DAYS], 1e-9))
-    for c in range(cells.intel.shape[0]):
-        cells.intel[c] *= f
+    dt, prm = run.dt, run.prm
+    grievance = orgs.grievance
+    cell_intel = cells.intel
+    kills = scratch.kills
+    g = 0.5 ** (dt / max(prm[P_GRIEVANCE_HALF_LIFE_DAYS], 1e-9))
+    for a in range(grievance.shape[0]):
+        for b in range(grievance.shape[1]):
+            grievance[a, b] = grievance[a, b] * g + kills[a, b]
+    f = 0.5 ** (dt / max(prm[P_INTEL_HALF_LIFE_DAYS], 1e-9))
+    for c in range(cell_intel.shape[0]):
+        cell_intel[c] *= f
 
 
 @njit(cache=True)
@@ -112,58 +123,66 @@ def fragmentation(run, t, orgs, cells):
     and aggression, and is at war with the parent. Leaders are replaced after
     leader_replacement_days.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    org_active, org_aggression, org_bribe_share = orgs.active, orgs.aggression, orgs.bribe_share
+    org_id, intensity, org_leader_alive = orgs.id, orgs.intensity, orgs.leader_alive
+    org_leader_days, ledger, org_n_splits = orgs.leader_days, orgs.ledger, orgs.n_splits
+    org_parent, relation, org_split_pending = orgs.parent, orgs.relation, orgs.split_pending
+    org_treasury, org_wage = orgs.treasury, orgs.wage
+    cell_active, cell_loyalty, cell_members = cells.active, cells.loyalty, cells.members
+    cell_org = cells.org
     split = False
-    n_org = orgs.active.shape[0]
+    n_org = org_active.shape[0]
     for o in range(n_org):
-        if not orgs.active[o]:
+        if not org_active[o]:
             continue
-        if not orgs.leader_alive[o]:
-            orgs.leader_days[o] += run.dt
-            if orgs.leader_days[o] >= run.prm[P_LEADER_REPLACEMENT_DAYS]:
-                orgs.leader_alive[o] = True
-                orgs.leader_days[o] = 0.0
-        if not orgs.split_pending[o]:
+        if not org_leader_alive[o]:
+            org_leader_days[o] += dt
+            if org_leader_days[o] >= prm[P_LEADER_REPLACEMENT_DAYS]:
+                org_leader_alive[o] = True
+                org_leader_days[o] = 0.0
+        if not org_split_pending[o]:
             continue
-        orgs.split_pending[o] = False
-        if not bernoulli(key(run.seed, S_SPLIT, t, orgs.id[o], 0), run.prm[P_SPLIT_PROBABILITY]):
+        org_split_pending[o] = False
+        if not bernoulli(key(seed, S_SPLIT, t, org_id[o], 0), prm[P_SPLIT_PROBABILITY]):
             continue
         s = -1
         for x in range(n_org):
-            if not orgs.active[x] and orgs.id[x] == 0:
+            if not org_active[x] and org_id[x] == 0:
                 s = x
                 break
         total, taken = 0, 0
-        for c in range(cells.active.shape[0]):
-            if cells.active[c] and cells.org[c] == o:
-                total += cells.members[c]
-                if cells.loyalty[c] < run.prm[P_SPLIT_LOYALTY]:
-                    taken += cells.members[c]
+        for c in range(cell_active.shape[0]):
+            if cell_active[c] and cell_org[c] == o:
+                total += cell_members[c]
+                if cell_loyalty[c] < prm[P_SPLIT_LOYALTY]:
+                    taken += cell_members[c]
         if s < 0 or taken == 0:
             continue
-        orgs.n_splits[o] += 1
-        orgs.id[s] = np.int64(key(0, S_SPLIT, orgs.n_splits[o], orgs.id[o], 0) >> np.uint64(1))
-        orgs.active[s] = True
-        orgs.parent[s] = o
-        moved_cash = orgs.treasury[o] * taken / total
-        orgs.treasury[s] = moved_cash
-        orgs.treasury[o] -= moved_cash
-        orgs.aggression[s] = orgs.aggression[o]
-        orgs.wage[s] = orgs.wage[o]
-        orgs.bribe_share[s] = orgs.bribe_share[o]
-        orgs.leader_alive[s] = True
+        org_n_splits[o] += 1
+        org_id[s] = np.int64(key(0, S_SPLIT, org_n_splits[o], org_id[o], 0) >> np.uint64(1))
+        org_active[s] = True
+        org_parent[s] = o
+        moved_cash = org_treasury[o] * taken / total
+        org_treasury[s] = moved_cash
+        org_treasury[o] -= moved_cash
+        org_aggression[s] = org_aggression[o]
+        org_wage[s] = org_wage[o]
+        org_bribe_share[s] = org_bribe_share[o]
+        org_leader_alive[s] = True
         for x in range(n_org):
-            orgs.relation[s, x] = orgs.relation[o, x]
-            orgs.relation[x, s] = orgs.relation[x, o]
-            orgs.intensity[s, x] = orgs.intensity[o, x]
-            orgs.intensity[x, s] = orgs.intensity[x, o]
-        orgs.relation[s, s] = 0
-        orgs.relation[s, o] = orgs.relation[o, s] = WAR
-        orgs.intensity[s, o] = orgs.intensity[o, s] = 1.0
-        for c in range(cells.active.shape[0]):
-            if (cells.active[c] and cells.org[c] == o
-                    and cells.loyalty[c] < run.prm[P_SPLIT_LOYALTY]):
-                cells.org[c] = s
-        orgs.ledger[o, L_MOVED] -= taken
-        orgs.ledger[s, L_MOVED] += taken
+            relation[s, x] = relation[o, x]
+            relation[x, s] = relation[x, o]
+            intensity[s, x] = intensity[o, x]
+            intensity[x, s] = intensity[x, o]
+        relation[s, s] = 0
+        relation[s, o] = relation[o, s] = WAR
+        intensity[s, o] = intensity[o, s] = 1.0
+        for c in range(cell_active.shape[0]):
+            if (cell_active[c] and cell_org[c] == o
+                    and cell_loyalty[c] < prm[P_SPLIT_LOYALTY]):
+                cell_org[c] = s
+        ledger[o, L_MOVED] -= taken
+        ledger[s, L_MOVED] += taken
         split = True
     return split

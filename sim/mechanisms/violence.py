@@ -109,31 +109,41 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
     (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
-    prm, present, agg = run.prm, scratch.present, scratch.agg
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    allies, h_idx, h_ptr, pair_ids = pairs.allies, pairs.h_idx, pairs.h_ptr, pairs.pair_ids
+    org_aggression, grievance, org_id = orgs.aggression, orgs.grievance, orgs.id
+    intensity, ledger, relation = orgs.intensity, orgs.ledger, orgs.relation
+    cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
+    unit_id, unit_officers, unit_payroll = units.id, units.officers, units.payroll
+    plaza_id, plaza_population = plazas.id, plazas.population
+    agg, kills, pair_i, pair_j = scratch.agg, scratch.kills, scratch.pair_i, scratch.pair_j
+    present, slot = scratch.present, scratch.slot
     counts = np.zeros(3, dtype=np.int64)
-    for p in range(index.cell_ptr.shape[0] - 1):
+    for p in range(cell_ptr.shape[0] - 1):
         k = gather(p, prm, index, cells, units, scratch)
         for i in range(k):
-            scratch.slot[present[i]] = i
-        n_pairs = hostile_pairs_among(present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, False,
-                                      scratch.pair_i, scratch.pair_j)
+            slot[present[i]] = i
+        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, False,
+                                      pair_i, pair_j)
         for i in range(k):
-            scratch.slot[present[i]] = -1
+            slot[present[i]] = -1
         for m in range(n_pairs):
-            i, j = scratch.pair_i[m], scratch.pair_j[m]
+            i, j = pair_i[m], pair_j[m]
             a, b = present[i], present[j]
-            h = hostility(prm, orgs.relation, orgs.intensity, a, b)
-            rate = prm[P_CLASH_RATE] * h * (1.0 + orgs.aggression[a] + orgs.aggression[b])
-            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (orgs.grievance[a, b] + orgs.grievance[b, a])
+            h = hostility(prm, relation, intensity, a, b)
+            rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
             if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
                 rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= agg[i, A_N] + agg[j, A_N]
-            pid = pairs.pair_ids[a, b]
-            n = poisson(key(run.seed, S_CLASH, t, plazas.id[p], pid), rate * run.dt)
+            pid = pair_ids[a, b]
+            n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
             if n == 0:
                 continue
-            fight = pair_id(pid, plazas.id[p])  # this pair's fight in this plaza
+            fight = pair_id(pid, plaza_id[p])  # this pair's fight in this plaza
             people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
             fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
             fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
@@ -143,33 +153,33 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                 fire_y = fire_b if side == 0 else fire_a
                 shield = 1.0
                 if prm[P_ALLY_SHIELDING] > 0.0:
-                    shield = (1.0 + pairs.allies[x]) ** prm[P_ALLY_SHIELDING]
+                    shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
                 q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
-                dead = kill(run.seed, S_CLASH_LOSS, t, orgs.id[y], x, p, q, index.cell_ptr,
-                            index.cell_idx, cells.id, cells.org, cells.members)
-                cops = kill(run.seed, S_POLICE_KILLED, t, orgs.id[y], x, p, q, index.unit_ptr,
-                            index.unit_idx, units.id, units.payroll, units.officers)
-                orgs.ledger[x, L_KILLED] += dead
-                scratch.kills[x, y] += dead
+                dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, cell_ptr,
+                            cell_idx, cell_id, cell_org, cell_members)
+                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, unit_ptr,
+                            unit_idx, unit_id, unit_payroll, unit_officers)
+                ledger[x, L_KILLED] += dead
+                kills[x, y] += dead
                 counts[0], counts[1], counts[2] = split_by_via(
-                    run.seed, S_VIA_CLASH, t, fight, orgs.id[x], dead, agg[iy, A_FC],
+                    seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, CLASH, y, x, counts)
                 counts[0], counts[1], counts[2] = split_by_via(
-                    run.seed, S_VIA_POLICE_KILLED, t, fight, orgs.id[x], cops, agg[iy, A_FC],
+                    seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
-            mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plazas.population[p])
-            bystanders = poisson(key(run.seed, S_COLLATERAL, t, plazas.id[p], pid), mean)
+            mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plaza_population[p])
+            bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
             if bystanders > 0:
-                by_a = binomial(key(run.seed, S_COLLATERAL, t, pid, plazas.id[p]), bystanders,
+                by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
                                 fire_a / max(fire_a + fire_b, 1e-12))
                 for side in range(2):
                     x = a if side == 0 else b
                     ix = i if side == 0 else j
                     nx = by_a if side == 0 else bystanders - by_a
                     counts[0], counts[1], counts[2] = split_by_via(
-                        run.seed, S_VIA_COLLATERAL, t, fight, orgs.id[x], nx, agg[ix, A_FC],
+                        seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
                         agg[ix, A_FL], agg[ix, A_FP])
                     record_by_via(violence, t, p, COLLATERAL, x, CIVILIAN, counts)
 
@@ -186,10 +196,17 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
     until control (phase 10) replaces the boss. scratch: the kernel's (:mod:`sim.records`);
     scratch.slot all -1, and left so.
     """
-    prm, present, agg = run.prm, scratch.present, scratch.agg
-    for p in range(index.cell_ptr.shape[0] - 1):
-        d = plazas.controller[p]
-        if d < 0 or not plazas.boss_alive[p]:
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    grievance, org_id, ledger, relation = orgs.grievance, orgs.id, orgs.ledger, orgs.relation
+    cell_members, cell_org = cells.members, cells.org
+    plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
+    plaza_days_leaderless, plaza_id = plazas.days_leaderless, plazas.id
+    plaza_population = plazas.population
+    agg, kills, present = scratch.agg, scratch.kills, scratch.present
+    for p in range(cell_ptr.shape[0] - 1):
+        d = plaza_controller[p]
+        if d < 0 or not plaza_boss_alive[p]:
             continue
         k = gather(p, prm, index, cells, units, scratch)
         i_d = -1
@@ -200,13 +217,13 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             continue
         for i in range(k):
             a = present[i]
-            if orgs.relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
+            if relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
                 continue
             rate = prm[P_ASSASSINATION_RATE]
-            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, d]
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
-            kk = key(run.seed, S_ASSASSINATION, t, plazas.id[p], orgs.id[a])
-            if not bernoulli(kk, rate_to_prob(rate, run.dt)):
+            kk = key(seed, S_ASSASSINATION, t, plaza_id[p], org_id[a])
+            if not bernoulli(kk, rate_to_prob(rate, dt)):
                 continue
             p_success = prm[P_ASSASSINATION_SUCCESS]
             p_success *= (1.0 - prm[P_BOSS_PROTECTION_PER_OFFICER]) ** agg[i_d, A_OFF]
@@ -217,21 +234,21 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
                 victims = 2
             # the boss and lieutenant belong to the controller's largest cell here
             best = -1
-            for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-                c = index.cell_idx[j]
-                if cells.org[c] == d and (best < 0 or cells.members[c] > cells.members[best]):
+            for j in range(cell_ptr[p], cell_ptr[p + 1]):
+                c = cell_idx[j]
+                if cell_org[c] == d and (best < 0 or cell_members[c] > cell_members[best]):
                     best = c
-            victims = min(victims, cells.members[best])
-            cells.members[best] -= victims
-            orgs.ledger[d, L_KILLED] += victims
-            scratch.kills[d, a] += victims
+            victims = min(victims, cell_members[best])
+            cell_members[best] -= victims
+            ledger[d, L_KILLED] += victims
+            kills[d, a] += victims
             via = pick_via(uniform(kk, 3), agg[i, A_FC], agg[i, A_FL], agg[i, A_FP])
             record(violence, t, p, ASSASSINATION, a, via, d, victims)
-            mean = prm[P_COLLATERAL_PER_CLASH] * density(prm, plazas.population[p])
+            mean = prm[P_COLLATERAL_PER_CLASH] * density(prm, plaza_population[p])
             record(violence, t, p, COLLATERAL, a, via, CIVILIAN,
-                   poisson(key(run.seed, S_COLLATERAL, t, orgs.id[a], plazas.id[p]), mean))
-            plazas.boss_alive[p] = False
-            plazas.days_leaderless[p] = 0.0
+                   poisson(key(seed, S_COLLATERAL, t, org_id[a], plaza_id[p]), mean))
+            plaza_boss_alive[p] = False
+            plaza_days_leaderless[p] = 0.0
             break
 
 
@@ -246,40 +263,48 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
     scratch.slot all -1, and left so.
     """
-    prm, present = run.prm, scratch.present
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    h_idx, h_ptr = pairs.h_idx, pairs.h_ptr
+    grievance, org_id, intensity, ledger = orgs.grievance, orgs.id, orgs.intensity, orgs.ledger
+    relation = orgs.relation
+    cell_attack, cell_id, cell_intel, cell_local = cells.attack, cells.id, cells.intel, cells.local
+    cell_members, cell_org = cells.members, cells.org
+    kills, pair_i, pair_j, present = scratch.kills, scratch.pair_i, scratch.pair_j, scratch.present
+    slot = scratch.slot
     if prm[P_KIDNAP_RATE] <= 0.0:
         return
-    n_org = orgs.relation.shape[0]
+    n_org = relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
     group_ptr = np.zeros(n_org + 1, dtype=np.int64)
-    group_cells = np.empty(index.cell_idx.shape[0], dtype=np.int64)
-    for p in range(index.cell_ptr.shape[0] - 1):
+    group_cells = np.empty(cell_idx.shape[0], dtype=np.int64)
+    for p in range(cell_ptr.shape[0] - 1):
         k = 0
-        for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
-            c = index.cell_idx[j]
-            o = cells.org[c]
-            if cells.members[c] <= 0:
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
+            o = cell_org[c]
+            if cell_members[c] <= 0:
                 continue
             if size[o] == 0:
                 present[k] = o
                 k += 1
-            size[o] += cells.members[c]
-            attacking[o] = attacking[o] or cells.attack[c]
+            size[o] += cell_members[c]
+            attacking[o] = attacking[o] or cell_attack[c]
         sort_head(present, k)
         for i in range(k):
-            scratch.slot[present[i]] = i
-        n_pairs = hostile_pairs_among(present, k, scratch.slot, pairs.h_ptr, pairs.h_idx, True,
-                                      scratch.pair_i, scratch.pair_j)
+            slot[present[i]] = i
+        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True,
+                                      pair_i, pair_j)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
-            group_cells_by_org(p, index, cells, present, k, scratch.slot, group_ptr,
+            group_cells_by_org(p, index, cells, present, k, slot, group_ptr,
                                group_cells)
         for m in range(n_pairs):
-            ia, ib = scratch.pair_i[m], scratch.pair_j[m]
+            ia, ib = pair_i[m], pair_j[m]
             a, b = present[ia], present[ib]
-            h = hostility(prm, orgs.relation, orgs.intensity, a, b)
-            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * orgs.grievance[a, b])
+            h = hostility(prm, relation, intensity, a, b)
+            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
             if attacking[a]:
                 rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= size[a] / (size[a] + size[b])
@@ -287,39 +312,41 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             murdered = 0
             for j in range(group_ptr[ib], group_ptr[ib + 1]):
                 c = group_cells[j]
-                if cells.members[c] <= 0:
+                if cell_members[c] <= 0:
                     continue
-                n = binomial_at_rate(key(run.seed, S_KIDNAP, t, cells.id[c], orgs.id[a]),
-                                     cells.members[c], rate, run.dt)
+                n = binomial_at_rate(key(seed, S_KIDNAP, t, cell_id[c], org_id[a]),
+                                     cell_members[c], rate, dt)
                 if n == 0:
                     continue
-                dead = binomial(key(run.seed, S_KIDNAP_MURDER, t, cells.id[c], orgs.id[a]), n,
+                dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
                                 prm[P_KIDNAP_MURDER_PROBABILITY])
-                cells.members[c] -= dead
+                cell_members[c] -= dead
                 taken += n
                 murdered += dead
             if taken == 0:
                 continue
-            orgs.ledger[b, L_KILLED] += murdered
-            scratch.kills[b, a] += murdered
+            ledger[b, L_KILLED] += murdered
+            kills[b, a] += murdered
             via = VIA_CELL
             for j in range(group_ptr[ia], group_ptr[ia + 1]):
                 c = group_cells[j]
-                cells.intel[c] += prm[P_INTEL_PER_KIDNAPPING] * taken
-                if cells.local[c]:
+                cell_intel[c] += prm[P_INTEL_PER_KIDNAPPING] * taken
+                if cell_local[c]:
                     via = VIA_LOCAL_CELL
             record(violence, t, p, KIDNAPPING, a, via, b, taken)
             record(violence, t, p, KIDNAP_MURDER, a, via, b, murdered)
         for i in range(k):
             size[present[i]] = 0
             attacking[present[i]] = False
-            scratch.slot[present[i]] = -1
+            slot[present[i]] = -1
 
 
 @njit(cache=True)
 def background(run, t, plazas, violence):
     """Homicides unrelated to the conflict: Poisson(rate / 100,000 population dt / 365.25)."""
-    for p in range(plazas.id.shape[0]):
-        lam = plazas.background[p] / 1e5 * plazas.population[p] * run.dt / 365.25
-        n = poisson(key(run.seed, S_BACKGROUND, t, plazas.id[p], 0), lam)
+    dt, seed = run.dt, run.seed
+    plaza_background, plaza_id, plaza_population = plazas.background, plazas.id, plazas.population
+    for p in range(plaza_id.shape[0]):
+        lam = plaza_background[p] / 1e5 * plaza_population[p] * dt / 365.25
+        n = poisson(key(seed, S_BACKGROUND, t, plaza_id[p], 0), lam)
         record(violence, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)
