@@ -4,6 +4,9 @@ Each function is one phase of the step order documented in :func:`sim.kernel.adv
 and, with its equations, in docs/model.md. A phase takes the records it uses, each named
 as :func:`sim.kernel.advance` names it (:mod:`sim.records`: ``orgs``, ``cells``, ``units``,
 ``plazas``, ``run``, ``pairs``, ``index``, ``scratch``, ``violence``), and ``t``, the step.
+A phase first binds the record fields it reads to local names (the State's names:
+``cell_members = cells.members``): numba increments and decrements the reference count of
+an array taken from a record at every use inside a loop, which made BCS 2.7 times slower.
 Conventions:
 
 - ``run.prm`` is the parameter vector (``run.prm[P_CLASH_RATE]``: layout in

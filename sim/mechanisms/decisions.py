@@ -68,7 +68,7 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
                         cell_attack[c] = True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def move_members(run, t, index, cells, plazas):
     """Holding cells in quiet plazas send members to their organization's attack next door.
 
@@ -129,7 +129,7 @@ def move_members(run, t, index, cells, plazas):
         cell_members[c] += delta[c]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def hire_cells(run, t, index, orgs, cells, plazas):
     """Organizations hire local cells in enemy-held plazas next to where they operate.
 

@@ -33,7 +33,7 @@ from ..rng import bernoulli, binomial, key, rate_to_prob, uniform
 from .common import present_organizations, record
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def policing(run, t, index, orgs, cells, units, violence):
     """Police arrest members of every organization but their patron's; some die doing it.
 
@@ -100,7 +100,7 @@ def policing(run, t, index, orgs, cells, units, violence):
             unit_officers[u] += binomial(key(seed, S_REPLENISH, t, unit_id[u], 0), short, q)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def corruption(run, t, index, orgs, cells, units):
     """Organizations bribe the police where they operate; federal forces purge payrolls.
 

@@ -24,7 +24,7 @@ from ..rng import bernoulli, key, rate_to_prob
 from .common import sort_head
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def control(run, t, index, orgs, cells, plazas):
     """Plazas change hands, become contested, and get new bosses.
 
@@ -97,7 +97,7 @@ def control(run, t, index, orgs, cells, plazas):
             seen[present[i]] = False
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def grievance_and_intel(run, orgs, cells, scratch):
     """Grievance G[victim, perpetrator] and intelligence decay by their half-lives; then
     this step's killings add to G (one unit per death)."""
@@ -114,7 +114,7 @@ def grievance_and_intel(run, orgs, cells, scratch):
         cell_intel[c] *= f
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fragmentation(run, t, orgs, cells):
     """A leader removal splits the organization with split_probability; returns True if so.
 

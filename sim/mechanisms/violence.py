@@ -341,7 +341,7 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             slot[present[i]] = -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def background(run, t, plazas, violence):
     """Homicides unrelated to the conflict: Poisson(rate / 100,000 population dt / 365.25)."""
     dt, seed = run.dt, run.seed
