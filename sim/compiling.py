@@ -32,9 +32,11 @@ from numba.core.dispatcher import Dispatcher
 
 from . import mechanisms
 
-# Phases compiled by the child process: about half of the phases' compile time, less the
-# child's start-up (2026-11-25, 2 cores: 10.3 s of 22.8 s; start-up 2.6 s).
-CHILD_PHASES = ("clashes", "kidnappings", "economy")
+# Phases compiled by the child process while this one compiles the others: the larger
+# share, as the child starts up first (2026-12-06, one core: clashes 3.5 s and kidnappings
+# 2.6 s; decide_postures 1.9, assassinations 2.2 and economy 1.5; the child's start-up about
+# 2.6 s; then advance itself, with the phases it inlines, 12.3 s).
+CHILD_PHASES = ("clashes", "kidnappings")
 CHILD = ("import sys; sys.path.append(sys.argv[1]); "
          "from sim.compiling import compile_from_stdin; compile_from_stdin()")
 # In numba's cache folder (keyed to the kernel's source by sim/__init__): the kernel was
