@@ -15,8 +15,9 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 phases whose work on a small scenario is less than the cost of passing them whole records
 (every array of each record is copied into the call: policing, corruption, control, moves,
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
-2026-12-06); the five largest stay separate functions, compiled in parallel on a first run
-(:mod:`sim.compiling`).
+2026-12-06); the five largest stay separate functions. (Compiling those in a second process
+on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
+without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from numba import njit
 
 from . import records
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
-from .compiling import compile_phases
 from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
@@ -256,6 +256,5 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
             records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
             records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
             np.int64(row_reserve))
-    compile_phases(advance, args)  # before the first compile only
     t, reason, fired = advance(*args)
     return int(t), int(reason), int(fired)
