@@ -72,3 +72,16 @@ def test_dense_record_holds_the_recorders_tables():
     for name in DENSE_TABLES:
         assert getattr(dense, name.removeprefix("rec_")) is recorder.dense[name]
     assert dense.ledger.shape == (4, 3, 5) and dense.controller.dtype == np.int64
+
+
+def test_parameter_codes_follow_the_parameters_declaration():
+    """A parameter declared in sim.parameters gets its place in the kernel's vector and its
+    P_ index without a line in sim.codes."""
+    from sim import codes
+    from sim.parameters import Parameters
+
+    assert codes.PARAM_NAMES == tuple(Parameters.model_fields)
+    for i, name in enumerate(Parameters.model_fields):
+        assert getattr(codes, f"P_{name.upper()}") == i
+    vector = codes.parameter_vector(Parameters(clash_rate=0.25))
+    assert vector[codes.P_CLASH_RATE] == 0.25 and vector.shape == (len(Parameters.model_fields),)
