@@ -2,9 +2,7 @@
 
 Prints, measured in this one run:
 - a new process with an empty numba cache: time to the first step (import + compile) and
-  to the end of one run (target: at most 20 s); and the same on one CPU, where the kernel's
-  phases are not shared with a second process (sim.compiling) but compiled one after
-  another, as numba does alone (Linux only);
+  to the end of one run (target: at most 20 s);
 - a new process with the cache warm: time to the first step (target: at most 2 s), and
   how much of it is ``import mesa`` alone;
 - in this process after compilation: one 5-year run, the kernel alone
@@ -42,12 +40,10 @@ print(t1 - t0, time.perf_counter() - t0)
 IMPORT_MESA = "import time; t0 = time.perf_counter(); import mesa; print(time.perf_counter() - t0)"
 
 
-def in_new_process(code: str, cache_dir: str, one_cpu: bool = False) -> list[float]:
+def in_new_process(code: str, cache_dir: str) -> list[float]:
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
-    cpu = min(os.sched_getaffinity(0)) if one_cpu else None
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                         capture_output=True, text=True,
-                         preexec_fn=(lambda: os.sched_setaffinity(0, {cpu})) if one_cpu else None)
+                         capture_output=True, text=True)
     return [float(x) for x in out.stdout.split()]
 
 
@@ -61,10 +57,6 @@ def main() -> None:
         cold_first, cold_end = in_new_process(code, cache)
         warm_first, _ = in_new_process(code, cache)
         mesa_import = in_new_process(IMPORT_MESA, cache)[0]
-    serial = None
-    if hasattr(os, "sched_setaffinity"):
-        with tempfile.TemporaryDirectory() as cache:
-            serial = in_new_process(code, cache, one_cpu=True)[0]
 
     import sim
 
@@ -84,9 +76,6 @@ def main() -> None:
           f"{scenario.simulation.step_days:g} day, {cells} cells")
     print(f"  new process, empty numba cache: first step {cold_first:6.1f} s, "
           f"whole run {cold_end:.1f} s   (target <= 20 s)")
-    if serial is not None:
-        print(f"  the same on one CPU           : first step {serial:6.1f} s   (the phases "
-              "compiled one after another)")
     print(f"  new process, warm numba cache:  first step {warm_first:6.2f} s   (target <= 2 s;"
           f" `import mesa` alone {mesa_import:.2f} s)")
     print(f"  one run, kernel only          : {ms(kernel)}   (target <= 20 ms)")

@@ -40,20 +40,19 @@ from twin import advance_twin  # noqa: E402
 import sim  # noqa: E402
 from sim import kernel  # noqa: E402
 from sim.codes import BUFFER_FULL, TRIGGER, parameter_vector  # noqa: E402
-from sim.events import apply_event, deploy_federal, schedule  # noqa: E402
+from sim.engine import Engine  # noqa: E402
+from sim.events import APPLY, deploy_federal  # noqa: E402
 from sim.recorder import Recorder, row_reserve  # noqa: E402
 from sim.state import build_state  # noqa: E402
 
 
 def bcs_state():
     scenario = sim.load_scenario(ROOT / "scenarios" / "bcs_2014.toml")
-    state = build_state(scenario)[0]
-    org_row = {o.name: i for i, o in enumerate(scenario.organizations)}
-    plaza_row = {p.name: i for i, p in enumerate(scenario.plazas)}
-    for event in schedule(scenario):
+    run = Engine(scenario, 0, kernel.step)
+    for event in run.events:
         if event.kind in ("alliance", "enter"):
-            apply_event(state, event, org_row, plaza_row, scenario.simulation.step_days)
-    return scenario, state
+            APPLY[event.kind](run, event)
+    return scenario, run.state
 
 
 def synthetic_state():
@@ -83,10 +82,7 @@ def run_kernel(scenario, state, seed, n_steps):
     while t < n_steps:
         reserve = row_reserve(state)
         recorder.ensure_rows(reserve)
-        t, reason, fired = kernel.advance(
-            *state.arrays().values(), prm, np.int64(seed), np.int64(t), np.int64(n_steps), dt,
-            np.int64(reserve), *recorder.kernel_args())
-        t = int(t)
+        t, reason, fired = kernel.step(state, prm, seed, t, n_steps, dt, reserve, recorder)
         if reason == TRIGGER:
             deploy(scenario, state, int(fired), t)
         elif reason == BUFFER_FULL:

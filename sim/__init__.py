@@ -15,10 +15,11 @@ from pathlib import Path as _Path
 
 def _key_numba_cache_to_source() -> None:
     """numba's cache can miss a change in a jitted function defined in another file; keying
-    the cache folder to the source of every compiled module makes any change a fresh cache."""
+    the cache folder to the source of every compiled module (and of the parameter codes and
+    records they read) makes any change a fresh cache."""
     here = _Path(__file__).parent
-    jitted = [here / "rng.py", here / "codes.py", here / "kernel.py",
-              *sorted((here / "mechanisms").glob("*.py"))]
+    jitted = [here / "rng.py", here / "codes.py", here / "parameters.py", here / "records.py",
+              here / "kernel.py", *sorted((here / "mechanisms").glob("*.py"))]
     digest = _hashlib.sha256()
     for path in jitted:
         digest.update(path.read_bytes())

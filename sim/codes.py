@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .parameters import Parameters
 from .rng import stream_id
 
 # relations between organizations, and police kinds (the scenario's words, in this order)
@@ -64,37 +65,13 @@ S_VIA_CLASH = stream_id("via_clash")
 S_VIA_POLICE_KILLED = stream_id("via_police_killed")
 S_VIA_COLLATERAL = stream_id("via_collateral")
 
-# The parameter vector: prm[P_X] is scenario.parameters.x (units in sim/parameters.py).
-PARAM_NAMES = (
-    "background_homicides_per_100k_year", "clash_rate", "attack_multiplier",
-    "attack_threshold", "lethality", "police_firepower", "assassination_rate",
-    "assassination_success", "boss_protection_per_officer", "lieutenant_kill_probability",
-    "boss_replacement_days", "collateral_per_clash", "collateral_half_population",
-    "kidnap_rate", "kidnap_murder_probability", "intel_per_kidnapping",
-    "intel_half_life_days", "intel_weight", "arrest_rate", "police_killed_per_arrest",
-    "police_replenish_days", "corruption_rate", "bribe_per_officer_day", "turn_margin",
-    "federal_purge_rate", "recruit_rate", "recruit_cost", "max_member_share", "hire_rate",
-    "hire_members", "hire_cost", "hire_loyalty", "move_rate", "takeover_share",
-    "collapse_share", "contest_share", "grievance_half_life_days", "grievance_weight",
-    "split_probability", "split_loyalty", "leader_replacement_days",
-    "leaderless_value_share", "desertion_rate", "neutral_conflict_factor",
-    "ally_conflict_factor", "ally_shielding", "saturation_rate", "national_arrests_per_day",
-)
-(
-    P_BACKGROUND, P_CLASH_RATE, P_ATTACK_MULT, P_ATTACK_THRESHOLD, P_LETHALITY,
-    P_POLICE_FIREPOWER, P_ASSASSINATION_RATE, P_ASSASSINATION_SUCCESS, P_BOSS_PROTECTION,
-    P_LIEUTENANT, P_BOSS_REPLACEMENT_DAYS, P_COLLATERAL, P_COLLATERAL_HALF_POP,
-    P_KIDNAP_RATE, P_KIDNAP_MURDER, P_INTEL_PER_KIDNAP, P_INTEL_HALF_LIFE, P_INTEL_WEIGHT,
-    P_ARREST_RATE, P_POLICE_KILLED_PER_ARREST, P_REPLENISH_DAYS, P_CORRUPTION_RATE,
-    P_BRIBE_PRICE, P_TURN_MARGIN, P_PURGE_RATE, P_RECRUIT_RATE, P_RECRUIT_COST,
-    P_MAX_MEMBER_SHARE, P_HIRE_RATE, P_HIRE_MEMBERS, P_HIRE_COST, P_HIRE_LOYALTY,
-    P_MOVE_RATE, P_TAKEOVER_SHARE, P_COLLAPSE_SHARE, P_CONTEST_SHARE, P_GRIEVANCE_HALF_LIFE,
-    P_GRIEVANCE_WEIGHT, P_SPLIT_PROBABILITY, P_SPLIT_LOYALTY, P_LEADER_REPLACEMENT_DAYS,
-    P_LEADERLESS_VALUE, P_DESERTION_RATE, P_NEUTRAL_FACTOR, P_ALLY_FACTOR, P_ALLY_SHIELDING,
-    P_SATURATION, P_NATIONAL_ARRESTS,
-) = range(len(PARAM_NAMES))
+# The parameter vector: prm[P_<NAME>] is scenario.parameters.<name> (units in
+# sim/parameters.py), in the order the Parameters model declares them; P_CLASH_RATE and the
+# other indices are made here from that declaration, so a new parameter needs no line here.
+PARAM_NAMES = tuple(Parameters.model_fields)
+globals().update({f"P_{name.upper()}": i for i, name in enumerate(PARAM_NAMES)})
 
 
 def parameter_vector(parameters) -> np.ndarray:
-    """float64 (len(PARAM_NAMES),) from a :class:`sim.scenario.Parameters`."""
+    """float64 (len(PARAM_NAMES),) from a :class:`sim.parameters.Parameters`."""
     return np.array([float(getattr(parameters, n)) for n in PARAM_NAMES], dtype=np.float64)

@@ -1,23 +1,33 @@
-"""Scheduled events: the scenario's ``[[events]]`` and fired triggers applied to the state.
+"""Scheduled events: the scenario's ``[[events]]`` and fired triggers applied to a run.
 
-Events change relations, leaders, police and presence between kernel calls; the model stops
-the kernel at every event step. Everything here is deterministic: no random draws.
+Events change relations, leaders, police, presence and parameters between kernel calls; the
+engine (:mod:`sim.engine`) stops the kernel at every event step and applies each event with
+the function :data:`APPLY` gives for its kind. Everything here is deterministic: no random
+draws.
+
+An event function takes the run it changes (a :class:`sim.engine.Engine`: ``state``,
+``prm``, ``parameters``, ``scenario``, ``org_row``, ``plaza_row``, ``dt``) and the
+:class:`Scheduled` event.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import ALLY, FEDERAL, L_MOVED, NEUTRAL, POLICE_KINDS, WAR
+from .codes import ALLY, FEDERAL, L_MOVED, NEUTRAL, POLICE_KINDS, WAR, parameter_vector
 from .rng import stable_id
-from .state import State, enter_cell_id
+from .scenario import apply_parameter_event
+from .state import State, background_rates, enter_cell_id
 
 
 @dataclass(frozen=True)
 class Scheduled:
-    """An event bound to a step. ``order`` keeps same-step events in file order."""
+    """An event bound to a step. ``order`` keeps same-step events in file order (for a
+    fired trigger: the trigger's index)."""
 
     step: int
     order: int
@@ -40,52 +50,91 @@ def _set_relation(state: State, rows_a, rows_b, value: int) -> None:
                 state.relation[a, b] = state.relation[b, a] = value
 
 
-def apply_event(state: State, event: Scheduled, org_row: dict, plaza_row: dict,
-                dt: float) -> None:
-    """Apply one scheduled event to the state in place."""
-    e = event.spec
-    if event.kind == "alliance":
-        members = [org_row[n] for n in e.members]
-        _set_relation(state, members, members, ALLY)
-        _set_relation(state, members, [org_row[n] for n in e.against or []], WAR)
-    elif event.kind == "break_alliance":
-        members = [org_row[n] for n in e.members]
-        _set_relation(state, members, members, NEUTRAL)
-    elif event.kind in ("war", "truce"):
-        a, b = (org_row[n] for n in e.members)
-        _set_relation(state, [a], [b], WAR if event.kind == "war" else NEUTRAL)
-    elif event.kind == "leader_removed":
-        o = org_row[e.organization]
-        state.org_leader_alive[o] = False
-        state.org_leader_days[o] = 0.0
-        state.org_split_pending[o] = True
-    elif event.kind == "federal_deployment":
-        deploy_federal(state, e, [plaza_row[n] for n in e.plazas], event.step, dt)
-    elif event.kind == "police_purge":
-        plazas = {plaza_row[n] for n in (e.plazas or plaza_row)}
-        kinds = {POLICE_KINDS.index(k) for k in (e.kinds or POLICE_KINDS)}
-        for u in np.flatnonzero(state.unit_active):
-            if state.unit_plaza[u] in plazas and state.unit_kind[u] in kinds:
-                state.unit_payroll[u] = -1
-                state.unit_payment[u] = 0.0
-                if e.integrity is not None:
-                    state.unit_integrity[u] = e.integrity
-    elif event.kind == "enter":
-        o = org_row[e.organization]
-        for name in e.plazas:  # build_state reserved a row for each, carrying its id
-            c = int(np.flatnonzero(state.cell_id == enter_cell_id(e, event.order, name))[0])
-            state.cell_active[c] = True
-            state.cell_org[c] = o
-            state.cell_plaza[c] = plaza_row[name]
-            state.cell_members[c] = e.members
-            state.cell_firepower[c] = e.firepower
-            state.cell_loyalty[c] = e.loyalty
-            state.cell_local[c] = e.local
-            state.cell_attack[c] = False
-            state.cell_intel[c] = 0.0
-            state.ledger[o, L_MOVED] += e.members
-    else:  # pragma: no cover - the scenario schema admits no other kind
-        raise ValueError(f"unknown event kind {event.kind!r}")
+def alliance(run, event: Scheduled) -> None:
+    members = [run.org_row[n] for n in event.spec.members]
+    _set_relation(run.state, members, members, ALLY)
+    _set_relation(run.state, members, [run.org_row[n] for n in event.spec.against or []], WAR)
+
+
+def break_alliance(run, event: Scheduled) -> None:
+    members = [run.org_row[n] for n in event.spec.members]
+    _set_relation(run.state, members, members, NEUTRAL)
+
+
+def war(run, event: Scheduled) -> None:
+    a, b = (run.org_row[n] for n in event.spec.members)
+    _set_relation(run.state, [a], [b], WAR)
+
+
+def truce(run, event: Scheduled) -> None:
+    a, b = (run.org_row[n] for n in event.spec.members)
+    _set_relation(run.state, [a], [b], NEUTRAL)
+
+
+def leader_removed(run, event: Scheduled) -> None:
+    o = run.org_row[event.spec.organization]
+    run.state.org_leader_alive[o] = False
+    run.state.org_leader_days[o] = 0.0
+    run.state.org_split_pending[o] = True
+
+
+def federal_deployment(run, event: Scheduled) -> None:
+    deploy_federal(run.state, event.spec, [run.plaza_row[n] for n in event.spec.plazas],
+                   event.step, run.dt)
+
+
+def police_purge(run, event: Scheduled) -> None:
+    e, state = event.spec, run.state
+    plazas = {run.plaza_row[n] for n in (e.plazas or run.plaza_row)}
+    kinds = {POLICE_KINDS.index(k) for k in (e.kinds or POLICE_KINDS)}
+    for u in np.flatnonzero(state.unit_active):
+        if state.unit_plaza[u] in plazas and state.unit_kind[u] in kinds:
+            state.unit_payroll[u] = -1
+            state.unit_payment[u] = 0.0
+            if e.integrity is not None:
+                state.unit_integrity[u] = e.integrity
+
+
+def enter(run, event: Scheduled) -> None:
+    e, state = event.spec, run.state
+    o = run.org_row[e.organization]
+    for name in e.plazas:  # build_state reserved a row for each, carrying its id
+        c = int(np.flatnonzero(state.cell_id == enter_cell_id(e, event.order, name))[0])
+        state.cell_active[c] = True
+        state.cell_org[c] = o
+        state.cell_plaza[c] = run.plaza_row[name]
+        state.cell_members[c] = e.members
+        state.cell_firepower[c] = e.firepower
+        state.cell_loyalty[c] = e.loyalty
+        state.cell_local[c] = e.local
+        state.cell_attack[c] = False
+        state.cell_intel[c] = 0.0
+        state.ledger[o, L_MOVED] += e.members
+
+
+def parameters(run, event: Scheduled) -> None:
+    """New parameter values: the vector the kernel reads, and the plazas' background rates
+    that follow the parameter."""
+    run.parameters = apply_parameter_event(run.parameters, event.spec)
+    run.prm[:] = parameter_vector(run.parameters)
+    run.state.plaza_background[:] = background_rates(run.scenario.plazas, run.parameters)
+
+
+def trigger(run, event: Scheduled) -> None:
+    """A trigger fired at the end of the last step: its deployment arrives now, and the
+    trigger cannot fire again while it stays."""
+    spec = event.spec
+    if deploy_federal(run.state, spec, [run.plaza_row[n] for n in spec.plazas], event.step,
+                      run.dt):
+        run.state.trig_blocked_until[event.order] = (event.step
+                                                     + math.ceil(spec.duration_days / run.dt))
+
+
+APPLY: dict[str, Callable[[object, Scheduled], None]] = {
+    f.__name__: f for f in (alliance, break_alliance, war, truce, leader_removed,
+                            federal_deployment, police_purge, enter, parameters, trigger)
+}
+"""Event kind -> the function that applies it (a fired trigger's kind is ``trigger``)."""
 
 
 def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) -> int:

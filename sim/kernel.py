@@ -1,49 +1,64 @@
-"""The compiled step: arrays in, arrays out, many steps per call.
+"""The compiled step: records in, records out, many steps per call.
 
-``advance`` runs steps ``t0 .. t1-1`` of a model on the arrays of a :class:`sim.state.State`
-(passed in their declaration order) and the recording buffers, and returns early when a
-trigger fires, an organization splits or the violence buffer is nearly full. The mechanisms
-live in :mod:`sim.mechanisms`, one module per group of phases; this module holds the step
-order, the per-plaza indexes the mechanisms share, and the per-step records. No Mesa, no
-globals but constants, no NumPy float reductions, ``fastmath`` off: a plain-Python run of
-the same functions gives identical results.
+:func:`step` runs steps ``t0 .. t1-1`` of a model on a :class:`sim.state.State` and a
+:class:`sim.recorder.Recorder`, through :func:`advance`, which takes them as typed records
+(:mod:`sim.records`), and returns early when a trigger fires, an organization splits or the
+violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
+group of phases; this module holds the step order, the per-plaza indexes the mechanisms
+share, and the per-step records. No Mesa, no globals but constants, no NumPy float
+reductions, ``fastmath`` off: a plain-Python run of the same rules gives identical results.
 
-Helpers that take arrays and run every step or for every plaza are compiled into their
-callers (``inline="always"``): a call between compiled functions increments and decrements
-the reference count of each array argument, atomic operations that cost more than such a
-helper's work on a small scenario (BCS runs about 30% faster with them inlined).
+Helpers that run every step or for every plaza are compiled into their callers
+(``inline="always"``): a call between compiled functions increments and decrements the
+reference count of each array argument, atomic operations that cost more than such a
+helper's work on a small scenario (BCS runs about 30% faster with them inlined). So are the
+phases whose work on a small scenario is less than the cost of passing them whole records
+(every array of each record is copied into the call: policing, corruption, control, moves,
+hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
+2026-12-06); the five largest stay separate functions. (Compiling those in a second process
+on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
+without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
+from numba import njit
 
+from . import records
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
-from .mechanisms import decisions, economy, policing, territory, violence
 from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
+from .mechanisms.decisions import decide_postures, hire_cells, move_members
+from .mechanisms.economy import economy
+from .mechanisms.policing import corruption, policing
+from .mechanisms.territory import control, fragmentation, grievance_and_intel
+from .mechanisms.violence import assassinations, background, clashes, kidnappings
+from .recorder import Recorder
+from .state import State
 
 
 @njit(cache=True, inline="always")
-def build_index(group, active, n_groups):
-    """CSR index of the active rows of each group: rows of group g are idx[ptr[g]:ptr[g+1]].
+def fill_index(group, active, ptr, idx):
+    """CSR index of the active rows of each group, in place: rows of group g are
+    idx[ptr[g]:ptr[g+1]], ascending.
 
-    group int64 (N,), active bool (N,) -> ptr int64 (n_groups+1,), idx int64 (n_active,),
-    rows in ascending order within a group.
+    group int64 (N,), active bool (N,); ptr int64 (n_groups+1,), idx int64 (>= n_active,)
+    (entries past ptr[n_groups] are left as they were).
     """
-    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    n_groups = ptr.shape[0] - 1
+    ptr[:] = 0
     for i in range(group.shape[0]):
         if active[i]:
             ptr[group[i] + 1] += 1
     for g in range(n_groups):
         ptr[g + 1] += ptr[g]
-    fill = ptr[:-1].copy()
-    idx = np.empty(ptr[n_groups], dtype=np.int64)
     for i in range(group.shape[0]):
         if active[i]:
-            idx[fill[group[i]]] = i
-            fill[group[i]] += 1
-    return ptr, idx
+            idx[ptr[group[i]]] = i
+            ptr[group[i]] += 1
+    for g in range(n_groups, 0, -1):  # the fill advanced each start to the next group's
+        ptr[g] = ptr[g - 1]
+    ptr[0] = 0
 
 
 @njit(cache=True, inline="always")
@@ -60,12 +75,18 @@ def compare(value, op, threshold):
 
 
 @njit(cache=True, inline="always")
-def record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
-                cell_org, cell_members, unit_active, unit_payroll, unit_officers,
-                plaza_controller, plaza_contested, plaza_share, rec_controller,
-                rec_contested, rec_share, rec_members, rec_cells, rec_treasury, rec_plazas,
-                rec_payroll, rec_leader, rec_active, rec_ledger):
+def record_step(t, orgs, cells, units, plazas, dense):
     """Write row t of the dense per-step records (plazas and organizations)."""
+    org_active, org_leader_alive, ledger = orgs.active, orgs.leader_alive, orgs.ledger
+    org_treasury = orgs.treasury
+    cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
+    unit_active, unit_officers, unit_payroll = units.active, units.officers, units.payroll
+    plaza_contested, plaza_controller = plazas.contested, plazas.controller
+    plaza_share = plazas.share
+    rec_active, rec_cells, rec_contested = dense.active, dense.cells, dense.contested
+    rec_controller, rec_leader, rec_ledger = dense.controller, dense.leader, dense.ledger
+    rec_members, rec_payroll, rec_plazas = dense.members, dense.payroll, dense.plazas
+    rec_share, rec_treasury = dense.share, dense.treasury
     for o in range(org_active.shape[0]):
         rec_members[t, o] = 0
         rec_cells[t, o] = 0
@@ -91,45 +112,48 @@ def record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_acti
             rec_plazas[t, plaza_controller[p]] += 1
 
 
-_INTS, _INTS_2D = types.int64[::1], types.int64[:, ::1]
-# numba types of the variables advance makes and passes to the phases (sim.compiling compiles
-# the phases with them before advance's first compile)
-LOCAL_TYPES = {
-    "t": types.int64, "n_plaza": types.intp, "hom": _INTS, "kills": _INTS_2D,
-    "pair_ids": _INTS_2D, "h_ptr": _INTS, "h_idx": _INTS, "allies": types.float64[::1],
-    "slot": _INTS, "orgs": _INTS, "agg": types.float64[:, ::1], "pair_i": _INTS,
-    "pair_j": _INTS, "pc_ptr": _INTS, "pc_idx": _INTS, "pu_ptr": _INTS, "pu_idx": _INTS,
-}
+@njit(cache=True, inline="always")
+def fire_triggers(t, trigs, hom):
+    """Step 14: record this step's homicides in each trigger's region (hom int64 (P,)) and
+    return the first trigger whose window total meets its condition, or -1."""
+    trig_blocked_until, trig_fired, trig_hist = trigs.blocked_until, trigs.fired, trigs.hist
+    trig_once, trig_op, trig_region = trigs.once, trigs.op, trigs.region
+    trig_threshold, trig_window = trigs.threshold, trigs.window
+    fired = -1
+    for k in range(trig_window.shape[0]):
+        total = 0
+        for p in range(hom.shape[0]):
+            if trig_region[k, p]:
+                total += hom[p]
+        trig_hist[k, (t % trig_window[k] + trig_window[k]) % trig_window[k]] = total
+        if t < 0 or fired >= 0 or t < trig_blocked_until[k]:
+            continue
+        if trig_once[k] and trig_fired[k]:
+            continue
+        window_total = 0.0
+        for j in range(trig_window[k]):
+            window_total += trig_hist[k, j]
+        if compare(window_total, trig_op[k], trig_threshold[k]):
+            trig_fired[k] = True
+            fired = k
+    return fired
 
 
 @njit(cache=True)
-def advance(
-    # State arrays, in the order of sim.state.State
-    org_id, org_active, org_treasury, org_aggression, org_wage, org_bribe_share,
-    org_leader_alive, org_leader_days, org_split_pending, org_parent, org_n_splits,
-    relation, intensity, grievance, ledger,
-    cell_id, cell_active, cell_org, cell_plaza, cell_members, cell_firepower, cell_loyalty,
-    cell_local, cell_attack, cell_intel,
-    unit_id, unit_active, unit_plaza, unit_kind, unit_officers, unit_authorized,
-    unit_integrity, unit_payroll, unit_payment, unit_effectiveness, unit_expires,
-    plaza_id, plaza_population, plaza_value, plaza_background, plaza_controller,
-    plaza_boss_alive, plaza_days_leaderless, plaza_contested, plaza_share, nbr_ptr, nbr_idx,
-    trig_window, trig_op, trig_threshold, trig_region, trig_blocked_until, trig_once,
-    trig_fired, trig_hist,
-    # run constants
-    prm, seed, t0, t1, dt, row_reserve,
-    # recording buffers
-    vio, vio_n, rec_controller, rec_contested, rec_share, rec_members, rec_cells,
-    rec_treasury, rec_plazas, rec_payroll, rec_leader, rec_active, rec_ledger,
-):
+def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, violence, dense,
+            t0, t1, row_reserve):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
+
+    The arguments are the records of :mod:`sim.records` (the state's five, the run
+    constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
+    and the dense tables) and int64 t0, t1 and row_reserve (see :func:`step`).
 
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
     order):
 
-    1. Scheduled events: applied by the model before this call (it stops at each event
-       step); here, federal deployments whose time is up leave.
+    1. Scheduled events: applied by the engine (:mod:`sim.engine`) before this call (it
+       stops at each event step); here, federal deployments whose time is up leave.
     2. Decisions: postures (attack where own + allied strength, weighted by aggression
        and grievance, beats the defender's), reinforcements moving along the plaza
        network, local cells hired in enemy-held plazas next to the organization's cells.
@@ -152,22 +176,14 @@ def advance(
     14. Endogenous triggers are evaluated (return early when one fires).
     15. Record this step.
     """
-    n_org = org_id.shape[0]
-    n_plaza = plaza_id.shape[0]
-    hom = np.zeros(n_plaza, dtype=np.int64)
-    kills = np.zeros((n_org, n_org), dtype=np.int64)  # [victim, perpetrator] this step
-    # organizations, relations and parameters change only between calls
-    pair_ids = pair_table(org_id)
-    h_ptr, h_idx = hostile_partners(prm, relation, intensity)
-    allies = alliance_weights(relation, intensity)
-    # scratch for the phases that work plaza by plaza, so that no step allocates it: slot
-    # maps an organization to its index among a plaza's (-1 between uses), orgs lists them,
-    # agg aggregates them (common.gather), pair_i/pair_j index their hostile pairs
-    slot = np.full(n_org, -1, dtype=np.int64)
-    orgs = np.empty(n_org, dtype=np.int64)
-    agg = np.zeros((n_org, N_AGG))
-    pair_i = np.empty(n_org * n_org, dtype=np.int64)
-    pair_j = np.empty(n_org * n_org, dtype=np.int64)
+    cell_active, cell_plaza = cells.active, cells.plaza
+    unit_active, unit_expires, unit_officers = units.active, units.expires, units.officers
+    unit_plaza = units.plaza
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    kills = scratch.kills
+    hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
+    rec_members = dense.members
     t = t0
     while t < t1:
         hom[:] = 0
@@ -177,95 +193,38 @@ def advance(
             if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
                 unit_active[u] = False
                 unit_officers[u] = 0
-        pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
-        pu_ptr, pu_idx = build_index(unit_plaza, unit_active, n_plaza)
+        fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
+        fill_index(unit_plaza, unit_active, unit_ptr, unit_idx)
         # 2. decisions
-        decisions.decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                          cell_firepower, cell_local, cell_attack, cell_intel,
-                          unit_officers, unit_payroll,
-                          org_aggression, relation, grievance, plaza_controller, slot, orgs,
-                          agg)
-        decisions.move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id,
-                       cell_org, cell_plaza, cell_members, cell_attack, plaza_contested)
-        decisions.hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
-                     org_treasury, relation, ledger, cell_id, cell_active, cell_org,
-                     cell_plaza, cell_members, cell_firepower, cell_loyalty, cell_local,
-                     cell_attack, cell_intel, plaza_id, plaza_controller)
-        pc_ptr, pc_idx = build_index(cell_plaza, cell_active, n_plaza)
+        decide_postures(run, index, orgs, cells, units, plazas, scratch)
+        move_members(run, t, index, cells, plazas)
+        hire_cells(run, t, index, orgs, cells, plazas)
+        fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
         # 3 + 5. clashes and their bystanders
-        violence.clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx,
-                  org_id, pair_ids, allies, org_aggression, relation, intensity, grievance,
-                  ledger, kills, cell_id, cell_org, cell_members, cell_firepower, cell_local,
-                  cell_attack, cell_intel, unit_id, unit_officers, unit_payroll, plaza_id,
-                  plaza_population, vio, vio_n, hom, slot, orgs, agg, pair_i, pair_j)
+        clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
         # 4 + 5. assassinations and their bystanders
-        violence.assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id,
-                         relation, grievance, ledger, kills, cell_org, cell_members,
-                         cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                         unit_payroll, plaza_id, plaza_population, plaza_controller,
-                         plaza_boss_alive, plaza_days_leaderless, vio, vio_n, hom, slot,
-                         orgs, agg)
+        assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
         # 6. kidnappings
-        violence.kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id,
-                      org_aggression, relation, intensity, grievance, ledger, kills, cell_id,
-                      cell_org, cell_members, cell_local, cell_attack, cell_intel, plaza_id,
-                      vio, vio_n, hom, slot, orgs, pair_i, pair_j)
+        kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch)
         # 7. policing
-        policing.policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
-                   cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,
-                   unit_active, unit_officers, unit_authorized, unit_payroll,
-                   unit_effectiveness, plaza_id, vio, vio_n, hom)
+        policing(run, t, index, orgs, cells, units, violence)
         # 8. corruption
-        policing.corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-                     org_bribe_share, cell_org, cell_members, unit_id,
-                     unit_active, unit_plaza, unit_kind, unit_officers, unit_integrity,
-                     unit_payroll, unit_payment, n_plaza)
+        corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
-        economy.economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-                  org_wage, ledger, cell_id, cell_active, cell_org, cell_members,
-                  cell_loyalty, unit_id, unit_active, unit_officers, unit_payroll,
-                  unit_payment, plaza_population, plaza_value, plaza_controller,
-                  plaza_boss_alive)
+        economy(run, t, index, orgs, cells, units, plazas)
         # 10. control
-        territory.control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org,
-                  cell_members, cell_firepower, plaza_id, plaza_controller,
-                  plaza_boss_alive, plaza_days_leaderless, plaza_contested, plaza_share)
+        control(run, t, index, orgs, cells, plazas)
         # 11. grievance and intelligence
-        territory.grievance_and_intel(prm, dt, grievance, kills, cell_intel)
+        grievance_and_intel(run, orgs, cells, scratch)
         # 12. background homicides
-        violence.background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background,
-                     vio, vio_n, hom)
+        background(run, t, plazas, violence)
         # 13. fragmentation
-        split = territory.fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury,
-                                org_aggression, org_wage, org_bribe_share,
-                                org_leader_alive, org_leader_days, org_split_pending,
-                                org_parent, org_n_splits, relation, intensity, ledger,
-                                cell_active, cell_org, cell_members, cell_loyalty)
+        split = fragmentation(run, t, orgs, cells)
         # 14. triggers
-        fired = -1
-        for k in range(trig_window.shape[0]):
-            total = 0
-            for p in range(n_plaza):
-                if trig_region[k, p]:
-                    total += hom[p]
-            trig_hist[k, (t % trig_window[k] + trig_window[k]) % trig_window[k]] = total
-            if t < 0 or fired >= 0 or t < trig_blocked_until[k]:
-                continue
-            if trig_once[k] and trig_fired[k]:
-                continue
-            window_total = 0.0
-            for j in range(trig_window[k]):
-                window_total += trig_hist[k, j]
-            if compare(window_total, trig_op[k], trig_threshold[k]):
-                trig_fired[k] = True
-                fired = k
+        fired = fire_triggers(t, trigs, hom)
         # 15. record
         if t >= 0 and t < rec_members.shape[0]:
-            record_step(t, org_active, org_treasury, org_leader_alive, ledger, cell_active,
-                          cell_org, cell_members, unit_active, unit_payroll, unit_officers,
-                          plaza_controller, plaza_contested, plaza_share, rec_controller,
-                          rec_contested, rec_share, rec_members, rec_cells, rec_treasury,
-                          rec_plazas, rec_payroll, rec_leader, rec_active, rec_ledger)
+            record_step(t, orgs, cells, units, plazas, dense)
         t += 1
         if fired >= 0:
             return t, TRIGGER, fired
@@ -274,3 +233,28 @@ def advance(
         if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1
+
+
+def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
+         row_reserve: int, recorder: Recorder) -> tuple[int, int, int]:
+    """Run steps t0 .. t1-1 on ``state`` (in place), recording into ``recorder``.
+
+    Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT or BUFFER_FULL, index of
+    the trigger that fired or -1). Returns early after a step where a trigger fired, an
+    organization split, or fewer than ``row_reserve`` rows are left in the violence buffer.
+    """
+    orgs, cells, units, plazas, trigs = records.state_records(state)
+    n_org, n_plaza = orgs.id.shape[0], plazas.id.shape[0]
+    run = records.Run(prm, np.int64(seed), float(dt))
+    # organizations, relations and parameters change only between calls
+    pairs = records.Pairs(pair_table(orgs.id),
+                          *hostile_partners(prm, orgs.relation, orgs.intensity),
+                          alliance_weights(orgs.relation, orgs.intensity))
+    args = (orgs, cells, units, plazas, trigs, run, pairs,
+            records.index(n_plaza, cells.id.shape[0], units.id.shape[0]),
+            records.scratch(n_org, N_AGG),
+            records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
+            records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
+            np.int64(row_reserve))
+    t, reason, fired = advance(*args)
+    return int(t), int(reason), int(fired)

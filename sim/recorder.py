@@ -7,6 +7,21 @@ import numpy as np
 from .state import N_LEDGER, State
 
 VIOLENCE_COLUMNS = 7  # step, plaza, type, perpetrator, via, victim, count
+# The dense per-step tables: name -> (axes after the step axis: P plazas, O organizations,
+# L ledger columns; dtype).
+DENSE_TABLES = {
+    "rec_controller": ("P", np.int64),
+    "rec_contested": ("P", np.bool_),
+    "rec_share": ("P", np.float64),
+    "rec_members": ("O", np.int64),
+    "rec_cells": ("O", np.int64),
+    "rec_treasury": ("O", np.float64),
+    "rec_plazas": ("O", np.int64),
+    "rec_payroll": ("O", np.int64),
+    "rec_leader": ("O", np.bool_),
+    "rec_active": ("O", np.bool_),
+    "rec_ledger": ("OL", np.int64),
+}
 
 
 class Recorder:
@@ -28,20 +43,9 @@ class Recorder:
         self.chunks: list[np.ndarray] = []
 
     def _allocate(self, T: int) -> None:
-        O, P = self.n_org, self.n_plaza
-        shapes = {
-            "rec_controller": ((T, P), np.int64),
-            "rec_contested": ((T, P), np.bool_),
-            "rec_share": ((T, P), np.float64),
-            "rec_members": ((T, O), np.int64),
-            "rec_cells": ((T, O), np.int64),
-            "rec_treasury": ((T, O), np.float64),
-            "rec_plazas": ((T, O), np.int64),
-            "rec_payroll": ((T, O), np.int64),
-            "rec_leader": ((T, O), np.bool_),
-            "rec_active": ((T, O), np.bool_),
-            "rec_ledger": ((T, O, N_LEDGER), np.int64),
-        }
+        sizes = {"P": self.n_plaza, "O": self.n_org, "L": N_LEDGER}
+        shapes = {name: ((T, *(sizes[axis] for axis in axes)), dtype)
+                  for name, (axes, dtype) in DENSE_TABLES.items()}
         for name, (shape, dtype) in shapes.items():
             new = np.zeros(shape, dtype=dtype)
             old = self.dense.get(name)
@@ -79,12 +83,6 @@ class Recorder:
         if len(self.chunks) > 1:
             self.chunks = [np.concatenate(self.chunks)]
         return self.chunks[0]
-
-    def kernel_args(self) -> tuple:
-        d = self.dense
-        return (self.vio, self.vio_n, d["rec_controller"], d["rec_contested"], d["rec_share"],
-                d["rec_members"], d["rec_cells"], d["rec_treasury"], d["rec_plazas"],
-                d["rec_payroll"], d["rec_leader"], d["rec_active"], d["rec_ledger"])
 
 
 def row_reserve(state: State) -> int:

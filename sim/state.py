@@ -13,7 +13,7 @@ Codes:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -28,6 +28,9 @@ LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved")
 @dataclass
 class State:
     """The model state as a struct of arrays, mutated in place by the kernel.
+
+    The kernel reads it as one record per entity (:mod:`sim.records`): a field belongs to the
+    entity its name starts with, or to the one its metadata names (``entity``).
 
     Organizations, shape (O,) unless said:
         org_id int64 stable id (hash of the name) used to key random draws;
@@ -77,10 +80,10 @@ class State:
     org_split_pending: np.ndarray
     org_parent: np.ndarray
     org_n_splits: np.ndarray
-    relation: np.ndarray
-    intensity: np.ndarray
-    grievance: np.ndarray
-    ledger: np.ndarray
+    relation: np.ndarray = field(metadata={"entity": "org"})
+    intensity: np.ndarray = field(metadata={"entity": "org"})
+    grievance: np.ndarray = field(metadata={"entity": "org"})
+    ledger: np.ndarray = field(metadata={"entity": "org"})
     cell_id: np.ndarray
     cell_active: np.ndarray
     cell_org: np.ndarray
@@ -111,8 +114,8 @@ class State:
     plaza_days_leaderless: np.ndarray
     plaza_contested: np.ndarray
     plaza_share: np.ndarray
-    nbr_ptr: np.ndarray
-    nbr_idx: np.ndarray
+    nbr_ptr: np.ndarray = field(metadata={"entity": "plaza"})
+    nbr_idx: np.ndarray = field(metadata={"entity": "plaza"})
     trig_window: np.ndarray
     trig_op: np.ndarray
     trig_threshold: np.ndarray
@@ -126,7 +129,7 @@ class State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The arrays by name, in declaration order (the kernel's argument order)."""
+        """The arrays by name, in declaration order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 

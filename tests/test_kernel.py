@@ -28,7 +28,8 @@ from twin import advance_twin
 import sim
 from sim import kernel
 from sim.codes import BUFFER_FULL, SPLIT, TRIGGER, TYPE_NAMES, parameter_vector
-from sim.events import Scheduled, apply_event, deploy_federal, schedule
+from sim.engine import Engine
+from sim.events import APPLY, deploy_federal
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
 from sim.state import State, build_state
@@ -62,12 +63,11 @@ def kingpin_split() -> tuple[Scenario, State]:
 def bcs_at_war() -> tuple[Scenario, State]:
     """bcs_2014 with its alliance and the Zetas' entry applied at once: the attack phase."""
     scenario = sim.load_scenario(SCENARIOS / "bcs_2014.toml")
-    state = build_state(scenario)[0]
-    org_row, plaza_row = rows_of(scenario)
-    for event in schedule(scenario):
+    run = Engine(scenario, 0, kernel.step)
+    for event in run.events:
         if event.kind in ("alliance", "enter"):
-            apply_event(state, event, org_row, plaza_row, scenario.simulation.step_days)
-    return scenario, state
+            APPLY[event.kind](run, event)
+    return scenario, run.state
 
 
 def bcs_blo_split() -> tuple[Scenario, State]:
@@ -227,9 +227,7 @@ def lockstep(scenario: Scenario, state: State, seed: int, t0: int, t1: int,
         reserve = row_reserve(sk)
         recorder.ensure_rows(reserve)
         rows_free = recorder.vio.shape[0] - int(recorder.vio_n[0])
-        tk, reason, fired = kernel.advance(
-            *sk.arrays().values(), prm, np.int64(seed), np.int64(t), np.int64(t1), dt_,
-            np.int64(reserve), *recorder.kernel_args())
+        tk, reason, fired = kernel.step(sk, prm, seed, t, t1, dt_, reserve, recorder)
         res = advance_twin(st, prm, seed, t, t1, dt_, row_reserve=reserve,
                            rows_free=rows_free, record_steps=recorder.capacity)
         call = (int(tk), int(reason), int(fired))
@@ -333,29 +331,17 @@ def test_cheap_recruits_are_not_negative():
 
 
 def run_twin_model(scenario: Scenario, seed: int, n_steps: int) -> tuple[State, list]:
-    """The twin driven like CartelModel: events applied at their step, triggers deploying
-    federal forces at the next step, a spin-up before step 0."""
-    state = build_state(scenario)[0]
-    prm = parameter_vector(scenario.parameters)
-    dt_ = float(scenario.simulation.step_days)
-    org_row, plaza_row = rows_of(scenario)
-    events = schedule(scenario)
-    t, nxt, rows = -math.ceil(scenario.simulation.spin_up_days / dt_), 0, []
-    while t < n_steps:
-        while nxt < len(events) and events[nxt].step <= t:
-            event = events[nxt]
-            if event.kind == "trigger":
-                deploy(scenario, state, scenario.triggers.index(event.spec), event.step)
-            else:
-                apply_event(state, event, org_row, plaza_row, dt_)
-            nxt += 1
-        stop = n_steps if nxt == len(events) else min(n_steps, max(events[nxt].step, t + 1))
-        res = advance_twin(state, prm, seed, t, stop, dt_)
-        rows += res.rows
-        t = res.t
-        if res.reason == TRIGGER:
-            events.insert(nxt, Scheduled(t, -1, "trigger", scenario.triggers[res.fired]))
-    return state, rows
+    """The twin driven by the engine, like CartelModel drives the kernel."""
+    rows = []
+
+    def twin_step(state, prm, seed, t0, t1, dt, row_reserve, recorder):
+        res = advance_twin(state, prm, seed, t0, t1, dt)
+        rows.extend(res.rows)
+        return res.t, res.reason, res.fired
+
+    run = Engine(scenario, seed, twin_step, record=False)
+    run.run_until(n_steps)
+    return run.state, rows
 
 
 @pytest.mark.parametrize("name, n_steps", [("kingpin_removal", 420), ("bcs_2014", 620)])
@@ -390,7 +376,9 @@ def test_twin_is_independent_of_the_kernel():
 def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
     """The sparse pair walk (hostile partners, or a merge when they outnumber those present)
     gives exactly the hostile pairs, in the order of a loop over i then j."""
-    from sim.codes import ALLY, NEUTRAL, P_ALLY_FACTOR, P_NEUTRAL_FACTOR, WAR
+    from sim.codes import ALLY, NEUTRAL, WAR
+    from sim.codes import P_ALLY_CONFLICT_FACTOR as P_ALLY_FACTOR
+    from sim.codes import P_NEUTRAL_CONFLICT_FACTOR as P_NEUTRAL_FACTOR
     from sim.mechanisms.common import hostile_pairs_among, hostile_partners, hostility
     from sim.scenario import Parameters
 

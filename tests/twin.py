@@ -62,49 +62,32 @@ from sim.codes import (
     L_MOVED,
     L_RECRUITED,
     LETHAL_TYPES,
-    P_ALLY_FACTOR,
     P_ALLY_SHIELDING,
     P_ARREST_RATE,
     P_ASSASSINATION_RATE,
     P_ASSASSINATION_SUCCESS,
-    P_ATTACK_MULT,
     P_ATTACK_THRESHOLD,
-    P_BOSS_PROTECTION,
     P_BOSS_REPLACEMENT_DAYS,
-    P_BRIBE_PRICE,
     P_CLASH_RATE,
     P_COLLAPSE_SHARE,
-    P_COLLATERAL,
-    P_COLLATERAL_HALF_POP,
     P_CONTEST_SHARE,
     P_CORRUPTION_RATE,
     P_DESERTION_RATE,
-    P_GRIEVANCE_HALF_LIFE,
     P_GRIEVANCE_WEIGHT,
     P_HIRE_COST,
     P_HIRE_LOYALTY,
     P_HIRE_MEMBERS,
     P_HIRE_RATE,
-    P_INTEL_HALF_LIFE,
-    P_INTEL_PER_KIDNAP,
     P_INTEL_WEIGHT,
-    P_KIDNAP_MURDER,
     P_KIDNAP_RATE,
     P_LEADER_REPLACEMENT_DAYS,
-    P_LEADERLESS_VALUE,
     P_LETHALITY,
-    P_LIEUTENANT,
     P_MAX_MEMBER_SHARE,
     P_MOVE_RATE,
-    P_NATIONAL_ARRESTS,
-    P_NEUTRAL_FACTOR,
     P_POLICE_FIREPOWER,
     P_POLICE_KILLED_PER_ARREST,
-    P_PURGE_RATE,
     P_RECRUIT_COST,
     P_RECRUIT_RATE,
-    P_REPLENISH_DAYS,
-    P_SATURATION,
     P_SPLIT_LOYALTY,
     P_SPLIT_PROBABILITY,
     P_TAKEOVER_SHARE,
@@ -143,6 +126,57 @@ from sim.codes import (
     VIA_POLICE,
     VIA_STATE,
     WAR,
+)
+from sim.codes import (
+    P_ALLY_CONFLICT_FACTOR as P_ALLY_FACTOR,
+)
+from sim.codes import (
+    P_ATTACK_MULTIPLIER as P_ATTACK_MULT,
+)
+from sim.codes import (
+    P_BOSS_PROTECTION_PER_OFFICER as P_BOSS_PROTECTION,
+)
+from sim.codes import (
+    P_BRIBE_PER_OFFICER_DAY as P_BRIBE_PRICE,
+)
+from sim.codes import (
+    P_COLLATERAL_HALF_POPULATION as P_COLLATERAL_HALF_POP,
+)
+from sim.codes import (
+    P_COLLATERAL_PER_CLASH as P_COLLATERAL,
+)
+from sim.codes import (
+    P_FEDERAL_PURGE_RATE as P_PURGE_RATE,
+)
+from sim.codes import (
+    P_GRIEVANCE_HALF_LIFE_DAYS as P_GRIEVANCE_HALF_LIFE,
+)
+from sim.codes import (
+    P_INTEL_HALF_LIFE_DAYS as P_INTEL_HALF_LIFE,
+)
+from sim.codes import (
+    P_INTEL_PER_KIDNAPPING as P_INTEL_PER_KIDNAP,
+)
+from sim.codes import (
+    P_KIDNAP_MURDER_PROBABILITY as P_KIDNAP_MURDER,
+)
+from sim.codes import (
+    P_LEADERLESS_VALUE_SHARE as P_LEADERLESS_VALUE,
+)
+from sim.codes import (
+    P_LIEUTENANT_KILL_PROBABILITY as P_LIEUTENANT,
+)
+from sim.codes import (
+    P_NATIONAL_ARRESTS_PER_DAY as P_NATIONAL_ARRESTS,
+)
+from sim.codes import (
+    P_NEUTRAL_CONFLICT_FACTOR as P_NEUTRAL_FACTOR,
+)
+from sim.codes import (
+    P_POLICE_REPLENISH_DAYS as P_REPLENISH_DAYS,
+)
+from sim.codes import (
+    P_SATURATION_RATE as P_SATURATION,
 )
 from sim.rng import binomial, key, poisson, rate_to_prob, uniform
 from sim.state import State

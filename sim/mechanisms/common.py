@@ -4,14 +4,14 @@ splits of killings by who did them, and small formulas."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
+from numba import njit, typeof, types
 
 from ..codes import (
     ALLY,
     LETHAL_TYPES,
-    P_ALLY_FACTOR,
-    P_COLLATERAL_HALF_POP,
-    P_NEUTRAL_FACTOR,
+    P_ALLY_CONFLICT_FACTOR,
+    P_COLLATERAL_HALF_POPULATION,
+    P_NEUTRAL_CONFLICT_FACTOR,
     P_POLICE_FIREPOWER,
     S_VIA,
     VIA_CELL,
@@ -19,31 +19,37 @@ from ..codes import (
     VIA_POLICE,
     WAR,
 )
+from ..recorder import VIOLENCE_COLUMNS
+from ..records import Violence
 from ..rng import binomial, key
 
 # Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel).
 # Explicit signatures for the helpers called with constant arguments (codes, stream ids):
 # numba would otherwise compile a copy for every combination of constants.
 INT, FLOAT = types.int64, types.float64
-ROWS, VECTOR = types.Array(INT, 2, "C"), types.Array(INT, 1, "C")
+VECTOR = types.Array(INT, 1, "C")
+VIOLENCE = typeof(Violence(np.zeros((0, VIOLENCE_COLUMNS), dtype=np.int64),
+                           np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)))
 
 # columns of the per-plaza aggregate table filled by gather()
 A_N, A_FC, A_FL, A_FP, A_ATT, A_INTEL, A_OFF = 0, 1, 2, 3, 4, 5, 6
 N_AGG = 7
 
 
-@njit(types.void(ROWS, VECTOR, VECTOR, INT, INT, INT, INT, INT, INT, INT), cache=True)
-def record(vio, vio_n, hom, t, plaza, typ, perp, via, victim, count):
+@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, INT, INT), cache=True)
+def record(violence, t, plaza, typ, perp, via, victim, count):
     """Append one violence row (step, plaza, type, perpetrator, via, victim, count).
 
-    Lethal rows also add to ``hom`` (P,), this step's homicides per plaza, which the
-    triggers read. Steps before 0 (spin-up) count for triggers but are not written, and
+    Lethal rows also add to ``violence.hom`` (P,), this step's homicides per plaza, which
+    the triggers read. Steps before 0 (spin-up) count for triggers but are not written, and
     nothing is written into a buffer of no rows (recording off).
     """
+    hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     if count <= 0:
         return
     if LETHAL_TYPES[typ]:
         hom[plaza] += count
+    vio, vio_n = vio, vio_n
     if t < 0 or vio.shape[0] == 0:  # spin-up, or recording switched off
         return
     n = vio_n[0]
@@ -91,22 +97,24 @@ def sort_head(values, k):
 
 
 @njit(cache=True, inline="always")
-def present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org):
+def present_organizations(index, cells, n_org):
     """CSR list of the organizations with members in each plaza, ascending rows.
 
     -> ptr int64 (P+1,), idx int64 (at most the number of cells,): plaza p's organizations
     are idx[ptr[p]:ptr[p+1]].
     """
-    n_plaza = pc_ptr.shape[0] - 1
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_members, cell_org = cells.members, cells.org
+    n_plaza = cell_ptr.shape[0] - 1
     seen = np.zeros(n_org, dtype=np.bool_)
     ptr = np.zeros(n_plaza + 1, dtype=np.int64)
-    idx = np.empty(pc_idx.shape[0], dtype=np.int64)
+    idx = np.empty(cell_idx.shape[0], dtype=np.int64)
     n = 0
     for p in range(n_plaza):
         start = n
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            o = cell_org[pc_idx[j]]
-            if cell_members[pc_idx[j]] > 0 and not seen[o]:
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            o = cell_org[cell_idx[j]]
+            if cell_members[cell_idx[j]] > 0 and not seen[o]:
                 seen[o] = True
                 idx[n] = o
                 n += 1
@@ -118,31 +126,37 @@ def present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org):
 
 
 @njit(cache=True, inline="always")
-def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_firepower,
-           cell_local, cell_attack, cell_intel, unit_officers, unit_payroll, slot, orgs, agg):
+def gather(p, prm, index, cells, units, scratch):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
 
-    Fills orgs[:k] (rows, ascending) and agg[:k] (k, 7): members, firepower of own cells,
-    firepower of local cells, firepower of payroll police, attacking (0/1), highest cell
-    intelligence, payroll officers. slot (O,) must be all -1 on entry and is left so.
+    Fills scratch.present[:k] (rows, ascending) and scratch.agg[:k] (k, 7): members,
+    firepower of own cells, firepower of local cells, firepower of payroll police,
+    attacking (0/1), highest cell intelligence, payroll officers. scratch.slot (O,) must be
+    all -1 on entry and is left so.
     """
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    cell_attack, cell_firepower, cell_intel = cells.attack, cells.firepower, cells.intel
+    cell_local, cell_members, cell_org = cells.local, cells.members, cells.org
+    unit_officers, unit_payroll = units.officers, units.payroll
+    agg, present, slot = scratch.agg, scratch.present, scratch.slot
     k = 0
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        c = pc_idx[j]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
         if cell_members[c] <= 0:
             continue
         o = cell_org[c]
         if slot[o] < 0:
-            orgs[k] = o
+            present[k] = o
             slot[o] = k
             k += 1
-    sort_head(orgs, k)
+    sort_head(present, k)
     for i in range(k):
-        slot[orgs[i]] = i
+        slot[present[i]] = i
         for col in range(N_AGG):
             agg[i, col] = 0.0
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        c = pc_idx[j]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
         if cell_members[c] <= 0:
             continue
         i = slot[cell_org[c]]
@@ -155,36 +169,38 @@ def gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members, cell_
         if cell_attack[c]:
             agg[i, A_ATT] = 1.0
         agg[i, A_INTEL] = max(agg[i, A_INTEL], cell_intel[c])
-    for j in range(pu_ptr[p], pu_ptr[p + 1]):
-        u = pu_idx[j]
+    for j in range(unit_ptr[p], unit_ptr[p + 1]):
+        u = unit_idx[j]
         o = unit_payroll[u]
         if o >= 0 and slot[o] >= 0:
             agg[slot[o], A_OFF] += unit_officers[u]
             agg[slot[o], A_FP] += unit_officers[u] * prm[P_POLICE_FIREPOWER]
     for i in range(k):
-        slot[orgs[i]] = -1
+        slot[present[i]] = -1
     return k
 
 
 @njit(cache=True, inline="always")
-def group_cells_by_org(p, pc_ptr, pc_idx, cell_org, orgs, k, slot, group_ptr, group_cells):
-    """Group plaza p's cells (with or without members) of the organizations orgs[:k].
+def group_cells_by_org(p, index, cells, present, k, slot, group_ptr, group_cells):
+    """Group plaza p's cells (with or without members) of the organizations present[:k].
 
-    Fills group_ptr[:k+1] and group_cells so that the cells of orgs[i] are
+    Fills group_ptr[:k+1] and group_cells so that the cells of present[i] are
     group_cells[group_ptr[i]:group_ptr[i+1]], rows ascending (a counting sort). slot (O,)
-    maps orgs[i] to i and every other organization to -1.
+    maps present[i] to i and every other organization to -1.
     """
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_org = cells.org
     for i in range(k):
         group_ptr[i + 1] = 0
     group_ptr[0] = 0
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        i = slot[cell_org[pc_idx[j]]]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        i = slot[cell_org[cell_idx[j]]]
         if i >= 0:
             group_ptr[i + 1] += 1
     for i in range(k):
         group_ptr[i + 1] += group_ptr[i]
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        c = pc_idx[j]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
         i = slot[cell_org[c]]
         if i >= 0:
             group_cells[group_ptr[i]] = c
@@ -201,8 +217,8 @@ def hostility(prm, relation, intensity, a, b):
     if r == WAR:
         return intensity[a, b]
     if r == ALLY:
-        return prm[P_ALLY_FACTOR]
-    return prm[P_NEUTRAL_FACTOR]
+        return prm[P_ALLY_CONFLICT_FACTOR]
+    return prm[P_NEUTRAL_CONFLICT_FACTOR]
 
 
 @njit(cache=True)
@@ -277,11 +293,11 @@ def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     return rest - n_local, n_local, n_police
 
 
-@njit(types.void(ROWS, VECTOR, VECTOR, INT, INT, INT, INT, INT, VECTOR), cache=True)
-def record_by_via(vio, vio_n, hom, t, p, typ, perp, victim, counts):
-    record(vio, vio_n, hom, t, p, typ, perp, VIA_CELL, victim, counts[0])
-    record(vio, vio_n, hom, t, p, typ, perp, VIA_LOCAL_CELL, victim, counts[1])
-    record(vio, vio_n, hom, t, p, typ, perp, VIA_POLICE, victim, counts[2])
+@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, VECTOR), cache=True)
+def record_by_via(violence, t, p, typ, perp, victim, counts):
+    record(violence, t, p, typ, perp, VIA_CELL, victim, counts[0])
+    record(violence, t, p, typ, perp, VIA_LOCAL_CELL, victim, counts[1])
+    record(violence, t, p, typ, perp, VIA_POLICE, victim, counts[2])
 
 
 @njit(cache=True)
@@ -298,7 +314,7 @@ def pick_via(u, f_cell, f_local, f_police):
 @njit(cache=True)
 def density(prm, population):
     """Bystander exposure of a plaza, 0-1: population / (population + half population)."""
-    return population / (population + prm[P_COLLATERAL_HALF_POP])
+    return population / (population + prm[P_COLLATERAL_HALF_POPULATION])
 
 
 @njit(cache=True)
@@ -315,8 +331,10 @@ def alliance_weights(relation, intensity):
 
 
 @njit(cache=True, inline="always")
-def has_cell(o, p, pc_ptr, pc_idx, cell_org):
-    for j in range(pc_ptr[p], pc_ptr[p + 1]):
-        if cell_org[pc_idx[j]] == o:
+def has_cell(o, p, index, cells):
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_org = cells.org
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        if cell_org[cell_idx[j]] == o:
             return True
     return False

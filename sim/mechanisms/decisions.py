@@ -24,51 +24,52 @@ from .common import A_FC, A_FL, A_FP, gather, has_cell
 
 
 @njit(cache=True)
-def decide_postures(prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                    cell_firepower, cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
-                    org_aggression, relation, grievance, plaza_controller, slot, orgs, agg):
+def decide_postures(run, index, orgs, cells, units, plazas, scratch):
     """Cells attack where their side out-guns the controller's side, else hold.
 
     Strength of a side in a plaza: firepower of its organization's and its allies' cells
     plus its payroll police there. Organization a attacks controller d when
     (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]) >= attack_threshold.
-    slot, orgs, agg: the kernel's scratch for gather (slot all -1, and left so).
+    scratch: the kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
+    prm = run.prm
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_aggression, grievance, relation = orgs.aggression, orgs.grievance, orgs.relation
+    cell_attack, cell_org = cells.attack, cells.org
+    plaza_controller = plazas.controller
+    agg, present = scratch.agg, scratch.present
     for c in range(cell_attack.shape[0]):
         cell_attack[c] = False
-    for p in range(pc_ptr.shape[0] - 1):
+    for p in range(cell_ptr.shape[0] - 1):
         d = plaza_controller[p]
         if d < 0:
             continue
-        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                   unit_payroll, slot, orgs, agg)
+        k = gather(p, prm, index, cells, units, scratch)
         defence = 0.0
         for i in range(k):
-            x = orgs[i]
+            x = present[i]
             if x == d or relation[d, x] == ALLY:
                 defence += agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
         for i in range(k):
-            a = orgs[i]
+            a = present[i]
             if a == d or relation[a, d] != WAR:
                 continue
             own = 0.0
             for j in range(k):
-                x = orgs[j]
+                x = present[j]
                 if x == a or (relation[a, x] == ALLY and relation[x, d] != ALLY):
                     own += agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
             score = own / max(defence, 1e-9) * (1.0 + org_aggression[a])
             score *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
             if score >= prm[P_ATTACK_THRESHOLD]:
-                for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                    c = pc_idx[j]
+                for j in range(cell_ptr[p], cell_ptr[p + 1]):
+                    c = cell_idx[j]
                     if cell_org[c] == a:
                         cell_attack[c] = True
 
 
-@njit(cache=True)
-def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, cell_org,
-                 cell_plaza, cell_members, cell_attack, plaza_contested):
+@njit(cache=True, inline="always")
+def move_members(run, t, index, cells, plazas):
     """Holding cells in quiet plazas send members to their organization's attack next door.
 
     A holding cell (keeping at least one member) in an uncontested plaza sends
@@ -76,18 +77,22 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
     first neighbouring plaza (ascending row) where it attacks. Sizes at the start of the
     phase decide every move.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_attack, cell_id, cell_members, cell_org = cells.attack, cells.id, cells.members, cells.org
+    plaza_contested, nbr_idx, nbr_ptr = plazas.contested, plazas.nbr_idx, plazas.nbr_ptr
     p_move = rate_to_prob(prm[P_MOVE_RATE], dt)
     if p_move <= 0.0:
         return
-    n_plaza = pc_ptr.shape[0] - 1
+    n_plaza = cell_ptr.shape[0] - 1
     # each plaza's attacking organizations, with their first attacking cell (plaza order)
     att_ptr = np.zeros(n_plaza + 1, dtype=np.int64)
-    att_org = np.empty(pc_idx.shape[0], dtype=np.int64)
-    att_cell = np.empty(pc_idx.shape[0], dtype=np.int64)
+    att_org = np.empty(cell_idx.shape[0], dtype=np.int64)
+    att_cell = np.empty(cell_idx.shape[0], dtype=np.int64)
     n = 0
     for p in range(n_plaza):
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            x = pc_idx[j]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            x = cell_idx[j]
             if not cell_attack[x]:
                 continue
             listed = False
@@ -102,8 +107,8 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
     for q in range(n_plaza):
         if plaza_contested[q]:
             continue
-        for jj in range(pc_ptr[q], pc_ptr[q + 1]):
-            c = pc_idx[jj]
+        for jj in range(cell_ptr[q], cell_ptr[q + 1]):
+            c = cell_idx[jj]
             if cell_attack[c] or cell_members[c] <= 1:
                 continue
             target = -1
@@ -124,17 +129,22 @@ def move_members(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, cell_id, ce
         cell_members[c] += delta[c]
 
 
-@njit(cache=True)
-def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_active,
-               org_treasury, relation, ledger, cell_id, cell_active, cell_org, cell_plaza,
-               cell_members, cell_firepower, cell_loyalty, cell_local, cell_attack,
-               cell_intel, plaza_id, plaza_controller):
+@njit(cache=True, inline="always")
+def hire_cells(run, t, index, orgs, cells, plazas):
     """Organizations hire local cells in enemy-held plazas next to where they operate.
 
     Each (organization, enemy-held neighbouring plaza without its cells) hires with
     probability p_hire per step, if its treasury covers hire_cost and a spare cell row is
     free; hires are paid in ascending order of the organization's first adjacent cell.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    org_id, ledger, relation, org_treasury = orgs.id, orgs.ledger, orgs.relation, orgs.treasury
+    cell_active, cell_attack, cell_firepower = cells.active, cells.attack, cells.firepower
+    cell_id, cell_intel, cell_local = cells.id, cells.intel, cells.local
+    cell_loyalty, cell_members, cell_org = cells.loyalty, cells.members, cells.org
+    cell_plaza = cells.plaza
+    plaza_controller, plaza_id, nbr_idx = plazas.controller, plazas.id, plazas.nbr_idx
+    nbr_ptr = plazas.nbr_ptr
     p_hire = rate_to_prob(prm[P_HIRE_RATE], dt)
     if p_hire <= 0.0:
         return
@@ -148,7 +158,7 @@ def hire_cells(prm, seed, t, dt, pc_ptr, pc_idx, nbr_ptr, nbr_idx, org_id, org_a
         for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
             p = nbr_idx[n]
             d = plaza_controller[p]
-            if d < 0 or relation[o, d] != WAR or has_cell(o, p, pc_ptr, pc_idx, cell_org):
+            if d < 0 or relation[o, d] != WAR or has_cell(o, p, index, cells):
                 continue
             if org_treasury[o] < prm[P_HIRE_COST]:
                 continue

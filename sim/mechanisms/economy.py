@@ -11,11 +11,11 @@ from ..codes import (
     L_DESERTED,
     L_RECRUITED,
     P_DESERTION_RATE,
-    P_LEADERLESS_VALUE,
+    P_LEADERLESS_VALUE_SHARE,
     P_MAX_MEMBER_SHARE,
     P_RECRUIT_COST,
     P_RECRUIT_RATE,
-    P_SATURATION,
+    P_SATURATION_RATE,
     S_DESERTION,
     S_RECRUIT,
 )
@@ -23,10 +23,7 @@ from ..rng import bernoulli, binomial_at_rate, key, poisson
 
 
 @njit(cache=True)
-def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, org_wage,
-            ledger, cell_id, cell_active, cell_org, cell_members, cell_loyalty, unit_id,
-            unit_active, unit_officers, unit_payroll, unit_payment, plaza_population,
-            plaza_value, plaza_controller, plaza_boss_alive):
+def economy(run, t, index, orgs, cells, units, plazas):
     """Revenue, recruitment, wages, payroll, desertion and saturation.
 
     Controllers collect value_per_day (times leaderless_value_share without a boss).
@@ -38,25 +35,35 @@ def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, 
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_active, org_id, ledger, org_treasury = orgs.active, orgs.id, orgs.ledger, orgs.treasury
+    org_wage = orgs.wage
+    cell_active, cell_id, cell_loyalty = cells.active, cells.id, cells.loyalty
+    cell_members, cell_org = cells.members, cells.org
+    unit_active, unit_id, unit_officers = units.active, units.id, units.officers
+    unit_payment, unit_payroll = units.payment, units.payroll
+    plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
+    plaza_population, plaza_value = plazas.population, plazas.value
     n_org = org_active.shape[0]
     n_cells = cell_active.shape[0]
     for p in range(plaza_controller.shape[0]):
         d = plaza_controller[p]
         if d >= 0 and org_active[d]:
-            share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE]
+            share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE_SHARE]
             org_treasury[d] += plaza_value[p] * dt * share
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
-    for p in range(pc_ptr.shape[0] - 1):
+    for p in range(cell_ptr.shape[0] - 1):
         members = 0
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            members += cell_members[pc_idx[j]]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            members += cell_members[cell_idx[j]]
         capacity = prm[P_MAX_MEMBER_SHARE] * plaza_population[p]
         room = 1.0 - members / capacity if capacity > 0.0 else 0.0
         if room <= 0.0:
             continue
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            c = pc_idx[j]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
             lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
@@ -101,7 +108,7 @@ def economy(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury, 
             continue
         o = cell_org[c]
         rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * unpaid[o]
-        rate += prm[P_SATURATION] * size[o]
+        rate += prm[P_SATURATION_RATE] * size[o]
         if rate > 0.0:
             n = binomial_at_rate(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],
                                  rate, dt)

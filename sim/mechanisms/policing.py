@@ -10,12 +10,12 @@ from ..codes import (
     FEDERAL,
     L_ARRESTED,
     P_ARREST_RATE,
-    P_BRIBE_PRICE,
+    P_BRIBE_PER_OFFICER_DAY,
     P_CORRUPTION_RATE,
-    P_NATIONAL_ARRESTS,
+    P_FEDERAL_PURGE_RATE,
+    P_NATIONAL_ARRESTS_PER_DAY,
     P_POLICE_KILLED_PER_ARREST,
-    P_PURGE_RATE,
-    P_REPLENISH_DAYS,
+    P_POLICE_REPLENISH_DAYS,
     P_TURN_MARGIN,
     POLICE,
     POLICE_KILLED,
@@ -33,11 +33,8 @@ from ..rng import bernoulli, binomial, key, rate_to_prob, uniform
 from .common import present_organizations, record
 
 
-@njit(cache=True)
-def policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
-             cell_active, cell_org, cell_plaza, cell_members, cell_local, unit_id,
-             unit_active, unit_officers, unit_authorized, unit_payroll, unit_effectiveness,
-             plaza_id, vio, vio_n, hom):
+@njit(cache=True, inline="always")
+def policing(run, t, index, orgs, cells, units, violence):
     """Police arrest members of every organization but their patron's; some die doing it.
 
     A unit of K officers arrests each member of a non-patron cell in its plaza with rate
@@ -46,56 +43,65 @@ def policing(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, ledger, cell_id,
     members in all, each member equally likely. Lost officers are replaced with mean delay
     police_replenish_days.
     """
-    for p in range(pc_ptr.shape[0] - 1):
-        for ju in range(pu_ptr[p], pu_ptr[p + 1]):
-            u = pu_idx[ju]
-            q = rate_to_prob(prm[P_ARREST_RATE] * unit_effectiveness[u] * unit_officers[u] / 100.0, dt)
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    ledger = orgs.ledger
+    cell_active, cell_id, cell_local = cells.active, cells.id, cells.local
+    cell_members, cell_org, cell_plaza = cells.members, cells.org, cells.plaza
+    unit_active, unit_authorized = units.active, units.authorized
+    unit_effectiveness, unit_id, unit_officers = units.effectiveness, units.id, units.officers
+    unit_payroll = units.payroll
+    for p in range(cell_ptr.shape[0] - 1):
+        for ju in range(unit_ptr[p], unit_ptr[p + 1]):
+            u = unit_idx[ju]
+            q = rate_to_prob(prm[P_ARREST_RATE] * unit_effectiveness[u] * unit_officers[u]
+                             / 100.0, dt)
             if q <= 0.0:
                 continue
-            for jc in range(pc_ptr[p], pc_ptr[p + 1]):
-                c = pc_idx[jc]
+            for jc in range(cell_ptr[p], cell_ptr[p + 1]):
+                c = cell_idx[jc]
                 o = cell_org[c]
                 if o == unit_payroll[u] or cell_members[c] <= 0:
                     continue
-                n = binomial(key(seed, S_ARREST, t, cell_id[c], unit_id[u]), cell_members[c], q)
+                n = binomial(key(seed, S_ARREST, t, cell_id[c], unit_id[u]),
+                             cell_members[c], q)
                 if n == 0:
                     continue
                 cell_members[c] -= n
                 ledger[o, L_ARRESTED] += n
-                record(vio, vio_n, hom, t, p, ARREST, POLICE, VIA_STATE, o, n)
+                record(violence, t, p, ARREST, POLICE, VIA_STATE, o, n)
                 cops = binomial(key(seed, S_POLICE_KILLED, t, cell_id[c], unit_id[u]), n,
                                 prm[P_POLICE_KILLED_PER_ARREST])
                 cops = min(cops, unit_officers[u])
                 unit_officers[u] -= cops
                 via = VIA_LOCAL_CELL if cell_local[c] else VIA_CELL
-                record(vio, vio_n, hom, t, p, POLICE_KILLED, o, via, POLICE, cops)
-    if prm[P_NATIONAL_ARRESTS] > 0.0:
+                record(violence, t, p, POLICE_KILLED, o, via, POLICE, cops)
+    if prm[P_NATIONAL_ARRESTS_PER_DAY] > 0.0:
         total = 0
         for c in range(cell_members.shape[0]):
             if cell_active[c]:
                 total += cell_members[c]
         if total > 0:
-            q = min(1.0, prm[P_NATIONAL_ARRESTS] * dt / total)
+            q = min(1.0, prm[P_NATIONAL_ARRESTS_PER_DAY] * dt / total)
             for c in range(cell_members.shape[0]):
                 if not cell_active[c] or cell_members[c] <= 0:
                     continue
-                n = binomial(key(seed, S_NATIONAL_ARREST, t, cell_id[c], 0), cell_members[c], q)
+                n = binomial(key(seed, S_NATIONAL_ARREST, t, cell_id[c], 0),
+                             cell_members[c], q)
                 cell_members[c] -= n
                 ledger[cell_org[c], L_ARRESTED] += n
-                record(vio, vio_n, hom, t, cell_plaza[c], ARREST, POLICE, VIA_STATE,
+                record(violence, t, cell_plaza[c], ARREST, POLICE, VIA_STATE,
                        cell_org[c], n)
-    q = rate_to_prob(1.0 / max(prm[P_REPLENISH_DAYS], 1e-9), dt)
+    q = rate_to_prob(1.0 / max(prm[P_POLICE_REPLENISH_DAYS], 1e-9), dt)
     for u in range(unit_active.shape[0]):
         short = unit_authorized[u] - unit_officers[u]
         if unit_active[u] and short > 0:
             unit_officers[u] += binomial(key(seed, S_REPLENISH, t, unit_id[u], 0), short, q)
 
 
-@njit(cache=True)
-def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasury,
-               org_bribe_share, cell_org, cell_members, unit_id, unit_active,
-               unit_plaza, unit_kind, unit_officers, unit_integrity, unit_payroll,
-               unit_payment, n_plaza):
+@njit(cache=True, inline="always")
+def corruption(run, t, index, orgs, cells, units):
     """Organizations bribe the police where they operate; federal forces purge payrolls.
 
     A unit's price is bribe_per_officer_day per officer, or turn_margin times its current
@@ -108,9 +114,16 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
     (phase 9). In a plaza with federal forces each payroll unit is purged with probability
     p_purge per step instead.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_ptr = index.cell_ptr
+    org_active, org_bribe_share, org_id = orgs.active, orgs.bribe_share, orgs.id
+    org_treasury = orgs.treasury
+    unit_active, unit_id, unit_integrity = units.active, units.id, units.integrity
+    unit_kind, unit_officers, unit_payment = units.kind, units.officers, units.payment
+    unit_payroll, unit_plaza = units.payroll, units.plaza
     n_org = org_active.shape[0]
-    po_ptr, po_idx = present_organizations(pc_ptr, pc_idx, cell_org, cell_members, n_org)
-    federal = np.zeros(n_plaza, dtype=np.bool_)
+    po_ptr, po_idx = present_organizations(index, cells, n_org)
+    federal = np.zeros(cell_ptr.shape[0] - 1, dtype=np.bool_)
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_kind[u] == FEDERAL and unit_officers[u] > 0:
             federal[unit_plaza[u]] = True
@@ -122,7 +135,7 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
         if unit_active[u] and unit_payroll[u] >= 0:
             budget[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
     p_consider = rate_to_prob(prm[P_CORRUPTION_RATE], dt)
-    p_purge = rate_to_prob(prm[P_PURGE_RATE], dt)
+    p_purge = rate_to_prob(prm[P_FEDERAL_PURGE_RATE], dt)
     for u in range(unit_active.shape[0]):
         if not unit_active[u] or unit_officers[u] <= 0:
             continue
@@ -132,7 +145,7 @@ def corruption(prm, seed, t, dt, pc_ptr, pc_idx, org_id, org_active, org_treasur
                 unit_payroll[u] = -1
                 unit_payment[u] = 0.0
             continue
-        price = prm[P_BRIBE_PRICE]
+        price = prm[P_BRIBE_PER_OFFICER_DAY]
         if unit_payroll[u] >= 0:
             price = prm[P_TURN_MARGIN] * unit_payment[u]
         p_accept = p_consider * (1.0 - unit_integrity[u])

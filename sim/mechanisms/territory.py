@@ -10,8 +10,8 @@ from ..codes import (
     P_BOSS_REPLACEMENT_DAYS,
     P_COLLAPSE_SHARE,
     P_CONTEST_SHARE,
-    P_GRIEVANCE_HALF_LIFE,
-    P_INTEL_HALF_LIFE,
+    P_GRIEVANCE_HALF_LIFE_DAYS,
+    P_INTEL_HALF_LIFE_DAYS,
     P_LEADER_REPLACEMENT_DAYS,
     P_SPLIT_LOYALTY,
     P_SPLIT_PROBABILITY,
@@ -24,10 +24,8 @@ from ..rng import bernoulli, key, rate_to_prob
 from .common import sort_head
 
 
-@njit(cache=True)
-def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, cell_members,
-            cell_firepower, plaza_id, plaza_controller, plaza_boss_alive,
-            plaza_days_leaderless, plaza_contested, plaza_share):
+@njit(cache=True, inline="always")
+def control(run, t, index, orgs, cells, plazas):
     """Plazas change hands, become contested, and get new bosses.
 
     With S_o the firepower of o's cells in a plaza and S the total: the strongest
@@ -37,16 +35,23 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
     least contest_share. A leaderless controller with members there gets a new boss at rate
     1 / boss_replacement_days.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_active, relation = orgs.active, orgs.relation
+    cell_firepower, cell_members, cell_org = cells.firepower, cells.members, cells.org
+    plaza_boss_alive, plaza_contested = plazas.boss_alive, plazas.contested
+    plaza_controller, plaza_days_leaderless = plazas.controller, plazas.days_leaderless
+    plaza_id, plaza_share = plazas.id, plazas.share
     n_org = org_active.shape[0]
     strength = np.zeros(n_org)
     seen = np.zeros(n_org, dtype=np.bool_)
     present = np.empty(n_org, dtype=np.int64)
     p_boss = rate_to_prob(1.0 / max(prm[P_BOSS_REPLACEMENT_DAYS], 1e-9), dt)
-    for p in range(pc_ptr.shape[0] - 1):
+    for p in range(cell_ptr.shape[0] - 1):
         k = 0
         total = 0.0
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            c = pc_idx[j]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
             if cell_members[c] <= 0:
                 continue
             o = cell_org[c]
@@ -92,24 +97,25 @@ def control(prm, seed, t, dt, pc_ptr, pc_idx, org_active, relation, cell_org, ce
             seen[present[i]] = False
 
 
-@njit(cache=True)
-def grievance_and_intel(prm, dt, grievance, kills, cell_intel):
+@njit(cache=True, inline="always")
+def grievance_and_intel(run, orgs, cells, scratch):
     """Grievance G[victim, perpetrator] and intelligence decay by their half-lives; then
     this step's killings add to G (one unit per death)."""
-    g = 0.5 ** (dt / max(prm[P_GRIEVANCE_HALF_LIFE], 1e-9))
+    dt, prm = run.dt, run.prm
+    grievance = orgs.grievance
+    cell_intel = cells.intel
+    kills = scratch.kills
+    g = 0.5 ** (dt / max(prm[P_GRIEVANCE_HALF_LIFE_DAYS], 1e-9))
     for a in range(grievance.shape[0]):
         for b in range(grievance.shape[1]):
             grievance[a, b] = grievance[a, b] * g + kills[a, b]
-    f = 0.5 ** (dt / max(prm[P_INTEL_HALF_LIFE], 1e-9))
+    f = 0.5 ** (dt / max(prm[P_INTEL_HALF_LIFE_DAYS], 1e-9))
     for c in range(cell_intel.shape[0]):
         cell_intel[c] *= f
 
 
-@njit(cache=True)
-def fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury, org_aggression,
-                  org_wage, org_bribe_share, org_leader_alive, org_leader_days,
-                  org_split_pending, org_parent, org_n_splits, relation, intensity, ledger,
-                  cell_active, cell_org, cell_members, cell_loyalty):
+@njit(cache=True, inline="always")
+def fragmentation(run, t, orgs, cells):
     """A leader removal splits the organization with split_probability; returns True if so.
 
     The splinter takes every cell with loyalty below split_loyalty (no such cell: no
@@ -117,6 +123,14 @@ def fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury, org_aggres
     and aggression, and is at war with the parent. Leaders are replaced after
     leader_replacement_days.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    org_active, org_aggression, org_bribe_share = orgs.active, orgs.aggression, orgs.bribe_share
+    org_id, intensity, org_leader_alive = orgs.id, orgs.intensity, orgs.leader_alive
+    org_leader_days, ledger, org_n_splits = orgs.leader_days, orgs.ledger, orgs.n_splits
+    org_parent, relation, org_split_pending = orgs.parent, orgs.relation, orgs.split_pending
+    org_treasury, org_wage = orgs.treasury, orgs.wage
+    cell_active, cell_loyalty, cell_members = cells.active, cells.loyalty, cells.members
+    cell_org = cells.org
     split = False
     n_org = org_active.shape[0]
     for o in range(n_org):
@@ -165,7 +179,8 @@ def fragmentation(prm, seed, t, dt, org_id, org_active, org_treasury, org_aggres
         relation[s, o] = relation[o, s] = WAR
         intensity[s, o] = intensity[o, s] = 1.0
         for c in range(cell_active.shape[0]):
-            if cell_active[c] and cell_org[c] == o and cell_loyalty[c] < prm[P_SPLIT_LOYALTY]:
+            if (cell_active[c] and cell_org[c] == o
+                    and cell_loyalty[c] < prm[P_SPLIT_LOYALTY]):
                 cell_org[c] = s
         ledger[o, L_MOVED] -= taken
         ledger[s, L_MOVED] += taken

@@ -19,17 +19,17 @@ from ..codes import (
     P_ALLY_SHIELDING,
     P_ASSASSINATION_RATE,
     P_ASSASSINATION_SUCCESS,
-    P_ATTACK_MULT,
-    P_BOSS_PROTECTION,
+    P_ATTACK_MULTIPLIER,
+    P_BOSS_PROTECTION_PER_OFFICER,
     P_CLASH_RATE,
-    P_COLLATERAL,
+    P_COLLATERAL_PER_CLASH,
     P_GRIEVANCE_WEIGHT,
-    P_INTEL_PER_KIDNAP,
+    P_INTEL_PER_KIDNAPPING,
     P_INTEL_WEIGHT,
-    P_KIDNAP_MURDER,
+    P_KIDNAP_MURDER_PROBABILITY,
     P_KIDNAP_RATE,
     P_LETHALITY,
-    P_LIEUTENANT,
+    P_LIEUTENANT_KILL_PROBABILITY,
     POLICE,
     POLICE_KILLED,
     S_ASSASSINATION,
@@ -95,11 +95,7 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
 
 
 @njit(cache=True)
-def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_id,
-            pair_ids, allies, org_aggression, relation, intensity, grievance, ledger, kills,
-            cell_id, cell_org, cell_members, cell_firepower, cell_local, cell_attack,
-            cell_intel, unit_id, unit_officers, unit_payroll, plaza_id, plaza_population, vio,
-            vio_n, hom, slot, orgs, agg, pair_i, pair_j):
+def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch):
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
@@ -110,31 +106,38 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
-    Pairs are taken in ascending rows of a, then b. h_ptr, h_idx:
-    :func:`~sim.mechanisms.common.hostile_partners`; pair_ids (O, O):
-    :func:`~sim.mechanisms.common.pair_table` of org_id; allies (O,):
-    :func:`~sim.mechanisms.common.alliance_weights`; slot, orgs, agg, pair_i, pair_j:
-    the kernel's scratch (slot all -1, and left so; pair_i, pair_j at least O*O long).
+    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
+    (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
+    unit_ptr = index.unit_ptr
+    allies, h_idx, h_ptr, pair_ids = pairs.allies, pairs.h_idx, pairs.h_ptr, pairs.pair_ids
+    org_aggression, grievance, org_id = orgs.aggression, orgs.grievance, orgs.id
+    intensity, ledger, relation = orgs.intensity, orgs.ledger, orgs.relation
+    cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
+    unit_id, unit_officers, unit_payroll = units.id, units.officers, units.payroll
+    plaza_id, plaza_population = plazas.id, plazas.population
+    agg, kills, pair_i, pair_j = scratch.agg, scratch.kills, scratch.pair_i, scratch.pair_j
+    present, slot = scratch.present, scratch.slot
     counts = np.zeros(3, dtype=np.int64)
-    for p in range(pc_ptr.shape[0] - 1):
-        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                   unit_payroll, slot, orgs, agg)
+    for p in range(cell_ptr.shape[0] - 1):
+        k = gather(p, prm, index, cells, units, scratch)
         for i in range(k):
-            slot[orgs[i]] = i
-        n_pairs = hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, False, pair_i, pair_j)
+            slot[present[i]] = i
+        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, False,
+                                      pair_i, pair_j)
         for i in range(k):
-            slot[orgs[i]] = -1
+            slot[present[i]] = -1
         for m in range(n_pairs):
             i, j = pair_i[m], pair_j[m]
-            a, b = orgs[i], orgs[j]
+            a, b = present[i], present[j]
             h = hostility(prm, relation, intensity, a, b)
             rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
             rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
             if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
-                rate *= prm[P_ATTACK_MULT]
+                rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= agg[i, A_N] + agg[j, A_N]
             pid = pair_ids[a, b]
             n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
@@ -152,21 +155,21 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
                 if prm[P_ALLY_SHIELDING] > 0.0:
                     shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
                 q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
-                dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, pc_ptr, pc_idx,
-                            cell_id, cell_org, cell_members)
-                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, pu_ptr, pu_idx,
-                            unit_id, unit_payroll, unit_officers)
+                dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, cell_ptr,
+                            cell_idx, cell_id, cell_org, cell_members)
+                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, unit_ptr,
+                            unit_idx, unit_id, unit_payroll, unit_officers)
                 ledger[x, L_KILLED] += dead
                 kills[x, y] += dead
                 counts[0], counts[1], counts[2] = split_by_via(
                     seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
-                record_by_via(vio, vio_n, hom, t, p, CLASH, y, x, counts)
+                record_by_via(violence, t, p, CLASH, y, x, counts)
                 counts[0], counts[1], counts[2] = split_by_via(
                     seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
-                record_by_via(vio, vio_n, hom, t, p, POLICE_KILLED, y, POLICE, counts)
-            mean = prm[P_COLLATERAL] * n * density(prm, plaza_population[p])
+                record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
+            mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plaza_population[p])
             bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
             if bystanders > 0:
                 by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
@@ -178,16 +181,11 @@ def clashes(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, h_ptr, h_idx, org_
                     counts[0], counts[1], counts[2] = split_by_via(
                         seed, S_VIA_COLLATERAL, t, fight, org_id[x], nx, agg[ix, A_FC],
                         agg[ix, A_FL], agg[ix, A_FP])
-                    record_by_via(vio, vio_n, hom, t, p, COLLATERAL, x, CIVILIAN, counts)
+                    record_by_via(violence, t, p, COLLATERAL, x, CIVILIAN, counts)
 
 
 @njit(cache=True)
-def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, relation,
-                   grievance, ledger, kills, cell_org, cell_members, cell_firepower,
-                   cell_local, cell_attack, cell_intel, unit_officers, unit_payroll,
-                   plaza_id, plaza_population, plaza_controller, plaza_boss_alive,
-                   plaza_days_leaderless, vio, vio_n, hom,
-                   slot, orgs, agg):
+def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch):
     """Attacking enemies of a plaza's controller try to kill its boss.
 
     Attempts per day: assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt
@@ -195,42 +193,49 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
     K the officers on the controller's payroll there. The first attacker (ascending row)
     that succeeds kills the boss, and the lieutenant with lieutenant_kill_probability;
     both are members of the controller's largest cell in the plaza. The plaza is leaderless
-    until control (phase 10) replaces the boss. slot, orgs, agg: the kernel's scratch for
-    gather (slot all -1, and left so).
+    until control (phase 10) replaces the boss. scratch: the kernel's (:mod:`sim.records`);
+    scratch.slot all -1, and left so.
     """
-    for p in range(pc_ptr.shape[0] - 1):
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    grievance, org_id, ledger, relation = orgs.grievance, orgs.id, orgs.ledger, orgs.relation
+    cell_members, cell_org = cells.members, cells.org
+    plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
+    plaza_days_leaderless, plaza_id = plazas.days_leaderless, plazas.id
+    plaza_population = plazas.population
+    agg, kills, present = scratch.agg, scratch.kills, scratch.present
+    for p in range(cell_ptr.shape[0] - 1):
         d = plaza_controller[p]
         if d < 0 or not plaza_boss_alive[p]:
             continue
-        k = gather(p, prm, pc_ptr, pc_idx, pu_ptr, pu_idx, cell_org, cell_members,
-                   cell_firepower, cell_local, cell_attack, cell_intel, unit_officers,
-                   unit_payroll, slot, orgs, agg)
+        k = gather(p, prm, index, cells, units, scratch)
         i_d = -1
         for i in range(k):
-            if orgs[i] == d:
+            if present[i] == d:
                 i_d = i
         if i_d < 0:
             continue
         for i in range(k):
-            a = orgs[i]
+            a = present[i]
             if relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
                 continue
-            rate = prm[P_ASSASSINATION_RATE] * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d])
+            rate = prm[P_ASSASSINATION_RATE]
+            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
             kk = key(seed, S_ASSASSINATION, t, plaza_id[p], org_id[a])
             if not bernoulli(kk, rate_to_prob(rate, dt)):
                 continue
             p_success = prm[P_ASSASSINATION_SUCCESS]
-            p_success *= (1.0 - prm[P_BOSS_PROTECTION]) ** agg[i_d, A_OFF]
+            p_success *= (1.0 - prm[P_BOSS_PROTECTION_PER_OFFICER]) ** agg[i_d, A_OFF]
             if uniform(kk, 1) >= p_success:
                 continue
             victims = 1
-            if uniform(kk, 2) < prm[P_LIEUTENANT]:
+            if uniform(kk, 2) < prm[P_LIEUTENANT_KILL_PROBABILITY]:
                 victims = 2
             # the boss and lieutenant belong to the controller's largest cell here
             best = -1
-            for j in range(pc_ptr[p], pc_ptr[p + 1]):
-                c = pc_idx[j]
+            for j in range(cell_ptr[p], cell_ptr[p + 1]):
+                c = cell_idx[j]
                 if cell_org[c] == d and (best < 0 or cell_members[c] > cell_members[best]):
                     best = c
             victims = min(victims, cell_members[best])
@@ -238,9 +243,9 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
             ledger[d, L_KILLED] += victims
             kills[d, a] += victims
             via = pick_via(uniform(kk, 3), agg[i, A_FC], agg[i, A_FL], agg[i, A_FP])
-            record(vio, vio_n, hom, t, p, ASSASSINATION, a, via, d, victims)
-            mean = prm[P_COLLATERAL] * density(prm, plaza_population[p])
-            record(vio, vio_n, hom, t, p, COLLATERAL, a, via, CIVILIAN,
+            record(violence, t, p, ASSASSINATION, a, via, d, victims)
+            mean = prm[P_COLLATERAL_PER_CLASH] * density(prm, plaza_population[p])
+            record(violence, t, p, COLLATERAL, a, via, CIVILIAN,
                    poisson(key(seed, S_COLLATERAL, t, org_id[a], plaza_id[p]), mean))
             plaza_boss_alive[p] = False
             plaza_days_leaderless[p] = 0.0
@@ -248,31 +253,36 @@ def assassinations(prm, seed, t, dt, pc_ptr, pc_idx, pu_ptr, pu_idx, org_id, rel
 
 
 @njit(cache=True)
-def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggression,
-                relation, intensity, grievance, ledger, kills, cell_id, cell_org, cell_members,
-                cell_local, cell_attack, cell_intel, plaza_id, vio, vio_n, hom, slot, present,
-                pair_a, pair_b):
+def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
     A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
     M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
     gives a's cells in the plaza intel_per_kidnapping units of intelligence. Pairs are taken
-    in ascending rows of a, then b. h_ptr, h_idx: :func:`~sim.mechanisms.common.hostile_partners`;
-    slot, present, pair_a, pair_b: the kernel's scratch (slot all -1, and left so; pair_a,
-    pair_b at least O*O long).
+    in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
+    scratch.slot all -1, and left so.
     """
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    h_idx, h_ptr = pairs.h_idx, pairs.h_ptr
+    grievance, org_id, intensity, ledger = orgs.grievance, orgs.id, orgs.intensity, orgs.ledger
+    relation = orgs.relation
+    cell_attack, cell_id, cell_intel, cell_local = cells.attack, cells.id, cells.intel, cells.local
+    cell_members, cell_org = cells.members, cells.org
+    kills, pair_i, pair_j, present = scratch.kills, scratch.pair_i, scratch.pair_j, scratch.present
+    slot = scratch.slot
     if prm[P_KIDNAP_RATE] <= 0.0:
         return
     n_org = relation.shape[0]
     size = np.zeros(n_org, dtype=np.int64)
     attacking = np.zeros(n_org, dtype=np.bool_)
     group_ptr = np.zeros(n_org + 1, dtype=np.int64)
-    group_cells = np.empty(pc_idx.shape[0], dtype=np.int64)
-    for p in range(pc_ptr.shape[0] - 1):
+    group_cells = np.empty(cell_idx.shape[0], dtype=np.int64)
+    for p in range(cell_ptr.shape[0] - 1):
         k = 0
-        for j in range(pc_ptr[p], pc_ptr[p + 1]):
-            c = pc_idx[j]
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            c = cell_idx[j]
             o = cell_org[c]
             if cell_members[c] <= 0:
                 continue
@@ -284,18 +294,19 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggr
         sort_head(present, k)
         for i in range(k):
             slot[present[i]] = i
-        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True, pair_a, pair_b)
+        n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, True,
+                                      pair_i, pair_j)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
-            group_cells_by_org(p, pc_ptr, pc_idx, cell_org, present, k, slot, group_ptr,
+            group_cells_by_org(p, index, cells, present, k, slot, group_ptr,
                                group_cells)
         for m in range(n_pairs):
-            ia, ib = pair_a[m], pair_b[m]
+            ia, ib = pair_i[m], pair_j[m]
             a, b = present[ia], present[ib]
             h = hostility(prm, relation, intensity, a, b)
             rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
             if attacking[a]:
-                rate *= prm[P_ATTACK_MULT]
+                rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= size[a] / (size[a] + size[b])
             taken = 0
             murdered = 0
@@ -308,7 +319,7 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggr
                 if n == 0:
                     continue
                 dead = binomial(key(seed, S_KIDNAP_MURDER, t, cell_id[c], org_id[a]), n,
-                                prm[P_KIDNAP_MURDER])
+                                prm[P_KIDNAP_MURDER_PROBABILITY])
                 cell_members[c] -= dead
                 taken += n
                 murdered += dead
@@ -319,22 +330,23 @@ def kidnappings(prm, seed, t, dt, pc_ptr, pc_idx, h_ptr, h_idx, org_id, org_aggr
             via = VIA_CELL
             for j in range(group_ptr[ia], group_ptr[ia + 1]):
                 c = group_cells[j]
-                cell_intel[c] += prm[P_INTEL_PER_KIDNAP] * taken
+                cell_intel[c] += prm[P_INTEL_PER_KIDNAPPING] * taken
                 if cell_local[c]:
                     via = VIA_LOCAL_CELL
-            record(vio, vio_n, hom, t, p, KIDNAPPING, a, via, b, taken)
-            record(vio, vio_n, hom, t, p, KIDNAP_MURDER, a, via, b, murdered)
+            record(violence, t, p, KIDNAPPING, a, via, b, taken)
+            record(violence, t, p, KIDNAP_MURDER, a, via, b, murdered)
         for i in range(k):
             size[present[i]] = 0
             attacking[present[i]] = False
             slot[present[i]] = -1
 
 
-@njit(cache=True)
-def background(prm, seed, t, dt, plaza_id, plaza_population, plaza_background, vio, vio_n,
-               hom):
+@njit(cache=True, inline="always")
+def background(run, t, plazas, violence):
     """Homicides unrelated to the conflict: Poisson(rate / 100,000 population dt / 365.25)."""
+    dt, seed = run.dt, run.seed
+    plaza_background, plaza_id, plaza_population = plazas.background, plazas.id, plazas.population
     for p in range(plaza_id.shape[0]):
         lam = plaza_background[p] / 1e5 * plaza_population[p] * dt / 365.25
         n = poisson(key(seed, S_BACKGROUND, t, plaza_id[p], 0), lam)
-        record(vio, vio_n, hom, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)
+        record(violence, t, p, BACKGROUND, UNKNOWN, VIA_NONE, CIVILIAN, n)

@@ -1,0 +1,92 @@
+"""The loop that drives a step function through a scenario: the only copy.
+
+An :class:`Engine` holds a run's state, its recorder and its schedule, and advances it to a
+target step by calling a step function (``sim.kernel.step``, the compiled kernel, or
+``sim.reference.advance``, the plain-Python reference) for as many steps as it can at once:
+up to the next scheduled event. Between calls it applies the events that are due
+(:data:`sim.events.APPLY`), schedules the deployment of a trigger that fired, flushes the
+violence buffer when the step function reports it nearly full, and names new splinters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .codes import BUFFER_FULL, TRIGGER, parameter_vector
+from .events import APPLY, Scheduled, schedule
+from .recorder import Recorder, row_reserve
+from .scenario import Scenario
+from .state import State, build_state
+
+Step = Callable[[State, np.ndarray, int, int, int, float, int, Recorder], tuple[int, int, int]]
+"""(state, prm, seed, t0, t1, dt, row_reserve, recorder) -> (next step, reason code from
+sim.codes, index of the trigger that fired or -1): runs steps t0 .. t1-1 in place."""
+
+
+class Engine:
+    """A run of a scenario at one seed, advanced by a step function.
+
+    Attributes:
+        scenario, seed, step (the step function), dt (days per step).
+        state (:class:`sim.state.State`), names (:class:`sim.state.Names`, grown by splits),
+        recorder (:class:`sim.recorder.Recorder`).
+        t: the next step to run (negative during the spin-up).
+        parameters: the scenario's parameters as changed by ``parameters`` events so far;
+        prm: the same as the kernel's vector (sim.codes).
+        org_row, plaza_row: scenario name -> row.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, step: Step, record: bool = True):
+        self.scenario = scenario
+        self.seed = seed
+        self.step = step
+        self.state, self.names = build_state(scenario)
+        self.dt = float(scenario.simulation.step_days)
+        self.parameters = scenario.parameters
+        self.prm = parameter_vector(scenario.parameters)
+        self.org_row = {o.name: i for i, o in enumerate(scenario.organizations)}
+        self.plaza_row = {p.name: i for i, p in enumerate(scenario.plazas)}
+        self.events: list[Scheduled] = schedule(scenario)
+        self.next_event = 0
+        self.t = -math.ceil(scenario.simulation.spin_up_days / self.dt)
+        self.recorder = Recorder(scenario.n_steps, len(self.state.org_id), len(scenario.plazas),
+                                 buffer_rows=2 * row_reserve(self.state), enabled=record)
+
+    def run_until(self, target: int, after_call: Callable[[], None] | None = None) -> None:
+        """Run steps up to ``target`` (exclusive); ``after_call`` runs after each call of the
+        step function."""
+        self.recorder.ensure_steps(target)
+        while self.t < target:
+            self._apply_due_events()
+            stop = target
+            if self.next_event < len(self.events):
+                stop = min(stop, max(self.events[self.next_event].step, self.t + 1))
+            reserve = row_reserve(self.state)
+            self.recorder.ensure_rows(reserve)
+            self.t, reason, fired = self.step(self.state, self.prm, self.seed, self.t, stop,
+                                              self.dt, reserve, self.recorder)
+            if reason == TRIGGER:
+                trigger = self.scenario.triggers[fired]
+                self.events.insert(self.next_event, Scheduled(self.t, fired, "trigger", trigger))
+            elif reason == BUFFER_FULL:
+                self.recorder.flush()
+            self._name_splinters()  # a split may share its step with a trigger
+            if after_call is not None:
+                after_call()
+
+    def _apply_due_events(self) -> None:
+        while self.next_event < len(self.events) and self.events[self.next_event].step <= self.t:
+            event = self.events[self.next_event]
+            APPLY[event.kind](self, event)
+            self.next_event += 1
+
+    def _name_splinters(self) -> None:
+        s = self.state
+        for row in range(len(self.names.organizations), len(s.org_id)):
+            if s.org_active[row]:
+                parent = self.names.organizations[int(s.org_parent[row])]
+                n = int(s.org_n_splits[s.org_parent[row]])
+                self.names.organizations.append(f"{parent} splinter {n}")
