@@ -18,7 +18,7 @@ def _key_numba_cache_to_source() -> None:
     the cache folder to the source of every compiled module (and of the parameter codes and
     records they read) makes any change a fresh cache."""
     here = _Path(__file__).parent
-    jitted = [here / "rng.py", here / "codes.py", here / "parameters.py", here / "records.py",
+    jitted = [here / "rng.py", here / "codes.py", here / "scenario" / "parameters.py", here / "records.py",
               here / "kernel.py", *sorted((here / "mechanisms").glob("*.py"))]
     digest = _hashlib.sha256()
     for path in jitted:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .parameters import Parameters
 from .rng import stream_id
+from .scenario.parameters import Parameters
 
 # relations between organizations, and police kinds (the scenario's words, in this order)
 WAR, NEUTRAL, ALLY = -1, 0, 1
@@ -73,5 +73,5 @@ globals().update({f"P_{name.upper()}": i for i, name in enumerate(PARAM_NAMES)})
 
 
 def parameter_vector(parameters) -> np.ndarray:
-    """float64 (len(PARAM_NAMES),) from a :class:`sim.parameters.Parameters`."""
+    """float64 (len(PARAM_NAMES),) from a :class:`sim.scenario.Parameters`."""
     return np.array([float(getattr(parameters, n)) for n in PARAM_NAMES], dtype=np.float64)

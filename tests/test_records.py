@@ -75,10 +75,10 @@ def test_dense_record_holds_the_recorders_tables():
 
 
 def test_parameter_codes_follow_the_parameters_declaration():
-    """A parameter declared in sim.parameters gets its place in the kernel's vector and its
+    """A parameter declared in sim.scenario.parameters gets its place in the kernel's vector and its
     P_ index without a line in sim.codes."""
     from sim import codes
-    from sim.parameters import Parameters
+    from sim.scenario import Parameters
 
     assert codes.PARAM_NAMES == tuple(Parameters.model_fields)
     for i, name in enumerate(Parameters.model_fields):
