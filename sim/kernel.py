@@ -274,3 +274,13 @@ def advance(
         if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1
+
+
+def step(state, prm, seed, t0, t1, dt, row_reserve, recorder):
+    """:func:`advance` on a State and a Recorder (sim.reference.advance's interface)."""
+    from .compiling import compile_phases  # sim.compiling imports this module
+
+    args = (*state.arrays().values(), prm, np.int64(seed), np.int64(t0), np.int64(t1),
+            float(dt), np.int64(row_reserve), *recorder.kernel_args())
+    compile_phases(args)  # before advance's first compile only
+    return advance(*args)

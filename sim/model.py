@@ -18,12 +18,10 @@ import time
 from importlib import metadata
 
 import mesa
-import numpy as np
 
 from . import kernel
 from .agents import Cell, Organization, Plaza, PoliceUnit, new_rows
 from .codes import BUFFER_FULL, TRIGGER, parameter_vector
-from .compiling import compile_phases
 from .events import Scheduled, apply_event, deploy_federal, schedule
 from .recorder import Recorder, row_reserve
 from .results import Results, control_table, organizations_table, time_axis, violence_table
@@ -39,6 +37,8 @@ class CartelModel(mesa.Model):
         rng: the replicate seed (int). Same seed, same results, bit for bit. None draws one.
         record: keep the per-step tables (default). Off, the run is the same but
             ``results()`` is an error: for timing, or when only the final state matters.
+        step: the function that runs steps between events (default: the compiled kernel,
+            ``sim.kernel.step``; ``sim.reference.advance`` gives the same results).
 
     The clock is the kernel's: Mesa's own event scheduling (``schedule_event``) is not used
     by the model and events scheduled through it do not run; scenario events and triggers
@@ -50,7 +50,8 @@ class CartelModel(mesa.Model):
         organization_agents, cell_agents, police_agents, plaza_agents: row -> Mesa agent.
     """
 
-    def __init__(self, scenario: Scenario, rng: int | None = None, record: bool = True):
+    def __init__(self, scenario: Scenario, rng: int | None = None, record: bool = True,
+                 step=None):
         seed = secrets.randbits(63) if rng is None else int(rng)
         if not 0 <= seed < 2**63:
             raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1 (got {seed})")
@@ -58,6 +59,7 @@ class CartelModel(mesa.Model):
         self._default_schedule.stop()  # our clock is the kernel's, advanced in _advance_time
         self.spec = scenario
         self.seed = seed
+        self._step = kernel.step if step is None else step
         self.state, self.names = build_state(scenario)
         self._parameters = scenario.parameters  # as changed by 'parameters' events so far
         self.params = parameter_vector(scenario.parameters)
@@ -120,11 +122,8 @@ class CartelModel(mesa.Model):
                 stop = min(stop, max(self._events[self._next_event].step, self._t + 1))
             reserve = row_reserve(self.state)
             self.recorder.ensure_rows(reserve)
-            args = (*self.state.arrays().values(), self.params, np.int64(self.seed),
-                    np.int64(self._t), np.int64(stop), self.dt, np.int64(reserve),
-                    *self.recorder.kernel_args())
-            compile_phases(args)  # before the first compile only
-            t, reason, fired = kernel.advance(*args)
+            t, reason, fired = self._step(self.state, self.params, self.seed, self._t, stop,
+                                          self.dt, reserve, self.recorder)
             self._t = int(t)
             if reason == TRIGGER:
                 self._schedule_trigger(int(fired))
