@@ -10,7 +10,7 @@ flushed when nearly full), checks that both end in the same State with the same 
 rows, and prints both times and the speed-up.
 
     .venv/bin/python benchmarks/kernel_vs_reference.py [--steps 730] [--reference-steps 730]
-        [--seed 1] [--only bcs|synthetic] [--draws python|compiled]
+        [--seed 1] [--only bcs|synthetic] [--draws python|compiled] [--clock wall|cpu]
 
 With --reference-steps below --steps the reference's time is measured on that many steps
 and scaled up linearly (printed as such); the results are then checked on those steps
@@ -40,6 +40,7 @@ from sim.reference.draws import python_samplers
 from sim.state import build_state
 
 ROOT = Path(__file__).resolve().parents[1]
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def bcs_state():
@@ -69,14 +70,14 @@ def deploy(scenario, state, k, step):
         state.trig_blocked_until[k] = step + math.ceil(trig.duration_days / dt)
 
 
-def run(step, scenario, state, seed, n_steps):
+def run(step, scenario, state, seed, n_steps, clock=time.perf_counter):
     """Steps 0 .. n_steps-1 with ``step`` (kernel.step or reference.advance), driven like
     the engine drives it; returns (seconds, violence rows int64 (N, 7))."""
     prm = parameter_vector(scenario.parameters)
     dt = float(scenario.simulation.step_days)
     recorder = Recorder(n_steps, len(state.org_id), len(state.plaza_id),
                         buffer_rows=4 * row_reserve(state))
-    started = time.perf_counter()
+    started = clock()
     t = 0
     while t < n_steps:
         reserve = row_reserve(state)
@@ -87,7 +88,7 @@ def run(step, scenario, state, seed, n_steps):
             deploy(scenario, state, int(fired), t)
         elif reason == BUFFER_FULL:
             recorder.flush()
-    return time.perf_counter() - started, recorder.violence_rows()
+    return clock() - started, recorder.violence_rows()
 
 
 def main(argv=None):
@@ -103,34 +104,39 @@ def main(argv=None):
                         "(default; the 64-bit mixing they call stays compiled, so the "
                         "speed-up is understated) or the compiled samplers themselves called "
                         "from Python (as the test suite does, for speed)")
+    parser.add_argument("--clock", choices=tuple(CLOCKS), default="wall",
+                        help="wall time, or this process's CPU time (steadier on a busy "
+                        "machine: waiting for a core is not counted)")
     args = parser.parse_args(argv)
     draws = python_samplers() if args.draws == "python" else contextlib.nullcontext()
     with draws:
         if args.only != "bcs":
             compare("synthetic region (250 plazas, 2,000 cells)", *synthetic_state(),
-                    args.seed, 200, 200, max(3, args.repeats // 4), 1)
+                    args.seed, 200, 200, max(3, args.repeats // 4), 1, CLOCKS[args.clock])
         if args.only != "synthetic":
             compare("bcs_2014 at war", *bcs_state(), args.seed, args.steps,
-                    args.reference_steps or args.steps, args.repeats, args.reference_repeats)
-    print(f"draws: {args.draws}; machine: {platform.platform()}, "
+                    args.reference_steps or args.steps, args.repeats, args.reference_repeats,
+                    CLOCKS[args.clock])
+    print(f"draws: {args.draws}, {args.clock} time; machine: {platform.platform()}, "
           f"{platform.processor() or platform.machine()}, python {platform.python_version()}, "
           f"numba {metadata.version('numba')}, numpy {metadata.version('numpy')}, "
           f"mesa {metadata.version('mesa')}")
 
 
 def compare(label, scenario, state0, seed, steps, reference_steps, repeats,
-            reference_repeats):
+            reference_repeats, clock):
     """Time both from state0 and check they end identical; print the speed-up."""
     run(kernel.step, scenario, state0.copy(), seed, 5)  # warm-up: load the compiled code
     kernel_times = []
     for _ in range(repeats):
         state_k = state0.copy()
-        seconds, rows_k = run(kernel.step, scenario, state_k, seed, steps)
+        seconds, rows_k = run(kernel.step, scenario, state_k, seed, steps, clock)
         kernel_times.append(seconds)
     reference_times = []
     for _ in range(reference_repeats):
         state_r = state0.copy()
-        seconds, rows_r = run(reference.advance, scenario, state_r, seed, reference_steps)
+        seconds, rows_r = run(reference.advance, scenario, state_r, seed, reference_steps,
+                              clock)
         reference_times.append(seconds)
 
     if reference_steps != steps:  # identical results on the reference's steps
