@@ -4,7 +4,7 @@ This package is the plainest statement of the rules that a researcher can open: 
 (:class:`Organization`, :class:`Cell`, :class:`PoliceUnit` in ``agents.py``, :class:`Plaza`
 in ``plaza.py``) with one method per phase of a step, called in the step's order by
 :meth:`ReferenceModel.step` (``model.py``) through Mesa's ``AgentSet.do``; dicts and lists,
-no arrays indexes, no numba. ``world.py`` builds the agents from a :class:`sim.state.State`
+no array indexes, no numba. ``world.py`` builds the agents from a :class:`sim.state.State`
 and writes them back.
 
 It is also the oracle of the compiled kernel (``sim.kernel`` + ``sim.mechanisms``): the same
