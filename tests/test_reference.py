@@ -146,10 +146,12 @@ def tiny(step_days: float = 1.0) -> tuple[Scenario, State]:
     return scenario, state
 
 
-def small(name: str, parameters: dict, days: int, **sections) -> tuple[Scenario, State]:
+def small(name: str, parameters: dict, days: int, simulation: dict | None = None,
+          **sections) -> tuple[Scenario, State]:
+    """A hand-made scenario from 2020-01-01 and its initial state."""
     scenario = Scenario.model_validate(dict(
-        name=name, simulation=dict(start=dt.date(2020, 1, 1), days=days, **sections.pop(
-            "simulation", {})), parameters=parameters, **sections))
+        name=name, simulation=dict(start=dt.date(2020, 1, 1), days=days, **(simulation or {})),
+        parameters=parameters, **sections))
     return scenario, build_state(scenario)[0]
 
 

@@ -55,6 +55,17 @@ def test_every_shipped_scenario_on_its_first_days(name):
     assert compiled.results().violence["count"].sum() > 0
 
 
+def test_recording_off_changes_nothing():
+    """With no buffers to write into (record=False), the reference ends in the same State."""
+    scenario, steps = for_days(shipped_scenario("bcs_2014"), 120)
+    compiled = sim.CartelModel(scenario, rng=4)
+    mesa = sim.CartelModel(scenario, rng=4, record=False, step=reference.advance)
+    for model in (compiled, mesa):
+        model.run_for(steps)
+    assert not different_arrays(compiled.state, mesa.state)
+    assert mesa.recorder.vio_n[0] == 0
+
+
 def reference_run(name: str, seed: int) -> sim.CartelModel:
     model = sim.CartelModel(shipped_scenario(name), rng=seed, step=reference.advance)
     model.run_for(model.n_steps)
