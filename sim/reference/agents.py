@@ -219,9 +219,10 @@ class Cell(mesa.Agent):
             moves.append((self, target, n))
 
     def hire_nearby(self, t: int, p_hire: float) -> None:
-        """In each enemy-held neighbouring plaza where its organization has no cell, hire a
-        local cell with probability p_hire (key: hire, organization, plaza; the new cell's
-        id is that key >> 1) if the treasury covers hire_cost and a spare row is free."""
+        """In each enemy-held neighbouring plaza where its organization has no cell (one
+        hired this step counts), hire a local cell with probability p_hire (key: hire,
+        organization, plaza; the new cell's id is that key >> 1) if the treasury covers
+        hire_cost and a spare row is free."""
         model, org, p = self.model, self.org, self.model.p
         draw = model.draw
         for plaza in self.plaza.neighbours:
