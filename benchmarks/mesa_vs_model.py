@@ -1,22 +1,23 @@
-"""The whole compiled model vs the same rules written as a plain Mesa model, same tables.
+"""The whole compiled model vs the same rules as a plain Mesa model (sim.reference), same tables.
 
 Runs a scenario (by default bcs_2014, its full 2 years at daily steps, with its alliance, the
 Zetas' entry and the federal-deployment trigger) with ``sim.run``'s path (``CartelModel``,
 ``run_for``, ``results``: the numba kernel after a warm-up run, so compilation or cache
-loading is not timed, best of ``--repeats``) and with ``benchmarks/pure_mesa.py``'s
-``PureMesaModel`` (Mesa agents with Python methods, the same keyed draws; best of
-``--mesa-repeats``), checks that the violence, control and organizations tables are
-identical (pandas ``assert_frame_equal``, exact), and prints both times, split into building
-the model, running the steps and building the tables, and the speed-ups.
+loading is not timed, best of ``--repeats``) and with the same engine stepping the reference
+model instead (``CartelModel(..., step=sim.reference.advance)``: Mesa agents with Python
+methods, the same keyed draws; best of ``--mesa-repeats``), checks that the violence,
+control and organizations tables are identical (pandas ``assert_frame_equal``, exact), and
+prints both times, split into building the model, running the steps and building the
+tables, and the speed-ups.
 
     .venv/bin/python benchmarks/mesa_vs_model.py [--days 730] [--seed 7] [--draws both]
                                                  [--clock wall] [--synthetic CELLS]
 
-``--draws`` says how the pure-Mesa model calls sim.rng's keyed samplers: "compiled" calls
-them as they are (from Python, as tests/twin.py does: the fair baseline), "python" calls
-their ``py_func`` (pure Python, slower: the samplers' 64-bit arithmetic is emulated with
-NumPy scalars), "both" (default) measures each. DESIGN.md section 8 target: the whole model
->= 100x faster than a straightforward pure-Mesa implementation.
+``--draws`` says how the reference model calls sim.rng's keyed samplers: "compiled" calls
+them as they are (from Python: the fair baseline), "python" calls their ``py_func`` (pure
+Python, slower: the samplers' 64-bit arithmetic is emulated with NumPy scalars), "both"
+(default) measures each. DESIGN.md section 8 target: the whole model >= 100x faster than a
+straightforward pure-Mesa implementation.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
-import pure_mesa  # benchmarks/ is on sys.path when this file runs as a script
 
 import sim
+from sim import reference
+from sim.reference.draws import python_samplers
 from sim.runner import for_days
 from sim.synthetic import world
 
@@ -48,10 +50,7 @@ def timed_run(make, steps: int, clock=time.perf_counter) -> tuple[dict[str, floa
     t0 = clock()
     model = make()
     t1 = clock()
-    if isinstance(model, sim.CartelModel):
-        model.run_for(steps)
-    else:
-        model.run(steps)
+    model.run_for(steps)
     t2 = clock()
     results = model.results()
     t3 = clock()
@@ -69,6 +68,19 @@ def best_runs(makers: dict, repeats: dict, steps: int, clock=time.perf_counter) 
                 if name not in best or run[0]["total"] < best[name][0]["total"]:
                     best[name] = run
     return best
+
+
+def mesa_model(scenario: sim.Scenario, seed: int, draws: str) -> sim.CartelModel:
+    """The engine stepping the reference model, which calls the samplers compiled or as
+    their Python code."""
+    step = reference.advance if draws == "compiled" else python_advance
+    return sim.CartelModel(scenario, rng=seed, step=step)
+
+
+def python_advance(*args):
+    """sim.reference.advance calling the samplers' Python code."""
+    with python_samplers():
+        return reference.advance(*args)
 
 
 def assert_same_tables(a: sim.Results, b: sim.Results) -> None:
@@ -113,8 +125,7 @@ def main(argv=None):
 
     kinds = ("compiled", "python") if args.draws == "both" else (args.draws,)
     makers = {"model": lambda: sim.CartelModel(scenario, rng=seed)}
-    makers |= {draws: (lambda d=draws: pure_mesa.PureMesaModel(scenario, seed, draws=d))
-               for draws in kinds}
+    makers |= {draws: (lambda d=draws: mesa_model(scenario, seed, d)) for draws in kinds}
     repeats = {name: args.repeats if name == "model" else args.mesa_repeats for name in makers}
     best = best_runs(makers, repeats, steps, CLOCKS[args.clock])
     compiled, results = best.pop("model")
@@ -129,7 +140,7 @@ def main(argv=None):
           f"rows; violence, control and organizations tables identical across the models")
     print(f"{args.clock + ' time':<28}{'build':>10}{'steps':>10}{'tables':>10}{'total':>10}")
     print(line("compiled model (sim.run)", compiled, f"best of {args.repeats}"))
-    labels = {"compiled": "pure Mesa", "python": "pure Mesa, py_func draws"}
+    labels = {"compiled": "pure Mesa (reference)", "python": "reference, py_func draws"}
     for draws, times in mesa.items():
         print(line(labels[draws], times, f"best of {args.mesa_repeats}"))
     for draws, times in mesa.items():
