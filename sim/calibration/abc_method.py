@@ -20,6 +20,7 @@ same populations; a resumed generation finds its finished evaluations in the sto
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,7 @@ def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.D
 
     ``score``: [(key, parameters)] -> [{"distance": float}], in order.
     """
+    logging.getLogger("ABC").setLevel(logging.WARNING)
     model = _ReplayModel()
     settings = spec.abc
     sampler = BatchSampler(model, score, settings.batch or settings.population, spec.seed)
@@ -114,7 +116,7 @@ def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.D
     if remaining > 0 and not _reached(history, settings.min_epsilon):
         history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=remaining)
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    population = frame[list(spec.paths)].reset_index(drop=True)
+    population = frame[list(spec.paths)].reset_index(drop=True).rename_axis(columns=None)
     population["weight"] = weights
     populations = history.get_all_populations()
     trace = populations[populations["t"] >= 0].rename(

@@ -37,12 +37,14 @@ from .store import EvaluationStore
 PREDICTIVE_STAGE = -1000  # evaluation-store stage of the predictive runs
 
 
-def calibrate(spec: CalibrationSpec, out: str | os.PathLike, executor: Executor | None = None,
-              workers: int | None = None, resume: bool = False, progress: bool = True) -> dict:
+def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
+              executor: Executor | None = None, workers: int | None = None,
+              resume: bool = False, progress: bool = True) -> dict:
     """Run (or resume) a calibration into ``out``; returns what ``calibration.json`` holds
     plus ``posterior`` and ``trace`` DataFrames and the ``predictive`` bands.
 
     Args:
+        spec: a CalibrationSpec, or the path of a calibration file.
         executor: any ``concurrent.futures.Executor`` (e.g. ``dask_client.get_executor()``);
             default: local processes, or this process when ``workers == 1``.
         workers: local worker processes when no executor is given (default: all cores).
@@ -50,6 +52,8 @@ def calibrate(spec: CalibrationSpec, out: str | os.PathLike, executor: Executor 
     """
     started = time.perf_counter()
     out = Path(out)
+    if not isinstance(spec, CalibrationSpec):
+        spec = CalibrationSpec.from_toml(spec)
     scenario, observations, held_back = _inputs(spec)
     record = _record(spec, scenario)
     _prepare_folder(out, record, resume)
