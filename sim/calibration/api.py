@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -69,8 +70,10 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
         stack.callback(store.close)
         bar = stack.enter_context(_progress(progress))
         if executor is None and workers != 1:
+            # forkserver: pyabc and optuna start threads, and fork() copies their locks
             executor = stack.enter_context(ProcessPoolExecutor(
-                max_workers=workers, initializer=warm_up, initargs=(scenario_json,)))
+                max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=warm_up, initargs=(scenario_json,)))
         evaluate = Evaluator(common, store, executor, bar)
 
         def score(batch):
@@ -89,7 +92,7 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
              "distance_check": (distance(predictive[:, ~fit_columns], observed[~fit_columns])
                                 if (~fit_columns).any() else None)}
     record.update(best=best, check=check, evaluations=store_count(out),
-                  simulations_this_run=evaluate.simulations,
+                  points_this_run=evaluate.points, simulations_this_run=evaluate.simulations,
                   wall_seconds=round(time.perf_counter() - started, 2))
     write_outputs(out, spec, record, posterior, trace, table)
     return {**record, "posterior": posterior, "trace": trace, "predictive": table}

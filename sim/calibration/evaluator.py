@@ -18,7 +18,8 @@ class Evaluator:
 
     def __init__(self, common: dict, store: EvaluationStore, executor: Executor | None, bar):
         self.common, self.store, self.executor, self.bar = common, store, executor, bar
-        self.simulations = 0  # runs simulated by this process (not read back from the store)
+        self.points = 0  # points simulated by this process (not read back from the store)
+        self.simulations = 0  # their runs
 
     def __call__(self, batch: list[tuple[tuple[int, int], dict]],
                  seeds: list[list[int]] | None = None) -> list[np.ndarray]:
@@ -35,6 +36,7 @@ class Evaluator:
         for key, counts in self._results(tasks):
             self.store.put(key, points[key], counts)
             found[key] = counts
+            self.points += 1
             self.simulations += len(counts)
             self.bar.update(1)
         return [found[key] for key, _ in batch]
