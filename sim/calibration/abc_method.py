@@ -16,6 +16,11 @@ its SQLite history) and changes only how a generation is sampled:
 The proposals depend only on the seed and the previous population (which pyabc reads back
 from its history), so a serial and a parallel run, or a killed and resumed one, give the
 same populations; a resumed generation finds its finished evaluations in the store.
+
+pyabc works on each parameter's prior quantile, uniform on [0, 1], not on the value: its
+perturbation kernels are multivariate normals, and with values of scales as far apart as
+a rate of 1e-4 and a multiplier of 10 their covariance is numerically singular (scipy then
+gives proposals a density of 0 and the weights become NaN).
 """
 
 from __future__ import annotations
@@ -34,18 +39,31 @@ FIRST_STAGE = -1
 
 
 class _ReplayModel(pyabc.Model):
-    """Records the proposed parameters, or answers with the stored summary statistics."""
+    """Records the proposed parameters (as values), or answers with the stored summary
+    statistics."""
 
-    def __init__(self):
+    def __init__(self, spec: CalibrationSpec):
         super().__init__(name="cartel-sim")
+        self.spec = spec
         self.proposals: list[dict] = []
         self.answers: list[dict] | None = None
 
     def sample(self, pars) -> dict:
         if self.answers is None:
-            self.proposals.append(dict(pars))
+            self.proposals.append(to_values(self.spec, pars))
             return {"distance": 0.0}
         return self.answers.pop(0)
+
+
+def _unit_names(spec: CalibrationSpec) -> dict[str, str]:
+    """pyabc's name of each parameter's quantile: p0, p1, ... in the spec's order."""
+    return {path: f"p{i}" for i, path in enumerate(spec.paths)}
+
+
+def to_values(spec: CalibrationSpec, units) -> dict:
+    """Parameter values from pyabc's quantiles (a mapping, or a DataFrame's columns)."""
+    return {path: spec.parameters[path].value(units[name])
+            for path, name in _unit_names(spec).items()}
 
 
 class BatchSampler(pyabc.sampler.Sampler):
@@ -90,11 +108,8 @@ class BatchSampler(pyabc.sampler.Sampler):
 
 
 def _prior(spec: CalibrationSpec) -> pyabc.Distribution:
-    rvs = {}
-    for path, p in spec.parameters.items():
-        rvs[path] = (pyabc.RV("loguniform", p.low, p.high) if p.prior == "loguniform"
-                     else pyabc.RV("uniform", p.low, p.high - p.low))
-    return pyabc.Distribution(**rvs)
+    return pyabc.Distribution(**{name: pyabc.RV("uniform", 0.0, 1.0)
+                                 for name in _unit_names(spec).values()})
 
 
 def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -104,7 +119,7 @@ def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.D
     ``score``: [(key, parameters)] -> [{"distance": float}], in order.
     """
     logging.getLogger("ABC").setLevel(logging.WARNING)
-    model = _ReplayModel()
+    model = _ReplayModel(spec)
     settings = spec.abc
     sampler = BatchSampler(model, score, settings.batch or settings.population, spec.seed)
     abc = pyabc.ABCSMC(model, _prior(spec), distance_function=lambda x, x0: x["distance"],
@@ -116,7 +131,7 @@ def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.D
     if remaining > 0 and not _reached(history, settings.min_epsilon):
         history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=remaining)
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    population = frame[list(spec.paths)].reset_index(drop=True).rename_axis(columns=None)
+    population = pd.DataFrame(to_values(spec, frame.reset_index(drop=True)))
     population["weight"] = weights
     populations = history.get_all_populations()
     trace = populations[populations["t"] >= 0].rename(

@@ -83,6 +83,15 @@ def read_observed(path: str | os.PathLike, plaza_names: list[str] | None = None
     return observations
 
 
+def period_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a period as the ``period`` column writes it."""
+    problems: list[str] = []
+    bounds = _period(text, problems)
+    if problems:
+        raise ObservedError("; ".join(problems))
+    return bounds
+
+
 def _observation(record: dict, row: int, plaza_names: list[str] | None,
                  problems: list[str]) -> Observation | None:
     period = _period(record.get("period", ""), problems)

@@ -44,6 +44,13 @@ class Prior(BaseModel):
     prior: Literal["uniform", "loguniform"] = Field(
         "uniform", description="uniform on [low, high], or uniform in log (low > 0)")
 
+    def value(self, unit):
+        """The parameter value at ``unit`` in [0, 1] (a float or an array): its prior's
+        quantile, so a uniform ``unit`` has this prior."""
+        if self.prior == "loguniform":
+            return self.low * (self.high / self.low) ** unit
+        return self.low + unit * (self.high - self.low)
+
     @model_validator(mode="after")
     def _ordered(self) -> "Prior":
         if not self.low < self.high:
