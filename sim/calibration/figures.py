@@ -58,20 +58,26 @@ def posterior_figure(spec: CalibrationSpec, posterior: pd.DataFrame) -> Figure:
                 edges = (np.geomspace if log else np.linspace)(prior.low, prior.high, 21)
                 ax.hist(posterior[col_path], bins=edges, weights=weights, color="tab:blue")
             else:
-                ax.scatter(posterior[col_path], posterior[row_path], s=8, alpha=0.6,
-                           c=weights, cmap="Blues")
+                ax.scatter(posterior[col_path], posterior[row_path], s=8, alpha=0.7,
+                           c=weights, cmap="Blues", vmin=-weights.max() / 2)
                 row_prior = spec.parameters[row_path]
                 ax.set_ylim(row_prior.low, row_prior.high)
                 if row_prior.prior == "loguniform":
                     ax.set_yscale("log")
+                ticks = row_prior.value(np.array([0.0, 0.5, 1.0]))
+                ax.set_yticks(ticks, [f"{t:.3g}" for t in ticks], minor=False)
+                ax.set_yticks([], minor=True)
             ax.set_xlim(prior.low, prior.high)
             if log:
                 ax.set_xscale("log")
+            ticks = prior.value(np.array([0.0, 0.5, 1.0]))
+            ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
+            ax.set_xticks([], minor=True)
             if i == k - 1:
                 ax.set_xlabel(col_path.split(".")[-1], fontsize=8)
             if j == 0 and i != j:
                 ax.set_ylabel(row_path.split(".")[-1], fontsize=8)
-            ax.tick_params(labelsize=6)
+            ax.tick_params(which="both", labelsize=6)
     figure.suptitle("posterior: marginals and pairs (axes span the prior ranges)", fontsize=9)
     return figure
 
