@@ -6,6 +6,8 @@ Small calibrations of bcs_2014 on its first year (2013), with 2 replicates per p
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import sqlite3
@@ -72,13 +74,20 @@ def test_same_seed_same_result_serial_or_two_workers(tmp_path, method):
         assert (tmp_path / "serial" / name).is_file(), name
 
 
-def test_the_fit_and_the_held_back_check_are_reported(tmp_path):
-    record = sim.calibrate(write_calibration(tmp_path, "optuna"), tmp_path / "out",
-                           workers=1, progress=False)
-    table = record["predictive"]
-    # only the first two rows lie inside a period; the yearly row spans both: left out
-    assert table["period"].tolist() == ["2013-01..2013-06"]
-    assert record["check"]["distance_check"] is None
+def test_the_command_prints_and_stores_the_check(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["calibrate", str(write_calibration(tmp_path, "optuna")), "--out", str(out),
+                 "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "distance on the fit period" in printed and "parameters.clash_rate = " in printed
+    record = json.loads((out / "calibration.json").read_text())
+    assert record["check"]["distance_check"] is None  # no observation inside 'check'
+    assert set(record["inputs"]["scenario_sha256"].values()) == {
+        hashlib.sha256(BCS.read_bytes()).hexdigest()}
+    assert record["versions"]["cartel-sim"] == sim.__version__
+    # the yearly row spans both periods and the second half-year ends after 'fit': left out
+    assert pd.read_parquet(out / "predictive.parquet")["period"].tolist() == [
+        "2013-01..2013-06"]
 
 
 def test_held_back_coverage_is_measured(tmp_path):
