@@ -17,6 +17,9 @@ How each figure is measured:
   the batch tail when one worker waits for the other) per second of runs. On a machine
   that other jobs share, the workers do not get their 2 cores and this figure counts the
   time they wait for a CPU as overhead;
+- of the wall time, the part spent between batches (no point submitted: proposing,
+  pyabc's bookkeeping between generations, the predictive check, the outputs and figures),
+  timed by wrapping the calibration's Evaluator in this process;
 - overhead share, by CPU time = (CPU of this process + CPU of the workers - CPU of the runs)
   / CPU of the runs, the runs' CPU measured like their compute (process_time); the
   workers' CPU read with psutil. It counts only work done, so a loaded machine does not
@@ -40,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 import sim
+import sim.calibration.api as calibration_api
 from sim.calibration import CalibrationSpec, summary
 from sim.calibration.observed import read_observed
 from sim.calibration.simulate import days_needed, measure, observation_table, warm_up
@@ -56,6 +60,18 @@ def started_workers(n: int, scenario_json: str) -> tuple[ProcessPoolExecutor, fl
         "forkserver"), initializer=warm_up, initargs=(scenario_json,))
     wait([pool.submit(time.sleep, 0.5) for _ in range(n)])  # one task per worker
     return pool, time.perf_counter() - started
+
+
+_in_batches = {"seconds": 0.0}
+_evaluate = calibration_api.Evaluator.__call__
+
+
+def _timed_evaluate(self, *args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return _evaluate(self, *args, **kwargs)
+    finally:
+        _in_batches["seconds"] += time.perf_counter() - started
 
 
 def run_seconds(spec: CalibrationSpec, out: Path, sample: int) -> tuple[float, float]:
@@ -95,6 +111,7 @@ def performance(workers: int, sample: int) -> None:
     with tempfile.TemporaryDirectory() as folder, pool:
         out = Path(folder) / "bcs"
         workers_cpu = cpu_seconds(pool)
+        calibration_api.Evaluator.__call__ = _timed_evaluate
         started, started_cpu = time.perf_counter(), time.process_time()
         record = sim.calibrate(spec, out, executor=pool, progress=False)
         wall, main_cpu = time.perf_counter() - started, time.process_time() - started_cpu
@@ -111,7 +128,8 @@ def performance(workers: int, sample: int) -> None:
           f"{runs / wall:.1f} simulations/s")
     print(f"one run: {per_run * 1000:.1f} ms, {per_run_cpu * 1000:.1f} ms CPU (mean of "
           f"{sample} evaluated points, serial); compute {compute:.1f} s, {compute_cpu:.1f} s CPU")
-    print(f"overhead by wall time: {(workers * wall - compute) / compute:.1%} of the compute")
+    print(f"overhead by wall time: {(workers * wall - compute) / compute:.1%} of the compute; "
+          f"{wall - _in_batches['seconds']:.1f} s of the wall time between batches")
     print(f"overhead by CPU time: {(main_cpu + workers_cpu - compute_cpu) / compute_cpu:.1%} "
           f"(this process {main_cpu:.1f} s, workers {workers_cpu:.1f} s)")
 
