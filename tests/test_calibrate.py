@@ -74,6 +74,20 @@ def test_same_seed_same_result_serial_or_two_workers(tmp_path, method):
         assert (tmp_path / "serial" / name).is_file(), name
 
 
+def test_dask_gives_the_serial_result(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = CalibrationSpec.from_toml(write_calibration(tmp_path, "abc"))
+    serial = sim.calibrate(spec, tmp_path / "serial", workers=1, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = sim.calibrate(spec, tmp_path / "dask", executor=client.get_executor(),
+                                progress=False)
+    assert on_dask["best"] == serial["best"]
+    pd.testing.assert_frame_equal(on_dask["posterior"], serial["posterior"])
+    pd.testing.assert_frame_equal(on_dask["predictive"], serial["predictive"])
+
+
 def test_the_command_prints_and_stores_the_check(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["calibrate", str(write_calibration(tmp_path, "optuna")), "--out", str(out),

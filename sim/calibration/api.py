@@ -86,24 +86,17 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
         predictive = np.concatenate(evaluate(
             [((PREDICTIVE_STAGE, i), p) for i, p in enumerate(points)],
             seeds=[[s] for s in seeds]))
+        evaluations = store.count()
     table = bands(observations, predictive, held_back)
     check = {**coverage(table),
              "distance_fit": distance(predictive[:, fit_columns], observed[fit_columns]),
              "distance_check": (distance(predictive[:, ~fit_columns], observed[~fit_columns])
                                 if (~fit_columns).any() else None)}
-    record.update(best=best, check=check, evaluations=store_count(out),
+    record.update(best=best, check=check, evaluations=evaluations,
                   points_this_run=evaluate.points, simulations_this_run=evaluate.simulations,
                   wall_seconds=round(time.perf_counter() - started, 2))
     write_outputs(out, spec, record, posterior, trace, table)
     return {**record, "posterior": posterior, "trace": trace, "predictive": table}
-
-
-def store_count(out: Path) -> int:
-    store = EvaluationStore(out / "evaluations.db")
-    try:
-        return store.count()
-    finally:
-        store.close()
 
 
 def _run_method(spec: CalibrationSpec, score, out: Path):

@@ -24,7 +24,7 @@ import pandas as pd
 
 COLUMNS = ("period", "region", "measure", "value", "source")
 MEASURES = ("homicides", "conflict_homicides")
-_PERIOD_END = {4: "YS", 7: "MS", 10: "D"}  # length of the text -> the unit it names
+_UNIT = {4: "YS", 7: "MS", 10: "D"}  # length of a period's text -> the unit it names
 
 
 class ObservedError(ValueError):
@@ -126,13 +126,12 @@ def _period(text: str, problems: list[str]) -> tuple[pd.Timestamp, pd.Timestamp]
 
 
 def _day_span(text: str, problems: list[str], whole: str) -> tuple | None:
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) or (
-            _invalid_date(text)):
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) or _invalid_date(text):
         problems.append(f"period: {whole!r} is not a period; write a year (2013), a month "
                         "(2014-07), a day (2014-07-31) or a range FROM..TO (2014-08..2014-12)")
         return None
     start = pd.Timestamp(text)
-    unit = _PERIOD_END[len(text)]
+    unit = _UNIT[len(text)]
     end = start + pd.tseries.frequencies.to_offset(unit) - pd.Timedelta(days=1) if (
         unit != "D") else start
     return start, end
