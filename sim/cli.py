@@ -299,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: a run writes nothing; a sweep keeps its finished chunks "
-              "(continue it with --resume)", file=sys.stderr)
+        print("interrupted: a run writes nothing; a sweep keeps its finished chunks and a "
+              "calibration its evaluations (continue either with --resume)", file=sys.stderr)
         return 130
     return 0
 

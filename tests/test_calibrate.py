@@ -18,11 +18,14 @@ import time
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import sim
 from sim.calibration import CalibrationError, CalibrationSpec, ObservedError, read_observed
+from sim.calibration.distance import DISTANCES
+from sim.calibration.observed import period_bounds
 from sim.cli import main
 
 BCS = Path(__file__).resolve().parent.parent / "scenarios" / "bcs_2014.toml"
@@ -206,3 +209,27 @@ def test_bad_calibration_files_exit_2_with_a_fix(tmp_path, capsys, edit, message
     assert main(["calibrate", str(path), "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(("period", "first", "last"), [
+    ("2013", "2013-01-01", "2013-12-31"),
+    ("2014-02", "2014-02-01", "2014-02-28"),
+    ("2014-07-31", "2014-07-31", "2014-07-31"),
+    ("2014-08..2014-12", "2014-08-01", "2014-12-31"),
+    ("2014-07-31..2014", "2014-07-31", "2014-12-31"),
+])
+def test_periods_cover_whole_years_months_and_days(period, first, last):
+    assert period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+def test_distances_are_zero_on_the_observations_and_grow_with_the_miss():
+    observed = np.array([47.0, 91.0])
+    exact = np.array([[45.0, 90.0], [49.0, 92.0]])  # replicate means 47 and 91
+    for distance in DISTANCES.values():
+        assert distance(exact, observed) == pytest.approx(0.0, abs=1e-12)
+        assert 0 < distance(exact * 1.2, observed) < distance(exact * 2, observed)
+    # log_mean: a miss by a factor costs the same on a small and a large count
+    assert DISTANCES["log_mean"](np.array([[9.0]]), np.array([4.0])) == pytest.approx(
+        np.log(10 / 5))
+    # poisson_deviance: all-zero replicates still give a finite distance
+    assert np.isfinite(DISTANCES["poisson_deviance"](np.zeros((3, 2)), observed))
