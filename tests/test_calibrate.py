@@ -156,6 +156,32 @@ def test_a_killed_calibration_resumes_with_nothing_lost_or_repeated(tmp_path, me
     pd.testing.assert_frame_equal(resumed["predictive"], whole["predictive"])
 
 
+def test_optuna_resumes_a_batch_that_was_told_in_part(tmp_path, monkeypatch):
+    """A kill between two tells of a batch (here: an exception at the 14th tell, in the
+    fourth batch of 4, once TPE has left its 10 random start-up trials) leaves trials told
+    and trials running in one batch."""
+    import optuna
+
+    path = write_calibration(tmp_path, "optuna", "[optuna]\ntrials = 20\nbatch = 4\n")
+    whole = sim.calibrate(path, tmp_path / "whole", workers=1, progress=False)
+    tell, told = optuna.study.Study.tell, []
+
+    def killed_at_the_14th(self, *args, **kwargs):
+        if len(told) == 13:
+            raise KeyboardInterrupt
+        told.append(args)
+        return tell(self, *args, **kwargs)
+
+    monkeypatch.setattr(optuna.study.Study, "tell", killed_at_the_14th)
+    with pytest.raises(KeyboardInterrupt):
+        sim.calibrate(path, tmp_path / "killed", workers=1, progress=False)
+    monkeypatch.setattr(optuna.study.Study, "tell", tell)
+    resumed = sim.calibrate(path, tmp_path / "killed", workers=1, resume=True, progress=False)
+    assert resumed["points_this_run"] == whole["evaluations"] - 16  # 4 batches were stored
+    assert resumed["best"] == whole["best"]
+    pd.testing.assert_frame_equal(resumed["trace"], whole["trace"])
+
+
 def test_a_finished_folder_is_not_overwritten_without_resume(tmp_path):
     path = write_calibration(tmp_path, "optuna")
     first = sim.calibrate(path, tmp_path / "out", workers=1, progress=False)

@@ -3,9 +3,11 @@
 Each trial is proposed by a TPE sampler seeded from (root seed, trial number), which sees
 only the completed trials: the proposal depends on the trials before its batch and its
 number, not on timing, so serial and parallel runs agree. A batch is asked, evaluated
-through the executor (each point stored as it completes), then told in trial order. After
-a kill, the trials left running are the unfinished batch: a resumed study evaluates those
-not in the store (once) and tells them, then goes on.
+through the executor (each point stored as it completes), then told in trial order.
+Batches are fixed ranges of trial numbers (0 to batch - 1, ...). After a kill, a resumed
+study finishes the batch of the first unfinished trial: it asks the trials of that range
+not yet asked, evaluates those not in the store (once), tells those not yet told, then
+goes on.
 """
 
 from __future__ import annotations
@@ -37,13 +39,16 @@ def run_optuna(spec: CalibrationSpec, score, out: Path) -> tuple[dict, pd.DataFr
     settings = spec.optuna
     while True:
         trials = study.get_trials(deepcopy=False)
-        complete = sum(t.state == TrialState.COMPLETE for t in trials)
-        if complete >= settings.trials:
+        unfinished = [t.number for t in trials if t.state != TrialState.COMPLETE]
+        first = unfinished[0] if unfinished else len(trials)
+        if first >= settings.trials:
             break
-        batch = [(t.number, t.params) for t in trials if t.state == TrialState.RUNNING]
-        size = min(settings.batch, settings.trials - complete)
-        while len(batch) < size:
-            number = len(study.get_trials(deepcopy=False))
+        # batches are fixed ranges of trial numbers; a killed run may have told part of one
+        start = first - first % settings.batch
+        end = min(start + settings.batch, settings.trials)
+        batch = [(t.number, t.params) for t in trials[start:end]
+                 if t.state == TrialState.RUNNING]
+        for number in range(len(trials), end):
             study.sampler = optuna.samplers.TPESampler(
                 seed=int(np.random.SeedSequence([spec.seed, number]).generate_state(1)[0]),
                 multivariate=True)
