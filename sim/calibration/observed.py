@@ -2,7 +2,7 @@
 
     period,region,measure,value,source
     2013,all,homicides,47,"INEGI death records, place of occurrence"
-    2014-08..2014-12,La Paz;Los Barriles,conflict_homicides,52,"BCS Coordination Group"
+    2014-07-31..2014-12-31,all,conflict_homicides,52,"BCS Coordination Group (press)"
 
 ``period``: a year (``2013``), a month (``2014-07``), a day (``2014-07-31``) or a range of
 those, ``FROM..TO`` (both ends included). ``region``: ``all``, one plaza name, or plaza names
