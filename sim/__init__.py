@@ -41,5 +41,9 @@ from .scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
 from .sensitivity import sensitivity  # noqa: E402
 from .sweep import SweepError, SweepSpec, load_sweep, sweep  # noqa: E402
 
+# isort: split
+from .calibration import calibrate  # noqa: E402  (after the sim names it imports)
+
 __all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError", "SweepError",
-           "SweepSpec", "load_scenario", "load_sweep", "run", "run_many", "sensitivity", "sweep"]
+           "SweepSpec", "calibrate", "load_scenario", "load_sweep", "run", "run_many",
+           "sensitivity", "sweep"]

@@ -18,6 +18,8 @@ EXAMPLES = {
     "sweep": "examples:\n  cartel-sim sweep sweeps/bcs_sobol.toml --workers 2\n"
              "  cartel-sim sweep sweeps/bcs_sobol.toml --resume      # after an interruption\n"
              "  cartel-sim sweep sweeps/bcs_sobol.toml --scheduler tcp://10.0.0.5:8786",
+    "calibrate": "examples:\n  cartel-sim calibrate calibrations/bcs_2014.toml --workers 2\n"
+                 "  cartel-sim calibrate calibrations/bcs_2014.toml --resume  # after a kill",
     "plot": "examples:\n"
             "  cartel-sim plot outputs/bcs_2014/7      # writes outputs/bcs_2014/7/figures/*.png\n"
             "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out figures",
@@ -64,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="run on a Dask LocalCluster (pip install 'cartel-sim[dask]')")
     sweep.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://host:port")
     sweep.add_argument("--resume", action="store_true", help="continue an interrupted sweep")
+
+    calibrate = sub.add_parser("calibrate", help="fit a scenario's parameters to observed counts",
+                               epilog=EXAMPLES["calibrate"], formatter_class=fmt)
+    calibrate.add_argument("calibfile", help="calibration file (TOML; see docs/calibration.md)")
+    calibrate.add_argument("--out", help="output folder (default outputs/calibrations/<file name>)")
+    calibrate.add_argument("--workers", type=int,
+                           help="local worker processes (default: all cores)")
+    calibrate.add_argument("--dask", action="store_true",
+                           help="run on a Dask LocalCluster (pip install 'cartel-sim[dask]')")
+    calibrate.add_argument("--scheduler", help="address of a running Dask scheduler, "
+                                               "tcp://host:port")
+    calibrate.add_argument("--resume", action="store_true",
+                           help="continue an interrupted calibration")
 
     plot = sub.add_parser("plot", help="draw the figures of a run folder or a sweep folder",
                           epilog=EXAMPLES["plot"], formatter_class=fmt)
@@ -161,6 +176,27 @@ def cmd_sweep(args) -> None:
         raise UserError(str(exc)) from None
     print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
           f"replicates) in {out}/runs.parquet")
+
+
+def cmd_calibrate(args) -> None:
+    from contextlib import ExitStack
+
+    from .calibration import CalibrationError, CalibrationSpec, calibrate, summary
+
+    if args.workers is not None and args.workers <= 0:
+        raise UserError(f"--workers must be at least 1 (got {args.workers})")
+    out = Path(args.out or Path("outputs") / "calibrations" / Path(args.calibfile).stem)
+    try:
+        spec = CalibrationSpec.from_toml(args.calibfile)
+        with ExitStack() as stack:
+            executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
+            record = calibrate(spec, out, executor=executor, workers=args.workers,
+                               resume=args.resume)
+    except CalibrationError as exc:
+        raise UserError(str(exc)) from None
+    print(summary(record))
+    print(f"Wrote {out}/ (best.toml, posterior.parquet, trace.parquet, predictive.parquet, "
+          "calibration.json, figures/)")
 
 
 def _dask_executor(args, stack):
@@ -263,15 +299,16 @@ def cmd_schema(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema,
-               "sweep": cmd_sweep, "plot": cmd_plot, "viz": cmd_viz}[args.command]
+               "sweep": cmd_sweep, "calibrate": cmd_calibrate, "plot": cmd_plot,
+               "viz": cmd_viz}[args.command]
     try:
         command(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: a run writes nothing; a sweep keeps its finished chunks "
-              "(continue it with --resume)", file=sys.stderr)
+        print("interrupted: a run writes nothing; a sweep keeps its finished chunks and a "
+              "calibration its evaluations (continue either with --resume)", file=sys.stderr)
         return 130
     return 0
 

@@ -1,0 +1,137 @@
+"""Calibration files (TOML): what to fit, to which observations, on which period, and how.
+
+    scenario = "../scenarios/bcs_2014.toml"
+    observed = "../scenarios/data/bcs/observed.csv"
+    fit = ["2013-01-01", "2013-12-31"]
+    check = ["2014-01-01", "2014-12-31"]
+    replicates = 6
+    distance = "log_mean"
+    method = "abc"
+
+    [parameters]
+    "parameters.clash_rate" = {low = 0.0001, high = 0.0004, prior = "loguniform"}
+
+    [abc]
+    population = 64
+    generations = 5
+
+Relative paths are relative to the calibration file. See docs/calibration.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..loading import error_lines  # the scenario files' error wording, shared
+
+
+class CalibrationError(ValueError):
+    """A calibration that cannot run; the message says what to fix."""
+
+
+class Prior(BaseModel):
+    """A free parameter's range and prior: uniform, or uniform in its logarithm."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    low: float = Field(..., description="smallest value tried")
+    high: float = Field(..., description="largest value tried")
+    prior: Literal["uniform", "loguniform"] = Field(
+        "uniform", description="uniform on [low, high], or uniform in log (low > 0)")
+
+    def value(self, unit):
+        """The parameter value at ``unit`` in [0, 1] (a float or an array): its prior's
+        quantile, so a uniform ``unit`` has this prior."""
+        if self.prior == "loguniform":
+            return self.low * (self.high / self.low) ** unit
+        return self.low + unit * (self.high - self.low)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Prior":
+        if not self.low < self.high:
+            raise ValueError(f"empty range ({self.low}, {self.high}); give low < high")
+        if self.prior == "loguniform" and self.low <= 0:
+            raise ValueError(f"a loguniform prior needs low > 0 (got {self.low}); use "
+                             "prior = 'uniform' or a positive low")
+        return self
+
+
+class AbcSettings(BaseModel):
+    """ABC-SMC (pyabc): population size, generations, stopping threshold, batch size."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    population: int = Field(64, gt=1, description="accepted particles per generation")
+    generations: int = Field(5, gt=0, description="populations at most")
+    min_epsilon: float = Field(0.0, ge=0, description="stop once the threshold is below this")
+    batch: int = Field(0, ge=0, description="proposals evaluated together (0: population)")
+
+
+class OptunaSettings(BaseModel):
+    """Optuna TPE: trials in all, and trials asked and evaluated together."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    trials: int = Field(64, gt=0, description="parameter points evaluated in all")
+    batch: int = Field(8, gt=0, description="trials asked together, then told together")
+
+
+class CalibrationSpec(BaseModel):
+    """A calibration: the scenario, the free parameters, the observations and the method."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    scenario: str = Field(..., description="scenario file (relative: to the calibration file)")
+    observed: str = Field(..., description="observed-data CSV (relative: to the calibration "
+                                           "file)")
+    parameters: dict[str, Prior] = Field(..., min_length=1,
+                                         description="dotted path -> range and prior")
+    fit: tuple[dt.date, dt.date] = Field(..., description="first and last day fitted on")
+    check: tuple[dt.date, dt.date] | None = Field(
+        None, description="first and last day held back for checking")
+    replicates: int = Field(6, gt=0, description="seeds per parameter point (paired)")
+    distance: Literal["log_mean", "poisson_deviance"] = Field(
+        "log_mean", description="see docs/calibration.md, 'Distances'")
+    method: Literal["abc", "optuna"] = "abc"
+    seed: int = Field(0, ge=0, description="root seed: proposals and replicate seeds")
+    predictive_draws: int = Field(
+        40, gt=0, description="posterior points drawn for the predictive bands")
+    abc: AbcSettings = Field(default_factory=AbcSettings)
+    optuna: OptunaSettings = Field(default_factory=OptunaSettings)
+
+    @model_validator(mode="after")
+    def _periods(self) -> "CalibrationSpec":
+        for name, period in (("fit", self.fit), ("check", self.check)):
+            if period is not None and period[1] < period[0]:
+                raise ValueError(f"{name} period {period[0]}..{period[1]} ends before it "
+                                 "starts; give [first day, last day]")
+        if self.check is not None and not (self.check[0] > self.fit[1]
+                                           or self.check[1] < self.fit[0]):
+            raise ValueError("the fit and check periods overlap; a held-back check must use "
+                             "days the fit does not see")
+        return self
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self.parameters)
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike) -> "CalibrationSpec":
+        """Read a calibration file; its file paths become absolute."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CalibrationError(f"{path}: no such calibration file") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CalibrationError(f"{path}: not a TOML file: {exc}; check the quotes, "
+                                   "brackets and '=' on that line") from None
+        for key in ("scenario", "observed"):
+            if isinstance(data.get(key), str):
+                data[key] = str((path.parent / data[key]).resolve())
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise CalibrationError("\n".join(error_lines(exc, data, str(path), cls))) from None

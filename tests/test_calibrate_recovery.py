@@ -1,0 +1,94 @@
+"""Recovery on synthetic data: bcs_2014 simulated at known values of 3 parameters, then
+calibrated on that output; the posterior's 90% intervals hold the true values and the
+Optuna best point lies near them. Small sizes (benchmarks/calibration_bcs.py: full size).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.calibration import CalibrationSpec
+from sim.calibration.synthetic import half_years, write_synthetic_observed
+
+BCS = Path(__file__).resolve().parent.parent / "scenarios" / "bcs_2014.toml"
+BACKGROUND = "parameters.background_homicides_per_100k_year"
+TRUTH = {BACKGROUND: 5.5,
+         "parameters.clash_rate": 0.0002, "parameters.attack_multiplier": 12.0}
+PRIORS = """
+"parameters.background_homicides_per_100k_year" = {low = 2.0, high = 10.0}
+"parameters.clash_rate" = {low = 0.00005, high = 0.0008, prior = "loguniform"}
+"parameters.attack_multiplier" = {low = 3.0, high = 48.0, prior = "loguniform"}
+"""
+
+
+@pytest.fixture(scope="module")
+def observed(tmp_path_factory) -> Path:
+    scenario = sim.load_scenario(BCS)
+    folder = tmp_path_factory.mktemp("synthetic")
+    return write_synthetic_observed(scenario, TRUTH, half_years(scenario),
+                                    folder / "observed.csv", runs=20)
+
+
+def _spec(observed: Path, method: str) -> CalibrationSpec:
+    path = observed.parent / f"{method}.toml"
+    path.write_text(textwrap.dedent(f"""\
+        scenario = "{BCS}"
+        observed = "observed.csv"
+        fit = [2013-01-01, 2014-06-30]
+        check = [2014-07-01, 2014-12-31]
+        replicates = 4
+        method = "{method}"
+        seed = 2
+        predictive_draws = 40
+        [abc]
+        population = 32
+        generations = 4
+        [optuna]
+        trials = 48
+        batch = 8
+        [parameters]""") + PRIORS, encoding="utf-8")
+    return CalibrationSpec.from_toml(path)
+
+
+def _unit(spec: CalibrationSpec, path: str, value: float) -> float:
+    """A value's prior quantile in [0, 1]."""
+    prior = spec.parameters[path]
+    if prior.prior == "loguniform":
+        return float(np.log(value / prior.low) / np.log(prior.high / prior.low))
+    return (value - prior.low) / (prior.high - prior.low)
+
+
+def _weighted_interval(values: np.ndarray, weights: np.ndarray, mass: float) -> tuple:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    tail = (1 - mass) / 2
+    return (values[order][np.searchsorted(cumulative, tail)],
+            values[order][min(np.searchsorted(cumulative, 1 - tail), len(values) - 1)])
+
+
+def test_abc_posterior_holds_the_true_values(observed, tmp_path):
+    spec = _spec(observed, "abc")
+    result = sim.calibrate(spec, tmp_path / "abc", workers=2, progress=False)
+    posterior = result["posterior"]
+    weights = posterior["weight"].to_numpy()
+    for path, truth in TRUTH.items():
+        low, high = _weighted_interval(posterior[path].to_numpy(), weights, 0.9)
+        assert low <= truth <= high, f"{path}: {truth} outside the 90% interval {low}..{high}"
+    # the data narrow the background rate, which sets the counts before the war
+    low, high = _weighted_interval(posterior[BACKGROUND].to_numpy(), weights, 0.9)
+    prior = spec.parameters[BACKGROUND]
+    assert high - low < 0.6 * (prior.high - prior.low)
+    assert result["check"]["coverage_90"] >= 0.5
+
+
+def test_optuna_best_point_is_near_the_true_values(observed, tmp_path):
+    spec = _spec(observed, "optuna")
+    best = sim.calibrate(spec, tmp_path / "optuna", workers=2, progress=False)["best"]
+    for path in (BACKGROUND, "parameters.clash_rate"):
+        gap = abs(_unit(spec, path, best[path]) - _unit(spec, path, TRUTH[path]))
+        assert gap < 0.25, f"{path}: best {best[path]} is far from {TRUTH[path]}"
