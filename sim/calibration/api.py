@@ -19,12 +19,13 @@ import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import ScenarioError, __version__, load_scenario
+from ..scenario import ScenarioError, load_scenario
 from ..sweep import replicate_seeds
 from .distance import DISTANCES
 from .evaluator import Evaluator
@@ -163,8 +164,8 @@ def _record(spec: CalibrationSpec, scenario) -> dict:
     return {"inputs": {"spec": spec.model_dump(mode="json"),
                        "observed_sha256": hashlib.sha256(observed_bytes).hexdigest(),
                        "scenario_sha256": scenario.source_sha256},
-            "versions": {"cartel-sim": __version__, "optuna": optuna.__version__,
-                         "pyabc": pyabc.__version__, "numpy": np.__version__}}
+            "versions": {"cartel-sim": metadata.version("cartel-sim"), "optuna": optuna.metadata.version("cartel-sim"),
+                         "pyabc": pyabc.metadata.version("cartel-sim"), "numpy": np.metadata.version("cartel-sim")}}
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:

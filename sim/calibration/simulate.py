@@ -12,7 +12,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .. import Scenario, run
+from ..runner import run
+from ..scenario import Scenario
 from .observed import Observation
 
 

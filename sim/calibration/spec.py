@@ -28,7 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..loading import error_lines  # the scenario files' error wording, shared
+from ..scenario.messages import error_lines  # the scenario files' error wording, shared
 
 
 class CalibrationError(ValueError):

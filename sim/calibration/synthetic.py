@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import Scenario, run
+from ..runner import run
+from ..scenario import Scenario
 from ..sweep import replicate_seeds
 from .observed import Observation, period_bounds
 from .simulate import days_needed, measure, observation_table
