@@ -164,8 +164,8 @@ def _record(spec: CalibrationSpec, scenario) -> dict:
     return {"inputs": {"spec": spec.model_dump(mode="json"),
                        "observed_sha256": hashlib.sha256(observed_bytes).hexdigest(),
                        "scenario_sha256": scenario.source_sha256},
-            "versions": {"cartel-sim": metadata.version("cartel-sim"), "optuna": optuna.metadata.version("cartel-sim"),
-                         "pyabc": pyabc.metadata.version("cartel-sim"), "numpy": np.metadata.version("cartel-sim")}}
+            "versions": {"cartel-sim": metadata.version("cartel-sim"), "optuna": optuna.__version__,
+                         "pyabc": pyabc.__version__, "numpy": np.__version__}}
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
