@@ -1,22 +1,25 @@
 """The compiled kernel against the reference model (sim.reference), bit for bit, call by call.
 
-Each case builds a State, then drives the compiled step (``sim.kernel.step``) and the
-reference (``sim.reference.advance``) from copies of it in lockstep, the way the engine
-does (federal forces when a trigger fires, a flush when the violence buffer is nearly
-full), and checks after every call that both returned the same (step, reason, trigger),
-left every State array identical (floats exactly) and wrote the same violence rows, in the
-same order, and the same dense per-step records. Cases: states from the shipped scenarios
-set up so that every phase has work, a tiny world where every rule acts, the states that
-once exposed kernel bugs (hires chaining within a step, plazas whose cells have no
-firepower, recruits too cheap for int64), and random synthetic worlds (sim.synthetic).
+Each case is a scenario that the engine (sim.engine.Engine) runs with a checked step
+function: on every call it runs the compiled step (``sim.kernel.step``) on the engine's
+State and recorder and the reference (``sim.reference.advance``) on copies of them as they
+were before the call, and checks that both returned the same (step, reason, trigger), left
+every State array identical (floats exactly) and wrote the same violence rows, in the same
+order, and the same dense per-step records. Between calls the engine does what it does in
+every run: events, federal forces when a trigger fires, a flush when the violence buffer is
+nearly full, splinters named. Cases: shipped scenarios set up so that every phase has work
+(their events moved to the first day, leaders removed on it), a tiny world where every rule
+acts, the scenarios that once exposed kernel bugs (hires chaining within a step, plazas
+whose cells have no firepower, recruits too cheap for int64), and random synthetic worlds
+(sim.synthetic).
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,58 +27,48 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, SPLIT, TRIGGER, TYPE_NAMES, parameter_vector
-from sim.events import apply_event, deploy_federal, schedule
+from sim.codes import BUFFER_FULL, SPLIT, TRIGGER, TYPE_NAMES
+from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
-from sim.state import State, build_state
+from sim.state import State
 from sim.synthetic import world
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
-# ----------------------------------------------------------------------------- states
+# ----------------------------------------------------------------------------- scenarios
 
 
-def rows_of(scenario: Scenario) -> tuple[dict, dict]:
-    return ({o.name: i for i, o in enumerate(scenario.organizations)},
-            {p.name: i for i, p in enumerate(scenario.plazas)})
+def remove_leaders(scenario: Scenario, *names: str, day: dt.date | None = None) -> Scenario:
+    """``scenario`` with the leaders of ``names`` removed on ``day`` (default its first
+    day: step 0 draws the splits)."""
+    events = scenario.model_dump(mode="python", exclude_none=True)["events"]
+    removals = [dict(kind="leader_removed", organization=name,
+                     day=day or scenario.simulation.start) for name in names]
+    return scenario.with_overrides({"events": events + removals})
 
 
-def remove_leader(scenario: Scenario, state: State, name: str) -> None:
-    """A leader removal applied at once: step 0 draws the split."""
-    o = rows_of(scenario)[0][name]
-    state.org_leader_alive[o] = False
-    state.org_split_pending[o] = True
+def shipped(name: str) -> Scenario:
+    return sim.load_scenario(SCENARIOS / f"{name}.toml")
 
 
-def shipped(name: str) -> tuple[Scenario, State]:
-    scenario = sim.load_scenario(SCENARIOS / f"{name}.toml")
-    return scenario, build_state(scenario)[0]
+def kingpin_split() -> Scenario:
+    return remove_leaders(shipped("kingpin_removal"), "Pacífico")
 
 
-def kingpin_split() -> tuple[Scenario, State]:
-    scenario, state = shipped("kingpin_removal")
-    remove_leader(scenario, state, "Pacífico")
-    return scenario, state
+def bcs_at_war() -> Scenario:
+    """bcs_2014 with its alliance and the Zetas' entry on the first day: the attack phase."""
+    scenario = shipped("bcs_2014")
+    start = scenario.simulation.start
+    return scenario.with_overrides({"events[kind=alliance].day": start,
+                                    "events[kind=enter].day": start})
 
 
-def bcs_at_war() -> tuple[Scenario, State]:
-    """bcs_2014 with its alliance and the Zetas' entry applied at once: the attack phase."""
-    scenario, state = shipped("bcs_2014")
-    org_row, plaza_row = rows_of(scenario)
-    for event in schedule(scenario):
-        if event.kind in ("alliance", "enter"):
-            apply_event(state, event, org_row, plaza_row, scenario.simulation.step_days)
-    return scenario, state
-
-
-def bcs_blo_split() -> tuple[Scenario, State]:
+def bcs_blo_split() -> Scenario:
     """bcs_at_war with the BLO's leader removed too: a splinter inherits an alliance."""
-    scenario, state = bcs_at_war()
-    remove_leader(scenario, state, "BLO")
-    return scenario, state
+    return remove_leaders(bcs_at_war(), "BLO")
 
 
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
@@ -137,25 +130,26 @@ TINY = dict(
 )
 
 
-def tiny(step_days: float = 1.0) -> tuple[Scenario, State]:
+def tiny(step_days: float = 1.0, spin_up_days: int = 0) -> Scenario:
+    """TINY, every split certain, C's leader removed on the second day: C's local cell in
+    Beta breaks away. (After a spin-up the trigger fires at the end of step 0, and the
+    step function reports the trigger, not a split in the same step.)"""
     scenario = Scenario.model_validate(
-        {**TINY, "simulation": {**TINY["simulation"], "step_days": step_days},
+        {**TINY, "simulation": {**TINY["simulation"], "step_days": step_days,
+                                "spin_up_days": spin_up_days},
          "parameters": {**TINY["parameters"], "split_probability": 1.0}})
-    state = build_state(scenario)[0]
-    remove_leader(scenario, state, "C")  # C's local cell in Beta breaks away
-    return scenario, state
+    return remove_leaders(scenario, "C", day=dt.date(2020, 1, 2))
 
 
 def small(name: str, parameters: dict, days: int, simulation: dict | None = None,
-          **sections) -> tuple[Scenario, State]:
-    """A hand-made scenario from 2020-01-01 and its initial state."""
-    scenario = Scenario.model_validate(dict(
+          **sections) -> Scenario:
+    """A hand-made scenario from 2020-01-01."""
+    return Scenario.model_validate(dict(
         name=name, simulation=dict(start=dt.date(2020, 1, 1), days=days, **(simulation or {})),
         parameters=parameters, **sections))
-    return scenario, build_state(scenario)[0]
 
 
-def hire_chain() -> tuple[Scenario, State]:
+def hire_chain() -> Scenario:
     """X holds Home; its enemy Y holds Mid and Far, a line Home - Mid - Far; hires are
     near-certain. X's cell in Home may hire in Mid; X has no cell next to Far."""
     return small(
@@ -170,14 +164,14 @@ def hire_chain() -> tuple[Scenario, State]:
         relations=[dict(between=["X", "Y"], state="war")])
 
 
-def zero_firepower() -> tuple[Scenario, State]:
+def zero_firepower() -> Scenario:
     """A valid scenario (firepower >= 0): one unarmed cell in a plaza nobody controls."""
     return small("zero_firepower", {}, 5, organizations=[dict(name="X")],
                  plazas=[dict(name="Town", population=10000)],
                  cells=[_cell("X", "Town", 10, firepower=0.0)])
 
 
-def cheap_recruits() -> tuple[Scenario, State]:
+def cheap_recruits() -> Scenario:
     """A valid scenario whose treasury buys more than 2**63 recruits at recruit_cost."""
     return small("cheap_recruits", dict(recruit_rate=0.1, recruit_cost=1e-12), 5,
                  organizations=[dict(name="X", treasury=1e7)],
@@ -195,40 +189,20 @@ SYNTHETIC_RULES = {
 }
 
 
-def synthetic(n_plazas: int, n_orgs: int, n_cells: int, layout: int) -> tuple[Scenario, State]:
-    """A random country (sim.synthetic.world, layout seed ``layout``) with every rule on
-    and its three largest organizations' leaders removed."""
+def synthetic(n_plazas: int, n_orgs: int, n_cells: int, layout: int) -> Scenario:
+    """A random country (sim.synthetic.world, layout seed ``layout``) with every rule on,
+    a 5-day spin-up and its three largest organizations' leaders removed on the first day."""
     scenario = world(n_plazas, n_orgs, n_cells, n_cells * 9, seed=layout, days=200)
-    scenario = scenario.with_overrides(SYNTHETIC_RULES)
-    state = build_state(scenario)[0]
-    for o in scenario.organizations[:3]:
-        remove_leader(scenario, state, o.name)
-    return scenario, state
+    scenario = scenario.with_overrides({**SYNTHETIC_RULES, "simulation.spin_up_days": 5})
+    return remove_leaders(scenario, *(o.name for o in scenario.organizations[:3]))
 
 
 # ----------------------------------------------------------------------------- lockstep
 
 
-@dataclass
-class Run:
-    kernel_state: State
-    reference_state: State
-    recorder: Recorder  # the kernel's
-    calls: list = field(default_factory=list)  # (t, reason, fired) of each call
-
-
 def different_arrays(a: State, b: State) -> list[str]:
     return [name for name, x in a.arrays().items()
             if x.dtype != getattr(b, name).dtype or not np.array_equal(x, getattr(b, name))]
-
-
-def deploy(scenario: Scenario, state: State, k: int, step: int) -> None:
-    """What the engine does when trigger k fired: federal forces arrive at ``step``."""
-    trig = scenario.triggers[k]
-    dt_ = scenario.simulation.step_days
-    plaza_row = rows_of(scenario)[1]
-    if deploy_federal(state, trig, [plaza_row[n] for n in trig.plazas], step, dt_):
-        state.trig_blocked_until[k] = step + math.ceil(trig.duration_days / dt_)
 
 
 def assert_recorders_equal(a: Recorder, b: Recorder, where: str) -> None:
@@ -240,68 +214,86 @@ def assert_recorders_equal(a: Recorder, b: Recorder, where: str) -> None:
         assert np.array_equal(dense, b.dense[name]), f"{name} {where}"
 
 
-def lockstep(scenario: Scenario, state: State, seed: int, t0: int, t1: int,
-             buffer_rows: int | None = None) -> Run:
-    """Run the kernel and the reference from copies of ``state``, comparing after every call."""
-    prm = parameter_vector(scenario.parameters)
-    dt_ = float(scenario.simulation.step_days)
-    sk, sr = state.copy(), state.copy()
-    recorders = [Recorder(max(t1, 1), len(sk.org_id), len(sk.plaza_id),
-                          buffer_rows=buffer_rows or 4 * row_reserve(sk)) for _ in range(2)]
-    run = Run(sk, sr, recorders[0])
-    t = t0
-    while t < t1:
-        reserve = row_reserve(sk)
-        for recorder in recorders:
-            recorder.ensure_rows(reserve)
-        call = tuple(int(v) for v in kernel.step(sk, prm, seed, t, t1, dt_, reserve,
-                                                 recorders[0]))
-        assert reference.advance(sr, prm, seed, t, t1, dt_, reserve, recorders[1]) == call, \
-            f"call from step {t}"
-        differ = different_arrays(sk, sr)
-        assert not differ, f"{differ} differ after the call from step {t} to {call[0]}"
-        assert_recorders_equal(*recorders, f"after the call from step {t}")
-        run.calls.append(call)
-        t, reason, fired = call
-        if reason == TRIGGER:
-            for s in (sk, sr):
-                deploy(scenario, s, fired, t)
-        elif reason == BUFFER_FULL:
-            for recorder in recorders:
-                recorder.flush()
-    return run
+class CheckedStep:
+    """A step function (:data:`sim.engine.Step`) that runs the compiled kernel and checks
+    the reference against it.
+
+    Each call copies the State and the recorder it is given, runs ``sim.kernel.step`` on
+    the originals (so the engine goes on from the kernel's results) and
+    ``sim.reference.advance`` on the copies, and asserts both return the same (next step,
+    reason, trigger) and leave the same State arrays, violence rows and dense records.
+    ``calls`` keeps the returned triples in order.
+    """
+
+    def __init__(self):
+        self.calls: list[tuple[int, int, int]] = []
+
+    def __call__(self, state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
+                 reserve: int, recorder: Recorder) -> tuple[int, int, int]:
+        state_r, prm_r, recorder_r = state.copy(), prm.copy(), copy.deepcopy(recorder)
+        call = tuple(int(v) for v in kernel.step(state, prm, seed, t0, t1, dt, reserve,
+                                                 recorder))
+        assert reference.advance(state_r, prm_r, seed, t0, t1, dt, reserve,
+                                 recorder_r) == call, f"call from step {t0}"
+        differ = different_arrays(state, state_r)
+        assert not differ, f"{differ} differ after the call from step {t0} to {call[0]}"
+        assert_recorders_equal(recorder, recorder_r, f"after the call from step {t0}")
+        self.calls.append(call)
+        return call
+
+
+@dataclass
+class Run:
+    engine: Engine  # its state and recorder are the kernel's
+    start: State  # the state the engine was built with
+    calls: list[tuple[int, int, int]]  # (next step, reason, trigger) of each call
+
+
+def lockstep(scenario: Scenario, seed: int, t1: int, tight_buffer: bool = False) -> Run:
+    """The engine run of ``scenario`` up to step ``t1`` (from its spin-up) with the kernel
+    and the reference checked against each other on every call. ``tight_buffer``: a
+    violence buffer only 8 rows over one step's reserve, so that it fills often."""
+    check = CheckedStep()
+    engine = Engine(scenario, seed, check)
+    start = engine.state.copy()
+    if tight_buffer:
+        engine.recorder = Recorder(scenario.n_steps, len(start.org_id), len(start.plaza_id),
+                                   buffer_rows=row_reserve(start) + 8)
+    engine.run_until(t1)
+    return Run(engine, start, check.calls)
 
 
 def violence_types(run: Run) -> set[str]:
-    return {TYPE_NAMES[k] for k in np.unique(run.recorder.violence_rows()[:, 2])}
+    return {TYPE_NAMES[k] for k in np.unique(run.engine.recorder.violence_rows()[:, 2])}
 
 
-def held_changed(run: Run, start: State) -> bool:
+def held_changed(run: Run) -> bool:
     """Whether any plaza changed hands."""
-    return bool((run.recorder.dense["rec_controller"] != start.plaza_controller).any())
+    return bool((run.engine.recorder.dense["rec_controller"]
+                 != run.start.plaza_controller).any())
 
 
 # ----------------------------------------------------------------------------- cases
 
 CASES = {
-    # name: (state builder, seed, t0, t1, violence buffer rows or None)
-    "two_cartels": (lambda: shipped("two_cartels"), 7, 0, 300, None),
-    "two_cartels_spin_up": (lambda: shipped("two_cartels"), 11, -30, 200, None),
-    "two_cartels_small_buffer": (lambda: shipped("two_cartels"), 7, 0, 150, "tight"),
-    "kingpin_split": (kingpin_split, 7, 0, 250, None),
-    "bcs_at_war": (bcs_at_war, 7, 0, 300, None),
-    "bcs_blo_split": (bcs_blo_split, 6, 0, 200, None),
-    "tiny": (tiny, 5, -10, 300, None),
-    "tiny_fractional_step": (lambda: tiny(0.7), 4, 0, 300, None),  # dt=0.7: float order
+    # name: (scenario, seed, last step + 1, tight violence buffer)
+    "two_cartels": (lambda: shipped("two_cartels"), 7, 300, False),
+    "two_cartels_spin_up": (lambda: shipped("two_cartels").with_overrides(
+        {"simulation.spin_up_days": 30}), 11, 200, False),
+    "two_cartels_small_buffer": (lambda: shipped("two_cartels"), 7, 150, True),
+    "kingpin_split": (kingpin_split, 7, 250, False),
+    "bcs_at_war": (bcs_at_war, 7, 300, False),
+    "bcs_blo_split": (bcs_blo_split, 6, 200, False),
+    "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
+    "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_kernel_matches_reference(case):
-    build, seed, t0, t1, buffer = CASES[case]
-    scenario, state = build()
-    buffer_rows = row_reserve(state) + 8 if buffer == "tight" else None
-    run = lockstep(scenario, state, seed, t0, t1, buffer_rows)
+    build, seed, t1, tight_buffer = CASES[case]
+    scenario = build()
+    run = lockstep(scenario, seed, t1, tight_buffer)
     assert run.calls[-1][0] == t1
     reasons = [c[1] for c in run.calls]
     assert "clash" in violence_types(run), "no fighting: the case exercises little"
@@ -310,18 +302,18 @@ def test_kernel_matches_reference(case):
     if case in ("kingpin_split", "bcs_blo_split"):
         assert reasons.count(SPLIT) == 1
         parent = 0 if case == "kingpin_split" else 1
-        assert run.kernel_state.org_parent[len(scenario.organizations)] == parent
+        assert run.engine.state.org_parent[len(scenario.organizations)] == parent
     if case == "bcs_at_war":
-        assert TRIGGER in reasons and held_changed(run, state)
+        assert TRIGGER in reasons and held_changed(run)
         assert {"assassination", "kidnapping", "arrest"} <= violence_types(run)
     if case.startswith("tiny"):  # seeds chosen so that every rule below acts at least once
         assert reasons.count(TRIGGER) > 1  # a repeatable trigger, deployments that leave
-        assert reasons.count(SPLIT) == 1 and held_changed(run, state)
+        assert reasons.count(SPLIT) == 1 and held_changed(run)
         assert violence_types(run) == set(TYPE_NAMES)
-        end = run.kernel_state
-        assert end.cell_active.sum() > state.cell_active.sum()  # hires
+        end = run.engine.state
+        assert end.cell_active.sum() > run.start.cell_active.sum()  # hires
         assert (end.ledger[:, 1:4] > 0).any(axis=0).all()  # killed, arrested, deserted
-        payroll = run.recorder.dense["rec_payroll"]
+        payroll = run.engine.recorder.dense["rec_payroll"]
         assert (np.diff(payroll, axis=0) > 0).any() and (np.diff(payroll, axis=0) < 0).any()
 
 
@@ -329,16 +321,14 @@ def test_kernel_matches_reference(case):
 def test_states_that_once_broke_the_kernel(build):
     """Hires do not chain within a step; unarmed cells do not divide control by zero;
     recruits too cheap for int64 are not negative."""
-    scenario, state = build()
-    lockstep(scenario, state, seed=1, t0=0, t1=5)
+    lockstep(build(), seed=1, t1=5)
 
 
 @pytest.mark.parametrize("size, layout, seed", [
     ((12, 4, 40), 0, 1), ((30, 8, 150), 1, 2), ((60, 12, 400), 2, 3), ((25, 20, 200), 3, 4),
 ])
 def test_kernel_matches_reference_on_synthetic_worlds(size, layout, seed):
-    scenario, state = synthetic(*size, layout)
-    run = lockstep(scenario, state, seed, -5, 120)
+    run = lockstep(synthetic(*size, layout), seed, 120)
     assert {"clash", "kidnapping", "arrest"} <= violence_types(run)
 
 
