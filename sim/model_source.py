@@ -53,6 +53,12 @@ def _imported_modules(tree: ast.Module, path: Path, package: Path) -> list[Path]
     files = []
     for candidate in found:
         for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-            if file.is_file() and file != package / "__init__.py":
-                files.append(file)
-    return files
+            if file.is_file():
+                files += [file, *_parent_inits(file, package)]
+    return [f for f in files if f != package / "__init__.py"]
+
+
+def _parent_inits(file: Path, package: Path) -> list[Path]:
+    """The ``__init__.py`` of each subpackage above ``file``: importing a module runs them."""
+    return [folder / "__init__.py" for folder in file.parents
+            if folder != package and package in folder.parents]
