@@ -1,7 +1,11 @@
 """Sensitivity indices of a sweep: Sobol (Saltelli design) and Morris, via SALib.
 
 Indices are computed on the replicate mean of a metric at each design point, so the
-stochastic noise of single runs is averaged out before the analysis.
+stochastic noise of single runs is averaged out before the analysis. What is left of it is
+the noise floor (Sobol only): the share of the variance of those means that the replicate
+seeds alone explain, mean within-point variance / replicates / variance of the means. An
+index below it cannot be told from noise; it is in ``attrs["noise_floor"]`` of the table
+:func:`sensitivity` returns (NaN with one replicate), with ``attrs["replicates"]``.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
                          f"{metric_columns(table, spec)}")
     by_point = table.groupby("point", sort=True)
     y = by_point[metric].mean().to_numpy(dtype=float)
+    replicates = int(by_point[metric].size().min())
     names = list(spec.parameters)
     if method == "sobol":
         from SALib.analyze import sobol
@@ -66,4 +71,22 @@ def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
                            num_levels=MORRIS_LEVELS, seed=seed)
         rows = [(n, "mu_star", s["mu_star"][i], s["mu_star_conf"][i]) for i, n in enumerate(names)]
         rows += [(n, "sigma", s["sigma"][i], np.nan) for i, n in enumerate(names)]
-    return pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
+    out = pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
+    out.attrs["replicates"] = replicates
+    out.attrs["conf_level"] = conf_level
+    out.attrs["noise_floor"] = noise_floor(by_point[metric]) if method == "sobol" else np.nan
+    return out
+
+
+def noise_floor(by_point) -> float:
+    """Share of the variance of the points' replicate means that replicate noise explains:
+    mean over points of (within-point variance / replicates), over the variance of the
+    means; NaN with fewer than 2 replicates or means that do not vary.
+
+    ``by_point``: a metric grouped by design point (a pandas SeriesGroupBy)."""
+    n = by_point.size().to_numpy(dtype=float)
+    if n.min() < 2:
+        return np.nan
+    spread = by_point.mean().var(ddof=1)
+    noise = float((by_point.var(ddof=1).to_numpy(dtype=float) / n).mean())
+    return min(noise / spread, 1.0) if spread > 0 else np.nan
