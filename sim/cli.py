@@ -22,7 +22,7 @@ EXAMPLES = {
              "  cartel-sim sweep sweeps/bcs_sobol.toml --scheduler tcp://10.0.0.5:8786",
     "plot": "examples:\n"
             "  cartel-sim plot outputs/bcs_2014/7      # writes outputs/bcs_2014/7/figures/*.png\n"
-            "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out figures",
+            "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out outputs/figures",
 }
 
 
@@ -203,8 +203,8 @@ def cmd_sweep(args) -> None:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(cannot_write(out, exc, "--out")) from None
-    print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
-          f"replicates) in {out}/runs.parquet")
+    print(f"{plural(len(table), 'run')} ({plural(table['point'].nunique(), 'point')} x "
+          f"{plural(spec.replicates, 'replicate')}) in {out}/runs.parquet")
 
 
 def _dask_executor(args, stack):

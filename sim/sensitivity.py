@@ -2,10 +2,10 @@
 
 Indices are computed on the replicate mean of a metric at each design point, so the
 stochastic noise of single runs is averaged out before the analysis. What is left of it is
-the noise floor (Sobol only): the share of the variance of those means that the replicate
-seeds alone explain, mean within-point variance / replicates / variance of the means. An
-index below it cannot be told from noise; it is in ``attrs["noise_floor"]`` of the table
-:func:`sensitivity` returns (NaN with one replicate), with ``attrs["replicates"]``.
+the noise floor (Sobol only, :func:`noise_floor`): the share of the variance of those means
+that the replicate seeds alone explain. An index below it cannot be told from noise; it is
+in ``attrs["noise_floor"]`` of the table :func:`sensitivity` returns (NaN with one
+replicate), with ``attrs["replicates"]`` and ``attrs["conf_level"]``.
 """
 
 from __future__ import annotations
@@ -74,19 +74,33 @@ def sensitivity(table: pd.DataFrame, metric: str = "homicides_total",
     out = pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
     out.attrs["replicates"] = replicates
     out.attrs["conf_level"] = conf_level
-    out.attrs["noise_floor"] = noise_floor(by_point[metric]) if method == "sobol" else np.nan
+    out.attrs["noise_floor"] = noise_floor(table, metric) if method == "sobol" else np.nan
     return out
 
 
-def noise_floor(by_point) -> float:
-    """Share of the variance of the points' replicate means that replicate noise explains:
-    mean over points of (within-point variance / replicates), over the variance of the
-    means; NaN with fewer than 2 replicates or means that do not vary.
+def noise_floor(table: pd.DataFrame, metric: str) -> float:
+    """Share of the variance of the points' replicate means that replicate noise explains;
+    NaN with fewer than 2 replicates or means that do not vary.
 
-    ``by_point``: a metric grouped by design point (a pandas SeriesGroupBy)."""
+    ``table``: a sweep's runs (columns ``point``, ``seed`` and ``metric``). The noise of a
+    mean is its point's noise variance over the number of replicates, and the floor is that
+    over the variance of the means. When every point ran the same seeds (common random
+    numbers, as :func:`sim.sweep` does), what a seed adds to every point alike does not
+    separate points, so the noise variance is the point x seed interaction's (the residual
+    of a two-way table without replication); otherwise the variance within each point.
+    """
+    by_point = table.groupby("point", sort=True)[metric]
     n = by_point.size().to_numpy(dtype=float)
-    if n.min() < 2:
-        return np.nan
     spread = by_point.mean().var(ddof=1)
-    noise = float((by_point.var(ddof=1).to_numpy(dtype=float) / n).mean())
-    return min(noise / spread, 1.0) if spread > 0 else np.nan
+    if n.min() < 2 or not spread > 0:
+        return np.nan
+    seeds = table.groupby("point", sort=True)["seed"].agg(lambda s: tuple(sorted(s)))
+    if seeds.nunique() == 1 and len(seeds.iloc[0]) == len(set(seeds.iloc[0])):
+        runs = table.pivot(index="point", columns="seed", values=metric).to_numpy(dtype=float)
+        residual = (runs - runs.mean(axis=1, keepdims=True) - runs.mean(axis=0, keepdims=True)
+                    + runs.mean())
+        points, replicates = runs.shape
+        noise = (residual ** 2).sum() / ((points - 1) * (replicates - 1)) / replicates
+    else:
+        noise = float((by_point.var(ddof=1).to_numpy(dtype=float) / n).mean())
+    return min(noise / spread, 1.0)
