@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .homicides import PERIOD_WORDS, _edges, _period, _period_table, _runs, _steps
+from .homicides import PERIOD_WORDS, _band, _edges, _period, _period_table, _runs, _steps
 from .style import PALETTE, date_axis, legend, new_axes
 
 
@@ -43,8 +43,7 @@ def plot_compare(series: Mapping[str, object], comparison: pd.Series | None = No
         _steps(ax, x, table.mean(axis=1).to_numpy(), color=colour, label=f"{label}{n}")
         if len(runs) > 1:
             q = table.quantile([0.25, 0.75], axis=1).to_numpy()
-            ax.fill_between(x, [*q[0], q[0][-1]], [*q[1], q[1][-1]], step="post",
-                            linewidth=0, color=colour, alpha=0.2)
+            _band(ax, x, q[0], q[1], color=colour, alpha=0.2)
         first = runs[0].start if first is None else min(first, runs[0].start)
         last = runs[0].end if last is None else max(last, runs[0].end)
     if comparison is not None:
