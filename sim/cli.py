@@ -194,6 +194,11 @@ def cmd_sweep(args) -> None:
     out = Path(args.out or Path("outputs") / "sweeps" / Path(args.sweepfile).stem)
     try:
         spec = SweepSpec.from_toml(args.sweepfile)
+        if not args.scheduler:  # a scheduler's workers run elsewhere, with their own cache
+            from .compiling import announce_compiling_in_workers
+            from .kernel import advance
+
+            announce_compiling_in_workers(advance)
         with ExitStack() as stack:
             executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
             table = sweep(spec, out, executor=executor, workers=args.workers, resume=args.resume)

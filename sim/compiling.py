@@ -54,6 +54,14 @@ def announce_compiling(kernel) -> Callable:
     return decorate
 
 
+def announce_compiling_in_workers(kernel) -> None:
+    """Before a sweep: its worker processes compile ``kernel`` first if the cache does not
+    hold it, silently (their logs are not shown), so say so here."""
+    if not is_compiled(kernel):
+        logger.info("compiling the model in the workers first: first run on this machine "
+                    "only (or after an update), about 30-60 s before the first runs finish ...")
+
+
 @contextmanager
 def _notice(compiled: bool) -> Iterator[None]:
     if compiled:

@@ -305,3 +305,13 @@ def test_import_sim_loads_no_heavy_library_and_keeps_its_names():
             "assert sim.run.__module__ == 'sim.runner'; assert 'load_scenario' in dir(sim)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_sweep_says_its_workers_compile_when_the_cache_is_cold(caplog):
+    from sim.compiling import announce_compiling_in_workers
+
+    with caplog.at_level("INFO", logger="sim.compiling"):
+        announce_compiling_in_workers(FakeKernel([], cached=True))
+        assert not caplog.records
+        announce_compiling_in_workers(FakeKernel([], cached=False))
+    assert "compiling the model in the workers" in caplog.records[0].getMessage()
