@@ -6,7 +6,7 @@
 Baja California Sur 2013-2014 (scenarios/bcs_2014.toml): homicides over 40 seeds against the
 observed yearly counts, and control, the plaza map and members for seed 1; the response
 surface and the Sobol indices are what ``cartel-sim plot`` draws for the shipped sweep,
-sweeps/bcs_sobol.toml (1,280 runs). About three minutes on two cores once compiled; with
+sweeps/bcs_sobol.toml (1,280 runs). About two minutes on two cores once compiled; with
 ``--sweep outputs/sweeps/bcs_sobol`` (a finished ``cartel-sim sweep sweeps/bcs_sobol.toml``)
 the sweep is read instead of run.
 The dashboard's screenshot (bcs_2014, seed 0, on 25 August 2014: step 602) is taken by
