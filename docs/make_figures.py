@@ -4,9 +4,11 @@
     .venv/bin/python docs/make_figures.py --dashboard   # and the dashboard's screenshot
 
 Baja California Sur 2013-2014 (scenarios/bcs_2014.toml): homicides over 40 seeds against the
-observed yearly counts, and control, the plaza map and members for seed 1; a small grid
-sweep and a small Sobol sweep of the clash rate and the state police's integrity for the
-response surface and the sensitivity chart. About a minute on one core once compiled.
+observed yearly counts, and control, the plaza map and members for seed 1; the response
+surface and the Sobol indices are what ``cartel-sim plot`` draws for the shipped sweep,
+sweeps/bcs_sobol.toml (1,280 runs). About two minutes on two cores once compiled; with
+``--sweep outputs/sweeps/bcs_sobol`` (a finished ``cartel-sim sweep sweeps/bcs_sobol.toml``)
+the sweep is read instead of run.
 The dashboard's screenshot (bcs_2014, seed 0, on 25 August 2014: step 602) is taken by
 headless Chromium (Debian's chromium and chromium-driver, and selenium) from
 ``cartel-sim viz``; about two minutes.
@@ -32,7 +34,7 @@ from sim import plot
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "figures"
 SCENARIO = ROOT / "scenarios" / "bcs_2014.toml"
-SWEPT = {"parameters.clash_rate": (0.0001, 0.0004), "police[kind=state].integrity": (0.2, 0.9)}
+SWEEP = ROOT / "sweeps" / "bcs_sobol.toml"
 
 
 def observed_inegi() -> pd.Series:
@@ -61,10 +63,14 @@ def single(draw, figsize) -> Figure:
     return fig
 
 
-def sweep_runs(design: str, n: int, replicates: int, folder: Path) -> pd.DataFrame:
-    spec = sim.SweepSpec(scenario=str(SCENARIO), parameters=SWEPT, design=design, n=n,
-                         replicates=replicates, seed=1)
-    return sim.sweep(spec, folder / design, workers=1, progress=False)
+def shipped_sweep(folder: Path | None) -> pd.DataFrame:
+    """The runs of sweeps/bcs_sobol.toml: read from ``folder``, or run (2 workers) into a
+    temporary folder when None."""
+    if folder is not None:
+        return sim.load_sweep(folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        return sim.sweep(sim.SweepSpec.from_toml(SWEEP), Path(tmp) / "bcs_sobol", workers=2,
+                         progress=False)
 
 
 def dashboard_screenshot(path: Path, step: int = 602, size=(1600, 1050),
@@ -125,30 +131,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dashboard", action="store_true",
                         help="also take the dashboard's screenshot (needs Chromium)")
-    dashboard = parser.parse_args().dashboard
+    parser.add_argument("--sweep", type=Path,
+                        help="folder of a finished 'cartel-sim sweep sweeps/bcs_sobol.toml' "
+                             "(default: run it)")
+    args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     scenario = sim.load_scenario(SCENARIO)
     result = sim.run(scenario, seed=1)
-    with tempfile.TemporaryDirectory() as tmp:
-        grid = sweep_runs("grid", 4, 5, Path(tmp))
-        sobol = sweep_runs("saltelli", 32, 3, Path(tmp))
-    x, y = SWEPT
     figures = {
         "homicides": homicides_figure(sim.run_many(scenario, seeds=range(40))),
         "control": single(lambda ax: plot.plot_control(result, ax=ax), (9.0, 4.6)),
         "network": single(lambda ax: plot.plot_network(result, ax=ax), (6.0, 6.5)),
         "strength": single(lambda ax: plot.plot_strength(result, ax=ax), (7.0, 3.2)),
-        "response_surface": single(
-            lambda ax: plot.plot_response_surface(grid, x, y, "homicides_total", ax=ax),
-            (6.5, 4.5)),
-        "sensitivity": single(
-            lambda ax: plot.plot_sensitivity(sim.sensitivity(sobol, "homicides_total"), ax=ax),
-            (6.5, 2.8)),
         "summary": plot.summary_figure(result),
-    }
+    } | plot.sweep_figures(shipped_sweep(args.sweep), "homicides_total")
     for name, fig in figures.items():
         print(plot.save_figure(fig, OUT / f"{name}.png", dpi=100 if name != "summary" else 80))
-    if dashboard:
+    if args.dashboard:
         print(dashboard_screenshot(OUT / "dashboard.png"))
 
 

@@ -9,6 +9,7 @@
 import hashlib as _hashlib
 import os as _os
 import sys as _sys
+import types as _types
 from importlib import metadata as _metadata
 from pathlib import Path as _Path
 
@@ -34,16 +35,41 @@ def _key_numba_cache_to_source() -> None:
 _key_numba_cache_to_source()
 __version__ = _metadata.version("cartel-sim")
 
-from .model import CartelModel  # noqa: E402
-from .results import Results  # noqa: E402
-from .runner import Replicates, run, run_many  # noqa: E402
-from .scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
-from .sensitivity import sensitivity  # noqa: E402
-from .sweep import SweepError, SweepSpec, load_sweep, sweep  # noqa: E402
+# Names resolve on first use (module __getattr__), so `import sim` costs what a command uses:
+# `import sim.scenario` does not load mesa, numba, pandas or SALib.
+_EXPORTS = {
+    "calibrate": "calibration", "CartelModel": "model", "Results": "results",
+    "Replicates": "runner", "run": "runner",
+    "run_many": "runner", "Scenario": "scenario", "ScenarioError": "scenario",
+    "load_scenario": "scenario", "sensitivity": "sensitivity", "SweepError": "sweep",
+    "SweepSpec": "sweep", "load_sweep": "sweep", "sweep": "sweep",
+}
+__all__ = sorted(_EXPORTS)
 
-# isort: split
-from .calibration import calibrate  # noqa: E402  (after the sim names it imports)
 
-__all__ = ["CartelModel", "Replicates", "Results", "Scenario", "ScenarioError", "SweepError",
-           "SweepSpec", "calibrate", "load_scenario", "load_sweep", "run", "run_many",
-           "sensitivity", "sweep"]
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(_types.ModuleType):
+    """``sim.sweep`` and ``sim.sensitivity`` name functions, as they always did, although
+    modules of the same names exist: importing such a module does not rebind the name."""
+
+    def __setattr__(self, name, value):
+        if name in _EXPORTS and _EXPORTS[name] == name and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -7,13 +7,15 @@ with status 2 and a message saying what to fix, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
 
 EXAMPLES = {
     "run": "example:\n  cartel-sim run scenarios/bcs_2014.toml --seed 7 --out outputs/bcs_2014/7",
-    "validate": "example:\n  cartel-sim validate scenarios/*.toml",
+    "validate": "examples:\n  cartel-sim validate scenarios/bcs_2014.toml\n"
+                "  cartel-sim validate scenarios       # every .toml file in the folder",
     "schema": "example:\n  cartel-sim schema > scenario.schema.json",
     "sweep": "examples:\n  cartel-sim sweep sweeps/bcs_sobol.toml --workers 2\n"
              "  cartel-sim sweep sweeps/bcs_sobol.toml --resume      # after an interruption\n"
@@ -22,7 +24,7 @@ EXAMPLES = {
                  "  cartel-sim calibrate calibrations/bcs_2014.toml --resume  # after a kill",
     "plot": "examples:\n"
             "  cartel-sim plot outputs/bcs_2014/7      # writes outputs/bcs_2014/7/figures/*.png\n"
-            "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out figures",
+            "  cartel-sim plot outputs/sweeps/bcs_sobol --format svg --out outputs/figures",
 }
 
 
@@ -52,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check scenario files without running them",
                               epilog=EXAMPLES["validate"], formatter_class=fmt)
-    validate.add_argument("scenarios", nargs="+", help="scenario files (TOML)")
+    validate.add_argument("scenarios", nargs="+",
+                          help="scenario files (TOML), or folders of them")
 
     sub.add_parser("schema", help="print the JSON Schema of the scenario format",
                    epilog=EXAMPLES["schema"], formatter_class=fmt)
@@ -138,6 +141,8 @@ def cmd_run(args) -> None:
                         extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
     except (RunExistsError, FolderBusyError) as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(cannot_write(out, exc, "--out")) from None
     print(summary_text(result))
     print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
           "summary.png)")
@@ -145,15 +150,52 @@ def cmd_run(args) -> None:
 
 def cmd_validate(args) -> None:
     problems = []
-    for path in args.scenarios:
+    for path in _scenario_files(args.scenarios):
         try:
             scenario = _load(path)
-            print(f"ok  {path}  ({scenario.name}: {len(scenario.organizations)} organizations, "
-                  f"{len(scenario.plazas)} plazas, {scenario.n_steps} steps)")
+            print(f"ok  {path}  ({scenario.name}: "
+                  f"{plural(len(scenario.organizations), 'organization')}, "
+                  f"{plural(len(scenario.plazas), 'plaza')}, {plural(scenario.n_steps, 'step')})")
         except UserError as exc:
             problems.append(str(exc))
     if problems:
         raise UserError("\n".join(problems))
+
+
+def _scenario_files(paths: list[str]) -> list[str]:
+    """The paths given, a folder replaced by the .toml files directly in it (sorted)."""
+    files = []
+    for path in paths:
+        if Path(path).is_dir():
+            found = sorted(str(p) for p in Path(path).glob("*.toml"))
+            if not found:
+                raise UserError(f"{path}: a folder without .toml files; give scenario files "
+                                "or a folder holding them")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def plural(n: int, word: str) -> str:
+    """'1 plaza', '2 plazas', '1,000 steps'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def cannot_write(folder: Path, exc: OSError, option: str) -> str:
+    """What went wrong writing ``folder`` (read-only, full disk, a file in the way) and the
+    fix, for an OSError raised while writing it."""
+    where = exc.filename or folder
+    fixes = {errno.ENOSPC: "free some disk space, or write elsewhere with " + option,
+             errno.EDQUOT: "free some of your disk quota, or write elsewhere with " + option,
+             errno.EACCES: f"choose a folder you can write to with {option}",
+             errno.EPERM: f"choose a folder you can write to with {option}",
+             errno.EROFS: f"the file system is read-only; choose another folder with {option}",
+             errno.ENOTDIR: f"a file stands where a folder of the path should be; choose "
+                            f"another {option}",
+             errno.EEXIST: f"a file stands where the folder should be; choose another {option}"}
+    fix = fixes.get(exc.errno, f"check the folder, or write elsewhere with {option}")
+    return f"cannot write {folder}: {exc.strerror or exc} ({where}); {fix}"
 
 
 def cmd_sweep(args) -> None:
@@ -167,6 +209,11 @@ def cmd_sweep(args) -> None:
     out = Path(args.out or Path("outputs") / "sweeps" / Path(args.sweepfile).stem)
     try:
         spec = SweepSpec.from_toml(args.sweepfile)
+        if not args.scheduler:  # a scheduler's workers run elsewhere, with their own cache
+            from .compiling import announce_compiling_in_workers
+            from .kernel import advance
+
+            announce_compiling_in_workers(advance)
         with ExitStack() as stack:
             executor = _dask_executor(args, stack) if args.dask or args.scheduler else None
             table = sweep(spec, out, executor=executor, workers=args.workers, resume=args.resume)
@@ -174,8 +221,10 @@ def cmd_sweep(args) -> None:
         raise UserError(exc.cli_message) from None
     except ScenarioError as exc:
         raise UserError(str(exc)) from None
-    print(f"{len(table)} runs ({table['point'].nunique()} points x {spec.replicates} "
-          f"replicates) in {out}/runs.parquet")
+    except OSError as exc:
+        raise UserError(cannot_write(out, exc, "--out")) from None
+    print(f"{plural(len(table), 'run')} ({plural(table['point'].nunique(), 'point')} x "
+          f"{plural(spec.replicates, 'replicate')}) in {out}/runs.parquet")
 
 
 def cmd_calibrate(args) -> None:
@@ -207,7 +256,7 @@ def _dask_executor(args, stack):
     if args.scheduler:
         try:
             client = stack.enter_context(Client(args.scheduler, timeout="30s"))
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise UserError(f"--scheduler {args.scheduler}: cannot reach a Dask scheduler there "
                             f"({exc}); check the address and that the scheduler runs") from None
     else:
@@ -236,9 +285,12 @@ def cmd_plot(args) -> None:
         raise UserError(f"{folder}: {what}; give a folder written by 'cartel-sim run' or "
                         "'cartel-sim sweep'")
     out = Path(args.out or folder / "figures")
-    out.mkdir(parents=True, exist_ok=True)
-    for name, figure in figures.items():
-        print(save_figure(figure, out / f"{name}.{args.format}"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, figure in figures.items():
+            print(save_figure(figure, out / f"{name}.{args.format}"))
+    except OSError as exc:
+        raise UserError(cannot_write(out, exc, "--out")) from None
 
 
 def _load_run(folder: Path):
@@ -297,10 +349,15 @@ def cmd_schema(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    from .compiling import show_compile_messages
+
     args = _parser().parse_args(argv)
     command = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema,
                "sweep": cmd_sweep, "calibrate": cmd_calibrate, "plot": cmd_plot,
                "viz": cmd_viz}[args.command]
+    notice = show_compile_messages()  # the first run on a machine compiles for 30-60 s: say so
     try:
         command(args)
     except UserError as exc:
@@ -310,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: a run writes nothing; a sweep keeps its finished chunks and a "
               "calibration its evaluations (continue either with --resume)", file=sys.stderr)
         return 130
+    finally:
+        logging.getLogger("sim.compiling").removeHandler(notice)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

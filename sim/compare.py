@@ -18,7 +18,9 @@ and the relative change of the means with an interval.
 Intervals: the difference of the means has a Student t interval on the per-seed
 differences. The relative change of the means, ``variant_mean / base_mean - 1``, has a
 delta-method interval: with ratio r, its standard error is sd(variant - r base) / (sqrt(n)
-base_mean), which accounts for the pairing.
+base_mean), which accounts for the pairing. The p-value is the paired t test's (two-sided).
+The result keeps the compared window (``attrs["window"]``: first and last day) for
+:func:`sim.plot.plot_compare`.
 """
 
 from __future__ import annotations
@@ -33,8 +35,25 @@ from .results import Results
 
 __all__ = ["window", "paired", "compare", "before_after", "before_after_windows"]
 
-FIELDS = ["n", "base_mean", "variant_mean", "difference", "se", "z", "difference_low",
-          "difference_high", "change_pct", "change_pct_low", "change_pct_high"]
+FIELDS = ["n", "base_mean", "variant_mean", "difference", "se", "z", "p_value",
+          "difference_low", "difference_high", "change_pct", "change_pct_low",
+          "change_pct_high"]
+
+
+class Comparison(pd.Series):
+    """The Series :func:`paired` returns, printed readably: ``n`` as a whole number, the
+    rest to 4 significant digits. Arithmetic on it gives a plain Series."""
+
+    @property
+    def _constructor(self):
+        return pd.Series
+
+    def __repr__(self) -> str:
+        width = max(map(len, self.index))
+        lines = [f"{name:<{width}}  {int(v) if name == 'n' else f'{v:.4g}':>10}"
+                 for name, v in self.items()]
+        level = self.attrs.get("conf_level")
+        return "\n".join(lines + ([f"(intervals at {level:.0%})"] if level else []))
 
 
 def window(runs: Iterable[Results], start=None, end=None, conflict_only: bool = False,
@@ -80,7 +99,8 @@ def paired(base, variant, conf_level: float = 0.95) -> pd.Series:
     ``base`` and ``variant`` are Series indexed by seed (as :func:`window` returns; their
     seeds must be the same) or arrays in the same seed order. Returns a Series: ``n``,
     ``base_mean``, ``variant_mean``, ``difference`` (mean of the per-seed differences),
-    ``se`` (its standard error), ``z`` (difference / se), ``difference_low`` and
+    ``se`` (its standard error), ``z`` (difference / se), ``p_value`` (two-sided paired t
+    test of a zero mean difference, on n - 1 degrees of freedom), ``difference_low`` and
     ``difference_high`` (t interval at ``conf_level``), ``change_pct`` (relative change of
     the means, in percent) with ``change_pct_low`` and ``change_pct_high`` (delta method).
     """
@@ -104,10 +124,11 @@ def paired(base, variant, conf_level: float = 0.95) -> pd.Series:
         z = d.mean() / se if se > 0 else (np.sign(d.mean()) * np.inf if d.mean() else np.nan)
         ratio = y.mean() / x.mean() if x.mean() != 0 else np.nan
         se_ratio = (y - ratio * x).std(ddof=1) / (np.sqrt(n) * abs(x.mean()))
-    values = [n, x.mean(), y.mean(), d.mean(), se, z, d.mean() - t * se, d.mean() + t * se,
-              100 * (ratio - 1), 100 * (ratio - t * se_ratio - 1),
+    p_value = 2 * stats.t.sf(abs(z), df=n - 1) if not np.isnan(z) else np.nan
+    values = [n, x.mean(), y.mean(), d.mean(), se, z, p_value, d.mean() - t * se,
+              d.mean() + t * se, 100 * (ratio - 1), 100 * (ratio - t * se_ratio - 1),
               100 * (ratio + t * se_ratio - 1)]
-    out = pd.Series(values, index=FIELDS, dtype=float)
+    out = Comparison(values, index=FIELDS, dtype=float)
     out.attrs["conf_level"] = conf_level
     return out
 
@@ -117,8 +138,11 @@ def compare(base: Iterable[Results], variant: Iterable[Results], start=None, end
             conf_level: float = 0.95) -> pd.Series:
     """A variant against its base over the same seeds: homicides between ``start`` and
     ``end`` (both included) in each run, compared seed by seed with :func:`paired`."""
-    return paired(window(base, start, end, conflict_only, plazas),
-                  window(variant, start, end, conflict_only, plazas), conf_level)
+    base, variant = list(base), list(variant)
+    out = paired(window(base, start, end, conflict_only, plazas),
+                 window(variant, start, end, conflict_only, plazas), conf_level)
+    out.attrs["window"] = (_ts(start) or base[0].start, _ts(end) or base[0].end)
+    return out
 
 
 def before_after_windows(date, months: int = 6) -> tuple[tuple, tuple]:
@@ -141,8 +165,10 @@ def before_after(runs: Iterable[Results], date, months: int = 6, conflict_only: 
         if b0 < r.start or a1 > r.end:
             raise ValueError(f"the run of seed {r.seed} covers {r.start.date()} to "
                              f"{r.end.date()}, not both windows ({b0.date()} to {a1.date()})")
-    return paired(window(runs, b0, b1, conflict_only, plazas),
-                  window(runs, a0, a1, conflict_only, plazas), conf_level)
+    out = paired(window(runs, b0, b1, conflict_only, plazas),
+                 window(runs, a0, a1, conflict_only, plazas), conf_level)
+    out.attrs["window"] = (a0, a1)  # the window after; the one before ends the day before
+    return out
 
 
 def _ts(value):

@@ -27,6 +27,7 @@ from numba import njit
 
 from . import records
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
+from .compiling import announce_compiling
 from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
@@ -235,6 +236,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     return t, DONE, -1
 
 
+@announce_compiling(advance)
 def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
          row_reserve: int, recorder: Recorder) -> tuple[int, int, int]:
     """Run steps t0 .. t1-1 on ``state`` (in place), recording into ``recorder``.

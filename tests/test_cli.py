@@ -5,6 +5,7 @@ no simulation, are read in-process."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -191,3 +192,126 @@ def test_a_run_killed_while_saving_writes_no_run_and_the_next_run_cleans_up(tmp_
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == FILES
+
+
+# ------------------------------------------------------------------------ the first hour
+def test_validate_a_folder_checks_every_scenario_in_it_with_counts_in_words(capsys):
+    assert main(["validate", str(SCENARIO_DIR)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(list(SCENARIO_DIR.glob("*.toml")))
+    mean_field = next(line for line in out if "mexico_2012_mean_field.toml" in line)
+    assert " 1 plaza," in mean_field  # not "1 plazas"
+
+
+def test_validate_a_folder_without_scenarios_exits_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    assert ".toml" in capsys.readouterr().err
+
+
+def raise_oserror(code: int):
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    return fail
+
+
+@pytest.mark.parametrize("code, fix", [(errno.ENOSPC, "free some disk space"),
+                                       (errno.EACCES, "a folder you can write to"),
+                                       (errno.EROFS, "read-only")])
+def test_a_disk_that_refuses_the_write_exits_2_and_leaves_nothing(tmp_path, capsys,
+                                                                   monkeypatch, code, fix):
+    """Disk full or read-only while the run is saved (simulated: the summary figure's write
+    fails): a message with the fix, no traceback, and no run folder nor temporary left."""
+    monkeypatch.setattr("sim.plot.save_figure", raise_oserror(code))
+    out = tmp_path / "run"
+    assert main(["run", TWO, "--days", "5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert fix in err and "--out" in err and "Traceback" not in err
+    assert not out.exists() or not any(p.name.endswith(".parquet") for p in out.iterdir())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_out_under_a_file_exits_2(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["run", TWO, "--days", "5", "--out", str(tmp_path / "notes.txt" / "run")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert main(["run", TWO, "--days", "5", "--out", str(tmp_path / "ok")]) == 0
+    capsys.readouterr()
+    assert main(["plot", str(tmp_path / "ok"), "--out", str(tmp_path / "notes.txt")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_scheduler_that_is_not_an_address_exits_2(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    sweepfile = tmp_path / "s.toml"
+    sweepfile.write_text(f'scenario = "{TWO}"\ndesign = "grid"\nn = 2\nreplicates = 1\n'
+                         '[parameters]\n"parameters.clash_rate" = [0.1, 0.2]\n')
+    assert main(["sweep", str(sweepfile), "--scheduler", "not a url",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert "--scheduler not a url" in capsys.readouterr().err
+
+
+def test_compile_messages_go_to_stderr_from_the_command_only(capsys, monkeypatch):
+    """The command shows what sim.compiling logs; a Python program does not, by default."""
+    import logging
+
+    import sim.cli as cli
+
+    def compiling(args):
+        logging.getLogger("sim.compiling").info("compiling the model")
+
+    monkeypatch.setattr(cli, "cmd_schema", compiling)
+    assert main(["schema"]) == 0
+    assert "compiling the model" in capsys.readouterr().err
+    compiling(None)  # after the command, as in a library
+    assert "compiling the model" not in capsys.readouterr().err
+
+
+class FakeKernel:
+    """A numba dispatcher's face: compiled in this process (signatures), or in its cache."""
+
+    def __init__(self, signatures, cached):
+        self.signatures = signatures
+        index = type("Index", (), {"_load_index": lambda _: {"sig": 1} if cached else {}})
+        self._cache = type("Cache", (), {"_cache_file": index()})()
+
+
+@pytest.mark.parametrize("signatures, cached, announced", [
+    ([], False, True), ([], True, False), (["(int64,)"], False, False)])
+def test_compiling_is_announced_only_when_the_kernel_is_not_compiled(
+        caplog, signatures, cached, announced):
+    from sim.compiling import announce_compiling
+
+    step = announce_compiling(FakeKernel(signatures, cached))(lambda x: x + 1)
+    with caplog.at_level("INFO", logger="sim.compiling"):
+        assert step(1) == 2
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert ("compiling the model" in said and "compiled in" in said) == announced
+    assert bool(said) == announced
+
+
+def test_the_real_kernel_is_known_compiled_after_a_run():
+    from sim.compiling import is_compiled
+    from sim.kernel import advance
+
+    assert is_compiled(advance)  # the module fixture ran it
+
+
+def test_import_sim_loads_no_heavy_library_and_keeps_its_names():
+    code = ("import sys, sim; heavy = {'pandas', 'numba', 'mesa', 'matplotlib', 'scipy', "
+            "'SALib', 'dask'} & set(sys.modules); assert not heavy, heavy; "
+            "import sim.sweep, sim.sensitivity; "
+            "assert callable(sim.sweep) and callable(sim.sensitivity), sim.sweep; "
+            "assert sim.run.__module__ == 'sim.runner'; assert 'load_scenario' in dir(sim)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_sweep_says_its_workers_compile_when_the_cache_is_cold(caplog):
+    from sim.compiling import announce_compiling_in_workers
+
+    with caplog.at_level("INFO", logger="sim.compiling"):
+        announce_compiling_in_workers(FakeKernel([], cached=True))
+        assert not caplog.records
+        announce_compiling_in_workers(FakeKernel([], cached=False))
+    assert "compiling the model in the workers" in caplog.records[0].getMessage()

@@ -117,3 +117,26 @@ def test_before_after_compares_each_run_with_itself(kingpin):
     assert out["difference"] == pytest.approx((after - before).mean())
     with pytest.raises(ValueError, match="covers"):
         before_after(kingpin, "2020-03-01", months=6)  # the run starts 2020-01-01
+
+
+def test_the_paired_t_test_p_value_is_given():
+    rng = np.random.default_rng(3)
+    base = rng.poisson(20, 30).astype(float)
+    variant = base + rng.normal(1, 3, 30)
+    assert paired(base, variant)["p_value"] == pytest.approx(
+        stats.ttest_rel(variant, base).pvalue)
+
+
+def test_a_comparison_prints_whole_counts_as_integers_and_a_p_value():
+    text = repr(paired(np.arange(20.0), np.arange(20.0) + np.linspace(0, 2, 20)))
+    lines = dict(line.split() for line in text.splitlines() if not line.startswith("("))
+    assert lines["n"] == "20"
+    assert "p_value" in lines
+    assert "20.000000" not in text
+
+
+def test_compare_keeps_its_window_for_the_figure(kingpin):
+    out = compare(kingpin, kingpin, start="2020-07-01", end="2020-12-31")
+    assert out.attrs["window"] == (pd.Timestamp("2020-07-01"), pd.Timestamp("2020-12-31"))
+    after = before_after(kingpin, "2021-01-01", months=6)
+    assert after.attrs["window"] == (pd.Timestamp("2021-01-01"), pd.Timestamp("2021-06-30"))

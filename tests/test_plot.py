@@ -429,3 +429,66 @@ def test_plot_refuses_a_folder_that_is_no_run_nor_sweep(tmp_path, capsys):
     assert main(["plot", str(tmp_path / "missing")]) == 2
     assert "no such folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+
+
+# ------------------------------------------------------------------------ words and comparisons
+@pytest.mark.parametrize("path, words", [
+    ("parameters.clash_rate", "clash rate"),
+    ("police[kind=state].integrity", "integrity of state police"),
+    ("organizations[name=CJNG].members", "members of CJNG"),
+    ("simulation.step_days", "step days"),
+])
+def test_parameters_are_labelled_in_words(path, words):
+    assert plot.parameter_label(path) == words
+
+
+def test_sweep_figures_label_the_parameters_in_words():
+    runs = fake_runs(grid=True).rename(columns={"a": "parameters.clash_rate",
+                                                "b": "police[kind=state].integrity"})
+    ax = plot.plot_response_surface(runs, "parameters.clash_rate",
+                                    "police[kind=state].integrity", "m", ax=new_ax())
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("clash rate", "integrity of state police")
+    indices = pd.DataFrame({"parameter": ["parameters.clash_rate"] * 2, "index": ["S1", "ST"],
+                            "value": [0.5, 0.6], "conf": [0.1, 0.1]})
+    ax = plot.plot_sensitivity(indices, ax=new_ax())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["clash rate"]
+
+
+def error_bar_ends(container) -> list[tuple[float, float]]:
+    """(low, high) of each horizontal error bar of a bar container."""
+    segments = container.errorbar.lines[2][0].get_segments()
+    return [(min(s[:, 0]), max(s[:, 0])) for s in segments]
+
+
+def test_sobol_intervals_are_clipped_to_0_1_and_the_noise_floor_is_drawn():
+    indices = pd.DataFrame({"parameter": ["p", "q"] * 2, "index": ["S1"] * 2 + ["ST"] * 2,
+                            "value": [0.97, -0.02, 1.0, 0.03], "conf": [0.1, 0.05, 0.08, 0.02]})
+    indices.attrs.update(noise_floor=0.04, replicates=10)
+    ax = plot.plot_sensitivity(indices, ax=new_ax())
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    for container in bars:
+        for low, high in error_bar_ends(container):
+            assert 0.0 <= low <= high <= 1.0
+    assert error_bar_ends(bars[0])[1] == pytest.approx((0.87, 1.0))  # p's S1: 0.97 +- 0.1
+    assert [p.get_width() for p in bars[0]] == [0.0, 0.97]  # q's S1 of -0.02 drawn as 0
+    floor = [ln for ln in ax.lines if ln.get_label().startswith("noise floor")]
+    assert len(floor) == 1 and floor[0].get_xdata()[0] == 0.04
+    assert "10 replicates" in floor[0].get_label()
+
+
+def test_compare_draws_each_series_in_its_own_colour_with_one_legend_entry(reps):
+    variant = sim.run_many(shipped_scenario("two_cartels").with_overrides(
+        {"parameters.clash_rate": 0.5}), seeds=range(5), days=120)
+    from sim.compare import compare
+
+    result = compare(reps, variant)
+    ax = plot.plot_compare({"base": reps, "more clashes": variant}, comparison=result,
+                           ax=new_ax())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["base (5 runs)", "more clashes (5 runs)"]
+    colours = hexes(line.get_color() for line in ax.lines)
+    assert len(set(colours)) == 2
+    means = [line_values(line) for line in ax.lines]
+    assert means[0].sum() == pytest.approx(result["base_mean"])  # the window is the whole run
+    assert means[1].sum() == pytest.approx(result["variant_mean"])
+    assert any("p = " in t.get_text() for t in ax.texts)

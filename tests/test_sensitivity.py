@@ -203,3 +203,24 @@ def test_a_table_without_its_sweep_spec_is_refused():
     assert not bare.attrs
     with pytest.raises(SweepError, match="load_sweep"):
         sim.sensitivity(bare, "homicides_total")
+
+
+def test_the_noise_floor_is_the_share_of_variance_the_replicate_seeds_explain():
+    """Noise of sd 1 per run, 4 replicates: the means keep a variance of 1/4, against a
+    spread of the means of about 1/4 + var(f) (0.083 + 0.333 + 0 for these bounds). Noise
+    that a seed adds to every point alike (common random numbers) separates no points."""
+    a, bounds = [1.0, 2.0, 0.0], [(0.0, 1.0)] * 3
+    spec = spec_for("saltelli", 512, dict(zip(X, bounds)), replicates=4)
+    rng = np.random.default_rng(2)
+    table = runs_table(spec, linear(a), noise=lambda r, size: rng.normal(0, 1.0, size))
+    result = sim.sensitivity(table, "homicides_total")
+    expected = 0.25 / (0.25 + 1 / 12 + 4 / 12)
+    assert result.attrs["noise_floor"] == pytest.approx(expected, rel=0.1)
+    assert result.attrs["replicates"] == 4
+    noiseless = sim.sensitivity(runs_table(spec, linear(a)), "homicides_total")
+    assert noiseless.attrs["noise_floor"] == 0.0
+    common = runs_table(spec, linear(a), noise=lambda r, size: 5.0 * r)  # the same per seed
+    assert sim.sensitivity(common, "homicides_total").attrs["noise_floor"] == pytest.approx(0)
+    one = spec_for("saltelli", 64, dict(zip(X, bounds)), replicates=1)
+    assert math.isnan(sim.sensitivity(runs_table(one, linear(a)), "homicides_total")
+                      .attrs["noise_floor"])

@@ -13,16 +13,24 @@ dashboard (:mod:`sim.viz`) uses too.
 
 Modules: ``style`` (colours, plaza layout, date axes, legends), ``homicides``, ``network``
 (the plaza map), ``timelines`` (control, strength), ``sweeps`` (response surface,
-sensitivity), ``figures`` (whole figures and files).
+sensitivity), ``compare`` (scenarios side by side, with :mod:`sim.compare`'s result), ``figures`` (whole figures and files).
 """
 
+from .compare import plot_compare
 from .figures import run_figures, save_figure, summary_figure, sweep_figures
 from .homicides import plot_homicides
 from .network import plot_network
-from .style import NOBODY, PALETTE, TYPE_COLORS, organization_colors, plaza_positions
+from .style import (
+           NOBODY,
+           PALETTE,
+           TYPE_COLORS,
+           organization_colors,
+           parameter_label,
+           plaza_positions,
+)
 from .sweeps import plot_response_surface, plot_sensitivity
 from .timelines import plot_control, plot_strength
 
-__all__ = ["NOBODY", "PALETTE", "TYPE_COLORS", "organization_colors", "plaza_positions", "plot_control", "plot_homicides",
-           "plot_network", "plot_response_surface", "plot_sensitivity", "plot_strength",
+__all__ = ["NOBODY", "PALETTE", "TYPE_COLORS", "organization_colors", "parameter_label",
+           "plaza_positions", "plot_compare", "plot_control", "plot_homicides", "plot_network", "plot_response_surface", "plot_sensitivity", "plot_strength",
            "run_figures", "save_figure", "summary_figure", "sweep_figures"]

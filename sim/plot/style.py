@@ -125,6 +125,29 @@ def plaza_positions(scenario: Scenario) -> dict[str, tuple[float, float]]:
     return {n: tuple(map(float, xy)) for n, xy in layout.items()}
 
 
+# ------------------------------------------------------------------------ labels
+SELECTOR = re.compile(r"(\w+)\[(\w+)=([^\]]+)\]")
+UNNAMED = ("parameters", "simulation")  # top-level tables whose name a label leaves out
+
+
+def parameter_label(path: str) -> str:
+    """A scenario path (as sweeps and overrides name parameters) in words:
+    "parameters.clash_rate" -> "clash rate", "police[kind=state].integrity" -> "integrity
+    of state police", "organizations[name=CJNG].members" -> "members of CJNG"."""
+    *owners, field = path.split(".")
+    words = []
+    for owner in reversed(owners):
+        match = SELECTOR.fullmatch(owner)
+        if match is None:
+            if owner not in UNNAMED:
+                words.append(owner.replace("_", " "))
+            continue
+        table, key, value = match.groups()
+        words.append(value if key == "name" else f"{value} {table}".replace("_", " "))
+    label = field.replace("_", " ")
+    return f"{label} of {' of '.join(words)}" if words else label
+
+
 # ------------------------------------------------------------------------ axes
 def new_axes(ax: Axes | None, figsize=(8.0, 4.0)) -> Axes:
     """``ax``, or the axes of a new pyplot figure (shown by notebooks)."""

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .style import INDEX_COLORS, legend, new_axes
+from .style import INDEX_COLORS, legend, new_axes, parameter_label
 
 
 def plot_response_surface(runs: pd.DataFrame, x: str, y: str, metric: str,
@@ -40,9 +40,9 @@ def plot_response_surface(runs: pd.DataFrame, x: str, y: str, metric: str,
     else:
         shown = ax.scatter(means.index.get_level_values(x), means.index.get_level_values(y),
                            c=means.to_numpy(), cmap="viridis", s=60, edgecolors="none")
-    ax.figure.colorbar(shown, ax=ax, label=f"{metric} (mean of runs)")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.figure.colorbar(shown, ax=ax, label=f"{metric.replace('_', ' ')} (mean of runs)")
+    ax.set_xlabel(parameter_label(x))
+    ax.set_ylabel(parameter_label(y))
     return ax
 
 
@@ -64,6 +64,10 @@ def plot_sensitivity(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
         indices: what :func:`sim.sensitivity` returns: columns ``parameter``, ``index``
             (Sobol "S1"/"ST" or Morris "mu_star"/"sigma"), ``value``, ``conf`` (half-width,
             NaN when none).
+
+    Sobol estimates and their intervals are clipped to [0, 1], the range of the index. The noise floor
+    (``attrs["noise_floor"]``), when known, is a dashed line: indices left of it cannot be
+    told from replicate noise. Parameters are labelled in words (:func:`parameter_label`).
     """
     missing = {"parameter", "index", "value", "conf"} - set(indices.columns)
     if missing:
@@ -76,15 +80,34 @@ def plot_sensitivity(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, figsize=(7.0, 0.5 * len(order) * len(kinds) + 1.5))
     height = 0.8 / len(kinds)
     rows = np.arange(len(order))
+    sobol = set(kinds) <= {"S1", "ST"}
     for k, kind in enumerate(kinds):
         y = rows + (len(kinds) - 1 - 2 * k) * height / 2
+        values = wide.loc[order.index, kind].to_numpy(dtype=float)
+        if sobol:  # an estimate outside [0, 1], the index's range, is noise
+            values = np.clip(values, 0.0, 1.0)
         errors = conf.loc[order.index, kind].to_numpy(dtype=float)
-        ax.barh(y, wide.loc[order.index, kind], height=height, label=kind,
-                color=INDEX_COLORS.get(kind, "#777777"),
-                xerr=None if np.isnan(errors).all() else np.nan_to_num(errors),
+        ax.barh(y, values, height=height, label=kind, color=INDEX_COLORS.get(kind, "#777777"),
+                xerr=None if np.isnan(errors).all() else _error_bars(values, errors, sobol),
                 error_kw={"elinewidth": 1, "capsize": 3, "ecolor": "#333333"})
-    ax.set_yticks(rows, order.index)
+    ax.set_yticks(rows, [parameter_label(p) for p in order.index])
     ax.axvline(0.0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("sensitivity index")
+    floor = indices.attrs.get("noise_floor", np.nan)
+    if np.isfinite(floor):
+        ax.axvline(floor, color="#d62728", linestyle="--", linewidth=1,
+                   label=f"noise floor ({indices.attrs.get('replicates', '?')} replicates)")
+    level = round(100 * indices.attrs.get("conf_level", 0.95))
+    ax.set_xlabel(f"Sobol index (lines: {level}% bootstrap interval; both clipped to [0, 1])"
+                  if sobol else "sensitivity index")
     legend(ax, outside=True)
     return ax
+
+
+def _error_bars(values: np.ndarray, half_widths: np.ndarray, sobol: bool) -> np.ndarray:
+    """Error bars (2 x n: below, above) of ``values`` +- ``half_widths``, the interval clipped
+    to [0, 1] for Sobol indices (``values`` already are); none where the half-width is NaN."""
+    half = np.nan_to_num(half_widths)
+    low, high = values - half, values + half
+    if sobol:
+        low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+    return np.vstack([np.maximum(values - low, 0.0), np.maximum(high - values, 0.0)])
