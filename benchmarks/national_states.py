@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr, spearmanr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests")]
@@ -45,48 +44,32 @@ def one_run(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(all homicides, conflict homicides) by year (rows) and state (columns), and the
     national annual series (``national.annual``) of one seed."""
     result = sim.run(sim.load_scenario(SCENARIO), seed=seed)
-    by_state = [result.homicides("YS", by="plaza", conflict_only=c) for c in (False, True)]
-    by_state = [t.set_axis(t.index.year, axis=0) for t in by_state]
+    by_state = [national.homicides_by_state(result, conflict_only=c) for c in (False, True)]
     return by_state[0], by_state[1], national.annual(national.weekly(result))
 
 
-def shares(table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
-    """Rows divided by their sums, columns in ``states`` order (0 where absent)."""
-    table = table.reindex(columns=states, fill_value=0).astype(float)
-    return table.div(table.sum(axis=1), axis=0)
-
-
-def correlations(model: pd.Series, observed: pd.Series) -> tuple[float, float]:
-    return spearmanr(model, observed).statistic, pearsonr(model, observed).statistic
-
-
-def report_states(runs, observed: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
+def report_states(runs, observed: pd.DataFrame) -> pd.DataFrame:
     """Prints the per-year correlations; returns the mean simulated shares (year x state)."""
     states = list(observed.columns)
-    everything = [shares(r[0], states) for r in runs]
-    conflict = [shares(r[1], states) for r in runs]
-    mean_all = shares(sum(r[0].reindex(columns=states, fill_value=0) for r in runs), states)
-    mean_conflict = shares(sum(r[1].reindex(columns=states, fill_value=0) for r in runs),
-                           states)
-    guess = population / population.sum()
+    guess = national.population_shares().loc[states]
     print(f"{'year':<6}{'':>22}{'Spearman':>10}{'Pearson':>10}   per-seed range")
     for year in observed.index:
         obs = observed.loc[year]
-        rows = [("model, all homicides", mean_all.loc[year], everything),
-                ("model, conflict only", mean_conflict.loc[year], conflict),
-                ("population only", guess, None)]
-        for label, model, per_seed in rows:
-            s, p = correlations(model, obs)
-            span = ""
-            if per_seed is not None:
-                each = np.array([correlations(t.loc[year], obs) for t in per_seed])
-                span = (f"S {each[:, 0].min():.3f}-{each[:, 0].max():.3f}, "
-                        f"P {each[:, 1].min():.3f}-{each[:, 1].max():.3f}")
-            print(f"{year:<6}{label:>22}{s:>10.3f}{p:>10.3f}   {span}")
-        ratio = (mean_all.loc[year] / obs).sort_values()
+        for label, column in (("model, all homicides", 0), ("model, conflict only", 1)):
+            tables = [r[column] for r in runs]
+            c = national.compare(national.mean_shares(tables, states).loc[year], obs)
+            each = pd.DataFrame([national.compare(national.shares(t, states).loc[year], obs)
+                                 for t in tables])
+            print(f"{year:<6}{label:>22}{c['spearman']:>10.3f}{c['pearson']:>10.3f}   "
+                  f"S {each['spearman'].min():.3f}-{each['spearman'].max():.3f}, "
+                  f"P {each['pearson'].min():.3f}-{each['pearson'].max():.3f}")
+        c = national.compare(guess, obs)
+        print(f"{year:<6}{'population only':>22}{c['spearman']:>10.3f}{c['pearson']:>10.3f}")
+        ratio = (national.mean_shares([r[0] for r in runs], states).loc[year] / obs)
+        ratio = ratio.sort_values()
         print(f"      share ratio model/observed: lowest {ratio.index[0]} {ratio.iloc[0]:.2f}, "
               f"highest {ratio.index[-1]} {ratio.iloc[-1]:.2f}")
-    return mean_all
+    return national.mean_shares([r[0] for r in runs], states)
 
 
 def report_national(runs) -> None:
@@ -137,12 +120,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with ProcessPoolExecutor(args.jobs) as pool:
         runs = list(pool.map(one_run, range(args.seeds)))
-    states = national.read_states()
-    observed = national.read_state_homicides().T.reindex(columns=list(states["state"]))
-    observed = observed.div(observed.sum(axis=1), axis=0)
-    population = states.set_index("state")["population_2020"].astype(float)
+    observed = national.observed_shares()
     print(f"mexico_2012 over {args.seeds} seeds: shares of homicides by state\n")
-    model = report_states(runs, observed, population)
+    model = report_states(runs, observed)
     present = {c.plaza for c in sim.load_scenario(SCENARIO).cells}
     big = observed.columns[(observed > BIG_SHARE).any(axis=0)]
     print(f"states above {BIG_SHARE:.0%} of observed homicides without a cell: "

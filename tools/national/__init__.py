@@ -12,7 +12,8 @@ construction choice lives here, so that the builder, the test suite's ODE oracle
 - :mod:`.geography`: where organizations are, state borders, state homicides 2012-2013;
 - :mod:`.configurations`: the mean-field and spatial scenarios;
 - :mod:`.files`: the generated TOML files (:func:`build`);
-- :mod:`.series`: a run's national weekly and yearly series, binned as the paper's.
+- :mod:`.series`: a run's national weekly and yearly series, binned as the paper's;
+- :mod:`.shares`: shares of homicides by state, simulated and observed, compared.
 """
 
 from .configurations import (
@@ -56,11 +57,20 @@ from .network import (
     zipf_ranks,
 )
 from .series import MEMBER_DEATH_TYPES, annual, steps, weekly
+from .shares import (
+    compare,
+    homicides_by_state,
+    mean_shares,
+    observed_shares,
+    population_shares,
+    shares,
+)
 
 __all__ = [
     "DAYS_10_YEARS", "DAYS_20_YEARS", "ETA_WEEK", "GENERATED", "BACKGROUND_SHARE",
     "FIT_YEARS", "RECORDED_SHARE", "background_rates", "locations", "neighbours",
     "placed_members", "read_borders", "read_presence", "read_state_homicides",
+    "compare", "homicides_by_state", "mean_shares", "observed_shares", "population_shares", "shares",
     "MEAN_FIELD_PARAMETERS", "MEMBERS_2012", "MEMBER_DEATH_TYPES", "OMEGA_WEEK", "RHO_WEEK",
     "SCENARIO_DIR", "SPATIAL_PARAMETERS", "START", "STEP_DAYS", "THETA_WEEK", "WAR_SCALE",
     "Network", "annual", "build", "k_matrix", "largest_remainder", "mean_field_scenario",
