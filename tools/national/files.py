@@ -114,9 +114,9 @@ recorded homicides in 2012-2013 (INEGI death records,
 scenarios/data/mexico_states_homicides_2012_2013.csv), per 100,000 of its 2020 population.
 Cells: the large organizations over the states where published sources place them
 (scenarios/data/mexico_presence.csv, sources in scenarios/data/README.md), in proportion
-to population (assumed); every other organization {RECORDED_SHARE:.0%} in its recorded
-state (the data's `State`, one place it was recorded) and the rest where its rivals and
-allies are, in proportion to the relation weights (assumed). A state's controller is the
+to population (assumed); every other organization {RECORDED_SHARE:.0%} (calibrated) in its
+recorded state (the data's `State`, one place it was recorded) and the rest where its
+rivals and allies are, in proportion to the relation weights (assumed). A state's controller is the
 organization with the most members there. One state police unit per state, one officer
 per {1 / OFFICERS_PER_PERSON:,.0f} inhabitants (assumed), clean at the start and
 corruptible (default integrity and rates). Rivals fight with intensity 1 + {WAR_SCALE:g} x
