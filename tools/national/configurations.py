@@ -109,7 +109,7 @@ def mean_field_scenario(network: Network | None = None, days: int = DAYS_10_YEAR
 # The spatial scenario: what is assumed and what is calibrated (docs/model.md §10.1,
 # "The national scenario"). Calibrated values were set so that the mean of 20 seeds follows
 # the ODE's national members and member deaths within 10% in every year 2012-2021.
-BACKGROUND_SHARE = 0.85     # calibrated: background = this share of a state's 2012-13 homicides
+BACKGROUND_SHARE = 0.845    # calibrated: background = this share of a state's 2012-13 homicides
 WAR_SCALE = 0.05            # calibrated: intensity at war = 1 + WAR_SCALE * rival weight
 OFFICERS_PER_PERSON = 1 / 2000   # assumed: state police officers per inhabitant
 VALUE_PER_PERSON_DAY = 0.1  # assumed: plaza value, pesos per inhabitant per day
@@ -121,6 +121,8 @@ SPATIAL_PARAMETERS: dict[str, tuple[float, str]] = {
     "arrest_rate": (5e-7, "assumed: state police add about 10% to the paper's arrests"),
     "clash_rate": (2.7e-5, "calibrated"),
     "attack_threshold": (3.0, "calibrated: few attacks, so 2012 has no burst from the start"),
+    "hire_rate": (0.01, "calibrated: hiring into neighbouring enemy states (default cost)"),
+    "move_rate": (0.001, "calibrated: members sent to attacks in neighbouring states"),
     "lethality": (1e-3, "assumed: small, so a clash is a small event (docs/model.md §9)"),
     "neutral_conflict_factor": (1.0, "the paper: every pair fights at a base rate"),
     "ally_conflict_factor": (1.0, "the paper: allies too"),
