@@ -10,7 +10,7 @@ import tomli_w
 from sim.scenario import Scenario
 
 from .configurations import (
-    HOME_SHARE,
+    BACKGROUND_SHARE,
     OFFICERS_PER_PERSON,
     SPATIAL_PARAMETERS,
     VALUE_PER_PERSON_DAY,
@@ -18,6 +18,7 @@ from .configurations import (
     mean_field_scenario,
     spatial_scenario,
 )
+from .geography import RECORDED_SHARE
 from .network import SCENARIO_DIR, Network, read_network, zipf_members, zipf_ranks
 
 
@@ -75,7 +76,7 @@ Weekly steps from 2012-01-01 for 10 years."""
 
 def _organization_notes(network: Network) -> list[str]:
     ranks, members = zipf_ranks(network.strength), zipf_members(network)
-    return [f"{network.node[i]}, home {network.home[i]}: strength {network.strength[i]:g}, "
+    return [f"{network.node[i]}, recorded in {network.home[i]}: strength {network.strength[i]:g}, "
             f"Zipf rank {ranks[i]}, {members[i]} members in 2012" for i in range(network.n)]
 
 
@@ -106,16 +107,24 @@ def spatial_toml(network: Network | None = None) -> str:
 
 The spatial scenario (docs/model.md §10.1, "The national scenario"). Plazas: the 32 states
 with their 2020 census populations (INEGI) and their capitals' coordinates; value
-{VALUE_PER_PERSON_DAY:g} pesos per inhabitant per day (assumed: it only pays police); no
-routes. Cells: {HOME_SHARE:.0%} of an organization's members in its home state (assumed),
-the rest in the home states of its rivals and allies, in proportion to the relation
-weights. A state's controller is the organization with the most members there. One state
-police unit per state, one officer per {1 / OFFICERS_PER_PERSON:,.0f} inhabitants
-(assumed), clean at the start and corruptible (default integrity and rates). Rivals fight
-with intensity 1 + {WAR_SCALE:g} x rival weight (calibrated), every other pair at the base
-rate. Values marked "calibrated" were set so that the mean of 20 seeds follows the ODE
-(the paper's construction) within 10% in every year 2012-2021, in national members and
-member deaths (tests/test_national.py)."""
+{VALUE_PER_PERSON_DAY:g} pesos per inhabitant per day (assumed: it only pays police);
+neighbours: the states sharing a land border (INEGI; scenarios/data/mexico_state_borders.csv).
+Background homicides per state: {BACKGROUND_SHARE:g} (calibrated) of the state's mean
+recorded homicides in 2012-2013 (INEGI death records,
+scenarios/data/mexico_states_homicides_2012_2013.csv), per 100,000 of its 2020 population.
+Cells: the large organizations over the states where published sources place them
+(scenarios/data/mexico_presence.csv, sources in scenarios/data/README.md), in proportion
+to population (assumed); every other organization {RECORDED_SHARE:.0%} (calibrated) in its
+recorded state (the data's `State`, one place it was recorded) and the rest where its
+rivals and allies are, in proportion to the relation weights (assumed). A state's controller is the
+organization with the most members there. One state police unit per state, one officer
+per {1 / OFFICERS_PER_PERSON:,.0f} inhabitants (assumed), clean at the start and
+corruptible (default integrity and rates). Rivals fight with intensity 1 + {WAR_SCALE:g} x
+rival weight (calibrated), every other pair at the base rate. Values marked "calibrated"
+were set so that the mean of 20 seeds follows the ODE (the paper's construction) within 10%
+in every year 2012-2021, in national members and member deaths (tests/test_national.py),
+and the background share so that 2012-2013 homicides match INEGI's national totals
+(benchmarks/national_states.py); only 2012-2013 data were used to fit."""
     notes = {key: note for key, (_, note) in SPATIAL_PARAMETERS.items()}
     return to_toml(spatial_scenario(network), header, notes,
                    {"organizations": _organization_notes(network)})

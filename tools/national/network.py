@@ -41,7 +41,8 @@ class Network:
         node: (n,) the data's ``Node`` ids (``N10001`` ...), unique.
         name: (n,) the ``Group`` column without surrounding white space (one name ends in
             a non-breaking space), unique; the organization names in the scenarios.
-        home: (n,) home state (``State``), spelled as in ``mexico_states_2020.csv``.
+        home: (n,) the state in which the organization was recorded (``State``; not its
+            home base or territory), spelled as in ``mexico_states_2020.csv``.
         rival, ally: float (n, n) symmetric weights (open-source reports of the relation),
             0 for none: the elementwise maximum of the listed matrix and its transpose.
     """
