@@ -101,8 +101,10 @@ def _load(path: str):
 def cmd_run(args) -> None:
     from .folder_lock import FolderBusyError, folder_lock
     from .plot import save_figure, summary_figure
+    from .resources import FIGURE_MAX_PLAZAS
     from .run_folder import RunExistsError, check_overwrite
     from .runner import for_days, run
+    from .scenario import ScenarioError
     from .summary import summary_text
 
     scenario = _load(args.scenario)
@@ -111,7 +113,12 @@ def cmd_run(args) -> None:
     if not 0 <= args.seed < 2**63:
         raise UserError(f"--seed must be a whole number from 0 to 2**63 - 1 (got {args.seed})")
     out = Path(args.out or Path("outputs") / scenario.name / str(args.seed))
-    resolved, steps = for_days(scenario, args.days)
+    try:
+        resolved, steps = for_days(scenario, args.days)
+        _check_resources(resolved, steps)
+    except ScenarioError as exc:
+        raise UserError(f"--days {args.days}: {exc}" if args.days is not None else str(exc)) from None
+    figure = len(scenario.plazas) <= FIGURE_MAX_PLAZAS
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
                "steps": steps}
     try:
@@ -119,13 +126,25 @@ def cmd_run(args) -> None:
             check_overwrite(out, planned, args.force)  # before spending time on the run
             print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
             result = run(scenario, seed=args.seed, days=args.days)
-            result.save(out, csv=args.csv, force=args.force,
-                        extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
-    except (RunExistsError, FolderBusyError) as exc:
+            result.save(out, csv=args.csv, force=args.force, extra=(
+                (lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
+                if figure else None))
+    except (RunExistsError, FolderBusyError, ScenarioError) as exc:
         raise UserError(str(exc)) from None
     print(summary_text(result))
-    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
-          "summary.png)")
+    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json"
+          + ("; summary.png)" if figure else f"; no summary.png: more than {FIGURE_MAX_PLAZAS:,} "
+             "plazas, draw parts of it with sim.plot)"))
+
+
+def _check_resources(scenario, steps: int) -> None:
+    """A UserError when a run of ``steps`` steps needs more memory or steps than it may."""
+    from .resources import ResourceError, check
+
+    try:
+        check(scenario, steps)
+    except ResourceError as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_validate(args) -> None:
@@ -133,6 +152,7 @@ def cmd_validate(args) -> None:
     for path in args.scenarios:
         try:
             scenario = _load(path)
+            _check_resources(scenario, scenario.n_steps)
             print(f"ok  {path}  ({scenario.name}: {len(scenario.organizations)} organizations, "
                   f"{len(scenario.plazas)} plazas, {scenario.n_steps} steps)")
         except UserError as exc:

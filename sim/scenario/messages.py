@@ -196,7 +196,7 @@ def _describe(err: dict, loc: tuple, data: dict, root: type[BaseModel],
         return str(ctx.get("error"))
     family = kind.split("_")[0]
     if family in _TYPE_HINTS:
-        return f"must be {_TYPE_HINTS[family]} (got {got})"
+        return f"must be {_TYPE_HINTS[family]} (got {got}); change the value to one"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {got})"
 
 

@@ -1,0 +1,52 @@
+"""Hostile scenario files (tests/hostile, described in its manifest.toml): `cartel-sim
+validate` and `cartel-sim run` refuse each with exit 2, a message naming the field and a fix,
+no traceback, within seconds."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+HOSTILE = Path(__file__).parent / "hostile"
+MANIFEST = tomllib.loads((HOSTILE / "manifest.toml").read_text(encoding="utf-8"))
+SECONDS = 10.0
+
+
+def test_the_corpus_covers_every_category_with_60_files_or_more():
+    assert len(MANIFEST) >= 60
+    assert sorted(HOSTILE.glob("*.toml")) == sorted(HOSTILE / name for name in
+                                                     [*MANIFEST, "manifest.toml"])
+    assert {case["category"] for case in MANIFEST.values()} == {
+        "types", "magnitudes", "dates", "names", "nesting", "resources", "events"}
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_hostile_file_is_refused_naming_the_field_and_a_fix(name, command, tmp_path, capsys):
+    args = [command, str(HOSTILE / name)] + (["--out", str(tmp_path / "out")]
+                                             if command == "run" else [])
+    started = time.perf_counter()
+    status = main(args)
+    elapsed = time.perf_counter() - started
+    err = capsys.readouterr().err
+    field = MANIFEST[name]["field"]
+    assert status == 2, err
+    assert "Traceback" not in err
+    assert elapsed < SECONDS
+    line = next((line for line in err.splitlines() if field in line), None)
+    assert line is not None, f"{field!r} not named in:\n{err}"
+    assert "; " in line.split(field, 1)[1], f"no fix after the field in: {line}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_refuses_days_beyond_the_dates_tables_hold(capsys, tmp_path):
+    status = main(["run", "scenarios/two_cartels.toml", "--days", "3000000",
+                   "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    assert "--days 3000000" in err and "simulation.days" in err
