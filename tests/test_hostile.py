@@ -50,3 +50,38 @@ def test_run_refuses_days_beyond_the_dates_tables_hold(capsys, tmp_path):
     err = capsys.readouterr().err
     assert status == 2 and "Traceback" not in err
     assert "--days 3000000" in err and "simulation.days" in err
+
+
+def test_a_run_with_a_progress_bar_writes_the_same_tables(tmp_path, capsys):
+    import pandas as pd
+
+    for name, flag in (("plain", []), ("bar", ["--progress"])):
+        assert main(["run", "scenarios/two_cartels.toml", "--days", "120", *flag,
+                     "--out", str(tmp_path / name)]) == 0
+    assert "100%  step 120 of 120" in capsys.readouterr().err
+    for table in ("violence", "control", "organizations"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "plain" / f"{table}.parquet"),
+                                      pd.read_parquet(tmp_path / "bar" / f"{table}.parquet"))
+
+
+def test_the_summary_figure_is_skipped_for_very_large_scenarios(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sim.resources.FIGURE_MAX_PLAZAS", 1)
+    assert main(["run", "scenarios/two_cartels.toml", "--days", "10",
+                 "--out", str(tmp_path / "out")]) == 0
+    assert not (tmp_path / "out" / "summary.png").exists()
+    assert "no summary.png: more than 1 plazas" in capsys.readouterr().out
+
+
+def test_a_run_that_produces_a_negative_count_stops_naming_it():
+    from sim.engine import Engine, NumericalError
+    from sim.scenario import load_scenario
+
+    def overflowing(state, prm, seed, t0, t1, dt, reserve, recorder):
+        state.cell_members[0] = -8_700_000_000_000_000_000
+        state.org_treasury[0] = float("inf")
+        return t1, 0, -1
+
+    engine = Engine(load_scenario("scenarios/two_cartels.toml"), 0, overflowing)
+    with pytest.raises(NumericalError, match="cell members became negative .*; org treasury "
+                       "stopped being finite. The numbers .* too large; lower the members"):
+        engine.run_until(5)

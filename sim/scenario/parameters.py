@@ -8,7 +8,7 @@ source and role in the equations, and :mod:`sim.codes` its place in the kernel's
 
 from __future__ import annotations
 
-from .fields import COUNT_MAX, POPULATION_MAX, Section, money, nonneg, share
+from .fields import COUNT_MAX, MONEY_MAX, POPULATION_MAX, Section, money, nonneg, share
 
 
 class Parameters(Section):
@@ -23,7 +23,8 @@ class Parameters(Section):
         "attacks (factor)")
     attack_threshold: float = nonneg(
         0.8, "attack when (own + allied strength) / (defender strength) * (1 + aggression) * "
-        "(1 + grievance_weight * grievance) reaches this (ratio)")
+        "(1 + grievance_weight * grievance) reaches this; only compared, so a very large "
+        "value (1e9) means never (ratio)", le=MONEY_MAX)
     lethality: float = nonneg(
         0.05, "deaths per clash per unit of enemy firepower, times the victim side's share "
         "of the people in the fight; Lanchester aimed fire (deaths per firepower unit per clash)")
