@@ -203,7 +203,8 @@ class _InPlazas(Event):
 
     def _check_kind(self) -> Iterator[Problem]:
         if self.plazas == []:
-            yield ("plazas",), f"events of kind '{self.kind}' need at least one plaza"
+            yield ("plazas",), (f"events of kind '{self.kind}' need at least one plaza; list "
+                                "one or more in plazas")
         yield from _listed_twice("plazas", self.plazas or [])
 
 
@@ -261,7 +262,7 @@ class Enter(_InPlazas):
     def _count(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("for an 'enter' event, members is the number of members of each "
-                             "new cell, a whole number such as members = 10")
+                             "new cell; write a whole number such as members = 10")
         return value
 
     def _check_kind(self) -> Iterator[Problem]:
