@@ -31,6 +31,12 @@ STATE_BYTES = {"org": 8 * 10 + 3, "cell": 8 * 7 + 3, "unit": 8 * 9 + 2, "plaza":
 """Bytes of one row of each entity in :class:`sim.state.State` (its docstring lists them)."""
 
 
+MAX_SWEEP_RUNS = 1_000_000
+"""Runs a sweep may hold: its runs table and results are kept in memory."""
+MAX_SWEEP_STEPS = 10**10
+"""Steps summed over a sweep's runs: days of computing on a small cluster."""
+
+
 class ResourceError(ScenarioError):
     """A run that would need more memory or steps than this machine can give."""
 
@@ -122,3 +128,19 @@ def check(scenario: Scenario, steps: int | None = None, record: bool = True) -> 
             f"{_gb(need.tables)}), more than the {_gb(free)} this machine has available; "
             f"use {fix}")
     return need
+
+
+def check_sweep(scenario: Scenario, points: int, replicates: int, steps: int | None = None) -> int:
+    """The runs of a sweep of ``points`` design points times ``replicates`` seeds (each run
+    ``steps`` steps, None: the scenario's), or a ResourceError when there are more than
+    MAX_SWEEP_RUNS, their steps sum past MAX_SWEEP_STEPS, or one run does not fit."""
+    runs, one = points * replicates, check(scenario, steps)
+    fix = "use fewer replicates, a smaller n, or fewer parameters"
+    if runs > MAX_SWEEP_RUNS:
+        raise ResourceError(f"sweep of {points:,} points x {replicates:,} replicates: {runs:,} "
+                            f"runs is more than the {MAX_SWEEP_RUNS:,} a sweep may hold; {fix}")
+    if runs * one.steps > MAX_SWEEP_STEPS:
+        raise ResourceError(f"sweep of {runs:,} runs of {one.steps:,} steps: {runs * one.steps:,} "
+                            f"steps in all is more than the {MAX_SWEEP_STEPS:,} a sweep may "
+                            f"take; {fix}, or fewer days")
+    return runs

@@ -85,3 +85,20 @@ def test_a_run_that_produces_a_negative_count_stops_naming_it():
     with pytest.raises(NumericalError, match="cell members became negative .*; org treasury "
                        "stopped being finite. The numbers .* too large; lower the members"):
         engine.run_until(5)
+
+
+@pytest.mark.parametrize("line, says", [
+    ("seed = 1180591620717411303424", "seed: must be at most"),
+    ("replicates = 1000000000", "runs is more than the 1,000,000 a sweep may hold; use fewer"),
+])
+def test_sweep_refuses_a_seed_past_int64_and_runs_beyond_the_estimate(tmp_path, capsys, line,
+                                                                      says):
+    scenario = Path(__file__).parents[1] / "scenarios" / "two_cartels.toml"
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(f'scenario = "{scenario}"\ndesign = "lhs"\nn = 4\n{line}\n'
+                     '[parameters]\n"parameters.clash_rate" = [0.0001, 0.001]\n')
+    started = time.perf_counter()
+    status = main(["sweep", str(sweep), "--out", str(tmp_path / "out"), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err and says in err
+    assert time.perf_counter() - started < SECONDS
