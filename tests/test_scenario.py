@@ -597,7 +597,7 @@ members = 20
 @pytest.mark.parametrize("extra, where, says", [
     ('[[cells]]\norganization = "B"\nplaza = "P"\nmembers = 7\nname = "enter"\n'
      '[[events]]\nkind = "enter"\nstep = 3\norganization = "B"\nplazas = ["P"]\nmembers = 100\n',
-     "events[0].plazas[0]", "same stable id as cells.1"),
+     "events[0].plazas[0]", "same stable id as cells[1]"),
     ('[[events]]\nkind = "enter"\nstep = 3\norganization = "B"\nplazas = ["P", "P"]\n'
      'members = 10\n', "events[0].plazas[1]", "'P' is listed twice; list each once"),
     ('[[events]]\nkind = "police_purge"\nstep = 3\nplazas = []\n', "events[0].plazas",
@@ -616,7 +616,7 @@ def test_colliding_stable_ids_are_refused_and_others_keep_their_ids(tmp_path):
                '[[cells]]\norganization = "X/Y"\nplaza = "Z"\nmembers = 5\n'
                '[[cells]]\norganization = "X"\nplaza = "Y/Z"\nmembers = 5\n')
     message = load_error(tmp_path, SMALL + collide)
-    assert "cells[2]: gets the same stable id as cells.1 (both are 'cell/X/Y/Z//0')" in message
+    assert "cells[2]: gets the same stable id as cells[1] (both are 'cell/X/Y/Z//0')" in message
     from sim.rng import stable_id
     from sim.state import build_state
 

@@ -13,6 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+FEDERAL = "federal unit in"
+
+
+def collision_fix(key: str) -> str:
+    """How to avoid a collision of ``key`` with another."""
+    if key.startswith(FEDERAL):
+        return "deploy to a plaza once per step: merge the two deployments or move one"
+    return ("rename one of them (a name, an organization or a plaza), e.g. avoid '/' and the "
+            "label 'enter'")
+
 
 def entity_keys(prefix: str, keys: list[tuple[str, ...]]) -> list[str]:
     """Key texts of rows named by tuples; repeats get their rank among equals appended."""
@@ -31,7 +41,8 @@ def enter_cell_key(event: Any, order: int, plaza: str) -> str:
 
 
 def scenario_keys(scenario: Any) -> Iterator[tuple[tuple, str]]:
-    """(location in the file, key text) of every entity the scenario names at the start."""
+    """(location in the file, key text) of every entity the scenario names at the start,
+    and of the federal units its deployments station (triggers fire during the run)."""
     sections = {"organizations": ("org", lambda o: (o.name,)),
                 "plazas": ("plaza", lambda p: (p.name,)),
                 "cells": ("cell", lambda c: (c.organization, c.plaza, c.name)),
@@ -44,6 +55,10 @@ def scenario_keys(scenario: Any) -> Iterator[tuple[tuple, str]]:
         if event.kind == "enter":
             for k, plaza in enumerate(event.plazas):
                 yield ("events", i, "plazas", k), enter_cell_key(event, i, plaza)
+        if event.kind == "federal_deployment":  # its units' ids hash the plaza's id and step
+            step = event.resolved_step(scenario)
+            for k, plaza in enumerate(event.plazas):
+                yield ("events", i, "plazas", k), f"{FEDERAL} {plaza} at step {step}"
 
 
 def colliding_keys(scenario: Any) -> Iterator[tuple[tuple, tuple, str]]:

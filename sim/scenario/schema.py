@@ -41,7 +41,7 @@ from .fields import (
     nonneg,
     share,
 )
-from .ids import colliding_keys
+from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
@@ -259,10 +259,10 @@ class Scenario(Section):
     def _check_ids(self) -> Iterator[Problem]:
         """No two entities share a stable id, hence their random draws (:mod:`.ids`)."""
         for loc, first, key in colliding_keys(self):
-            where = ".".join(str(part) for part in first)
+            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                            for part in first).lstrip(".")
             yield loc, (f"gets the same stable id as {where} (both are '{key}'), so the two "
-                        "would share their random draws; rename one of them (a name, an "
-                        "organization or a plaza), e.g. avoid '/' and the label 'enter'")
+                        f"would share their random draws; {collision_fix(key)}")
 
     def _check_links(self) -> Iterator[Problem]:
         """Every field marked with :class:`~.fields.Names` names a known organization or plaza."""
