@@ -20,7 +20,8 @@ from sim import CartelModel
 from sim.scenario import ScenarioError, validate
 from sim.state import LEDGER_COLUMNS
 
-HOSTILE = st.sampled_from([True, "0.5", -1, -0.5, 1e18, 1e308, float("nan"), float("inf"),
+HOSTILE = st.sampled_from([True, "0.5", -1, -0.5, 1e6, 10**9, 1e15, 1e18, 1e308, float("nan"),
+                           float("inf"),
                            2**63, 2**70, None])
 
 
