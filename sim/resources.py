@@ -111,19 +111,23 @@ def _gb(n: int) -> str:
     return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
 
 
-def check(scenario: Scenario, steps: int | None = None, record: bool = True) -> Estimate:
+def check(scenario: Scenario, steps: int | None = None, record: bool = True,
+          label: str | None = None) -> Estimate:
     """The estimate of a run, or a ResourceError when it needs more steps than MAX_STEPS
-    or more memory than the machine has available."""
+    or more memory than the machine has available; ``label`` starts the message (default:
+    the scenario's first source file, else its name)."""
     need = estimate(scenario, steps, record)
+    files = scenario.source_files
+    label = label or (str(files[0]) if files else f"scenario '{scenario.name}'")
     fix = ("fewer days, a longer step_days, a shorter spin_up_days, fewer spare_cells or "
            "spare_organizations, or fewer plazas")
     if need.steps > MAX_STEPS:
-        raise ResourceError(f"scenario '{scenario.name}': simulation: {need.steps:,} steps (spin-up "
-                            f"included) is more than the {MAX_STEPS:,} a run may take; use {fix}")
+        raise ResourceError(f"{label}: simulation: {need.steps:,} steps (spin-up included) is "
+                            f"more than the {MAX_STEPS:,} a run may take; use {fix}")
     free = available_memory()
     if free is not None and need.total > free:
         raise ResourceError(
-            f"scenario '{scenario.name}': simulation: a run needs about {_gb(need.total)} of "
+            f"{label}: simulation: a run needs about {_gb(need.total)} of "
             f"memory (state {_gb(need.state)}, recording {_gb(need.recording)}, tables "
             f"{_gb(need.tables)}), more than the {_gb(free)} this machine has available; "
             f"use {fix}")
