@@ -119,7 +119,8 @@ def cmd_run(args) -> None:
         resolved, steps = for_days(scenario, args.days)
         _check_resources(resolved, steps)
     except ScenarioError as exc:
-        raise UserError(f"--days {args.days}: {exc}" if args.days is not None else str(exc)) from None
+        days = f"--days {args.days}: " if args.days is not None else ""
+        raise UserError(f"{days}{exc}") from None
     figure = len(scenario.plazas) <= FIGURE_MAX_PLAZAS
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
                "steps": steps}

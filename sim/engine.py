@@ -104,8 +104,10 @@ class Engine:
         if (counted < 0).any() or (rows[:, -1] < 0).any():
             problems.append("a count of deaths, arrests or recruits became negative (an overflow)")
         if problems:
+            files = self.scenario.source_files
+            label = str(files[0]) if files else f"scenario '{self.scenario.name}'"
             raise NumericalError(
-                f"scenario '{self.scenario.name}' at step {self.t}: {'; '.join(problems)}. The "
+                f"{label}: step {self.t}: {'; '.join(problems)}. The "
                 "numbers it asks the model to compute are too large; lower the members, rates, "
                 "firepower or values (docs/scenario.md gives the bounds)")
 
