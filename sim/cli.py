@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=int, help="simulate this many days instead of the file's")
     run.add_argument("--out", help="output folder (default outputs/<scenario>/<seed>)")
     run.add_argument("--csv", action="store_true", help="also write the tables as CSV")
+    run.add_argument("--progress", action="store_true",
+                     help="show a progress bar on stderr (default: only on a terminal)")
     run.add_argument("--force", action="store_true",
                      help="replace the files of a different run in the output folder (only "
                           "the run's own files: anything else there is left alone)")
@@ -119,8 +121,10 @@ def _load(path: str):
 def cmd_run(args) -> None:
     from .folder_lock import FolderBusyError, folder_lock
     from .plot import save_figure, summary_figure
+    from .resources import FIGURE_MAX_PLAZAS
     from .run_folder import RunExistsError, check_overwrite
-    from .runner import for_days, run
+    from .runner import for_days
+    from .scenario import ScenarioError
     from .summary import summary_text
 
     scenario = _load(args.scenario)
@@ -129,23 +133,63 @@ def cmd_run(args) -> None:
     if not 0 <= args.seed < 2**63:
         raise UserError(f"--seed must be a whole number from 0 to 2**63 - 1 (got {args.seed})")
     out = Path(args.out or Path("outputs") / scenario.name / str(args.seed))
-    resolved, steps = for_days(scenario, args.days)
+    try:
+        resolved, steps = for_days(scenario, args.days)
+        _check_resources(resolved, steps)
+    except ScenarioError as exc:
+        days = f"--days {args.days}: " if args.days is not None else ""
+        raise UserError(f"{days}{exc}") from None
+    figure = len(scenario.plazas) <= FIGURE_MAX_PLAZAS
     planned = {"resolved_scenario": resolved.model_dump(mode="json"), "seed": args.seed,
                "steps": steps}
     try:
         with folder_lock(out):  # from the check to the last file: one writer per folder
             check_overwrite(out, planned, args.force)  # before spending time on the run
             print(f"Running {scenario.name} (seed {args.seed}) ...", file=sys.stderr)
-            result = run(scenario, seed=args.seed, days=args.days)
-            result.save(out, csv=args.csv, force=args.force,
-                        extra=lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
-    except (RunExistsError, FolderBusyError) as exc:
+            result = _run_with_progress(resolved, args.seed, steps,
+                                        args.progress or sys.stderr.isatty())
+            result.save(out, csv=args.csv, force=args.force, extra=(
+                (lambda tmp: save_figure(summary_figure(result), tmp / "summary.png"))
+                if figure else None))
+    except (RunExistsError, FolderBusyError, ScenarioError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(cannot_write(out, exc, "--out")) from None
     print(summary_text(result))
-    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json; "
-          "summary.png)")
+    print(f"\nWrote {out}/ (violence, control and organizations tables; run.json"
+          + ("; summary.png)" if figure else f"; no summary.png: more than {FIGURE_MAX_PLAZAS:,} "
+             "plazas, draw parts of it with sim.plot)"))
+
+
+def _run_with_progress(scenario, seed: int, steps: int, show: bool):
+    """Results of ``steps`` steps of a resolved scenario (as :func:`sim.runner.run`), with a
+    progress bar on stderr if ``show``: the run goes in about 100 pieces, which gives the
+    same results as one (the draws are keyed by step, not by call)."""
+    import time
+
+    from .model import CartelModel
+
+    model = CartelModel(scenario, rng=seed)
+    started, piece = time.perf_counter(), max(1, steps // 100) if show else steps
+    while model.steps < steps:
+        model.run_for(min(piece, steps - model.steps))
+        if show:
+            done = model.steps / steps
+            print(f"\r  [{'#' * round(30 * done):<30}] {done:4.0%}  step {model.steps:,} of "
+                  f"{steps:,}, {time.perf_counter() - started:.0f} s", end="", file=sys.stderr)
+    if show:
+        print(file=sys.stderr)
+    return model.results()
+
+
+def _check_resources(scenario, steps: int) -> None:
+    """A UserError when a run of ``steps`` steps needs more memory or steps than it may."""
+    from .resources import ResourceError, check
+
+    try:
+        check(scenario, steps)
+    except ResourceError as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_validate(args) -> None:
@@ -153,6 +197,7 @@ def cmd_validate(args) -> None:
     for path in _scenario_files(args.scenarios):
         try:
             scenario = _load(path)
+            _check_resources(scenario, scenario.n_steps)
             print(f"ok  {path}  ({scenario.name}: "
                   f"{plural(len(scenario.organizations), 'organization')}, "
                   f"{plural(len(scenario.plazas), 'plaza')}, {plural(scenario.n_steps, 'step')})")

@@ -15,11 +15,21 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import resources
 from .codes import BUFFER_FULL, TRIGGER, parameter_vector
 from .events import APPLY, Scheduled, schedule
 from .recorder import Recorder, row_reserve
-from .scenario import Scenario
-from .state import State, build_state
+from .scenario import Scenario, ScenarioError
+from .state import LEDGER_COLUMNS, State, build_state
+
+COUNTS = ("cell_members", "unit_officers", "unit_authorized")
+"""Integer arrays of the state that count people: never negative in a sound run."""
+FLOATS = ("org_treasury", "grievance", "cell_intel", "plaza_share", "unit_payment")
+"""Float arrays of the state that must stay finite."""
+
+
+class NumericalError(ScenarioError):
+    """A run whose numbers left what the model can compute (an overflow, an infinity)."""
 
 Step = Callable[[State, np.ndarray, int, int, int, float, int, Recorder], tuple[int, int, int]]
 """(state, prm, seed, t0, t1, dt, row_reserve, recorder) -> (next step, reason code from
@@ -40,6 +50,7 @@ class Engine:
     """
 
     def __init__(self, scenario: Scenario, seed: int, step: Step, record: bool = True):
+        resources.check(scenario, record=record)  # before allocating anything
         self.scenario = scenario
         self.seed = seed
         self.step = step
@@ -74,8 +85,31 @@ class Engine:
             elif reason == BUFFER_FULL:
                 self.recorder.flush()
             self._name_splinters()  # a split may share its step with a trigger
+            self._check_numbers()
             if after_call is not None:
                 after_call()
+
+    def _check_numbers(self) -> None:
+        """Stop the run, rather than record it, when a count went negative or a number
+        stopped being finite: the scenario's numbers were too large for int64 or float64."""
+        s, problems = self.state, []
+        for name in COUNTS:
+            if (getattr(s, name) < 0).any():
+                problems.append(f"{name.replace('_', ' ', 1)} became negative (an overflow)")
+        for name in FLOATS:
+            if not np.isfinite(getattr(s, name)).all():
+                problems.append(f"{name.replace('_', ' ', 1)} stopped being finite")
+        counted = np.delete(s.ledger, LEDGER_COLUMNS.index("moved"), axis=1)
+        rows = self.recorder.vio[: int(self.recorder.vio_n[0])]
+        if (counted < 0).any() or (rows[:, -1] < 0).any():
+            problems.append("a count of deaths, arrests or recruits became negative (an overflow)")
+        if problems:
+            files = self.scenario.source_files
+            label = str(files[0]) if files else f"scenario '{self.scenario.name}'"
+            raise NumericalError(
+                f"{label}: step {self.t}: {'; '.join(problems)}. The "
+                "numbers it asks the model to compute are too large; lower the members, rates, "
+                "firepower or values (docs/scenario.md gives the bounds)")
 
     def _apply_due_events(self) -> None:
         while self.next_event < len(self.events) and self.events[self.next_event].step <= self.t:

@@ -98,8 +98,10 @@ def police_purge(run, event: Scheduled) -> None:
 def enter(run, event: Scheduled) -> None:
     e, state = event.spec, run.state
     o = run.org_row[e.organization]
-    for name in e.plazas:  # build_state reserved a row for each, carrying its id
-        c = int(np.flatnonzero(state.cell_id == enter_cell_id(e, event.order, name))[0])
+    reserved = len(run.scenario.cells)  # build_state reserved a row for each, after the cells
+    for name in e.plazas:
+        rows = np.flatnonzero(state.cell_id[reserved:] == enter_cell_id(e, event.order, name))
+        c = reserved + int(rows[0])
         state.cell_active[c] = True
         state.cell_org[c] = o
         state.cell_plaza[c] = run.plaza_row[name]

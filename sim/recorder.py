@@ -101,8 +101,16 @@ def row_reserve(state: State) -> int:
     present = np.zeros((P, O), dtype=bool)
     present[state.cell_plaza[active], state.cell_org[active]] = True
     k = present.sum(axis=1)  # organizations with cells in each plaza
-    spare = int((~active).sum())  # hires can add up to this many cells
+    return reserve_for(k, units, cells, spare=int((~active).sum()),
+                       organizations=int(state.org_active.sum()))
+
+
+def reserve_for(k: np.ndarray, units: np.ndarray, cells: np.ndarray, spare: int,
+                organizations: int) -> int:
+    """:func:`row_reserve` from counts: per plaza (P,) the organizations ``k``, police
+    ``units`` and ``cells`` present; ``spare`` inactive cell rows (hires can fill them) and
+    the active ``organizations``."""
     per_plaza = 22 * k * (k - 1) // 2 + 2 * units * cells + 3
-    k_max = min(int(k.max(initial=0)) + spare, int(state.org_active.sum()))
+    k_max = min(int(k.max(initial=0)) + spare, organizations)  # hires can add up to spare cells
     per_hire = 22 * k_max + 2 * int(units.max(initial=0)) + 1
-    return int(per_plaza.sum()) + spare * per_hire + int(state.cell_active.sum()) + 64
+    return int(per_plaza.sum()) + spare * per_hire + int(cells.sum()) + 64

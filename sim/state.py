@@ -20,6 +20,7 @@ import numpy as np
 from .codes import POLICE_KINDS, RELATION_CODES
 from .rng import stable_id
 from .scenario import Scenario
+from .scenario.ids import enter_cell_key, entity_keys
 
 N_LEDGER = 5  # recruited, killed, arrested, deserted, moved (net, into the organization)
 LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved")
@@ -142,19 +143,13 @@ class Names:
 
 
 def _entity_ids(prefix: str, keys: list[tuple[str, ...]]) -> np.ndarray:
-    """Stable ids for rows keyed by names; repeats get their rank among equals appended."""
-    seen: dict[tuple[str, ...], int] = {}
-    ids = []
-    for k in keys:
-        rank = seen.get(k, 0)
-        seen[k] = rank + 1
-        ids.append(stable_id("/".join((prefix, *k, str(rank)))))
-    return np.array(ids, dtype=np.int64)
+    """Stable ids for rows keyed by names (:func:`sim.scenario.ids.entity_keys`)."""
+    return np.array([stable_id(k) for k in entity_keys(prefix, keys)], dtype=np.int64)
 
 
 def enter_cell_id(event, order: int, plaza: str) -> int:
     """Stable id of the cell an ``enter`` event (the scenario's ``order``-th) puts in a plaza."""
-    return stable_id(f"cell/{event.organization}/{plaza}/enter/{order}")
+    return stable_id(enter_cell_key(event, order, plaza))
 
 
 def n_federal_slots(scenario: Scenario) -> int:

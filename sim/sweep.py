@@ -36,6 +36,7 @@ from .designs import design_points
 from .folder_lock import FolderBusyError, folder_lock
 from .metrics import run_metrics
 from .model import CartelModel
+from .resources import check_sweep
 from .rng import key, stream_id
 from .runner import for_days
 from .scenario import PathError, Scenario, ScenarioError, load_scenario
@@ -83,7 +84,8 @@ class SweepSpec(BaseModel):
     points: list[dict[str, float]] = Field(default_factory=list,
                                            description="explicit points for design='points'")
     replicates: int = Field(10, gt=0, description="seeds per design point")
-    seed: int = Field(0, ge=0, description="root seed: design sampling and replicate seeds")
+    seed: int = Field(0, ge=0, le=2**63 - 1,
+                      description="root seed: design sampling and replicate seeds")
     days: int | None = Field(None, gt=0, description="days to simulate (default: the file's)")
     series: bool = Field(False, description="also save monthly homicides per run")
     chunk_size: int = Field(0, ge=0, description="runs per task (0: chosen automatically)")
@@ -180,6 +182,7 @@ def plan(spec: SweepSpec) -> tuple[Scenario, pd.DataFrame, list[int]]:
         raise SweepError(f"{', '.join(whole)}: a whole-number field; Sobol and Morris indices "
                          "assume continuous parameters: sweep it with a grid, lhs or sobol design")
     design = design_points(spec)
+    check_sweep(scenario, len(design), spec.replicates, for_days(scenario, spec.days)[1])
     for path, is_int in integer.items():
         if is_int:
             design[path] = design[path].round().astype(np.int64)

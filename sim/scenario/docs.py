@@ -97,7 +97,15 @@ def scenario_reference_markdown() -> str:
              "finite, unknown keys are errors, and names must refer to entries of the same "
              "scenario. Dotted paths (in `overrides`, `remove` and sweeps) look like "
              "`parameters.clash_rate`, `plazas[name=La Paz].population`, "
-             "`police[kind=state].integrity` (every match) or `cells[0].members`.",
+             "`police[kind=state].integrity` (every match) or `cells[0].members`.", "",
+             "Types are strict: `members = true`, `leader_alive = \"no\"` and "
+             "`clash_rate = \"0.5\"` are errors, not 1, false and 0.5. Every number has an "
+             "upper bound (the *allowed* column), chosen so that the sums and products the model "
+             "forms stay within 64-bit integers and floats (`sim/scenario/fields.py` gives the "
+             "reasoning), and dates stay within 1678-01-01 to 2262-04-11, which the output "
+             "tables hold. Two entities whose stable ids (which key the random draws) would be "
+             "the same are refused, and so is a scenario whose run needs more memory than the "
+             "machine has available or more steps than a run may take (`sim/resources.py`).",
              "", "## Top level", "", *_table({**top, **FileKeys.model_fields})]
     for name, field in Scenario.model_fields.items():
         model = inner_model(field.annotation)

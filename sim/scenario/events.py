@@ -24,15 +24,25 @@ from pydantic import (
 )
 
 from .errors import Problem, Problems, raise_problems
-from .fields import POLICE_KINDS, OrganizationName, PlazaName, PoliceKind, Section, nonneg, share
+from .fields import (
+    COUNT_MAX,
+    DAYS_MAX,
+    POLICE_KINDS,
+    OrganizationName,
+    PlazaName,
+    PoliceKind,
+    Section,
+    nonneg,
+    share,
+)
 from .parameters import Parameters
 
 _WHEN = re.compile(r"\s*homicides_(\d+)d\s*(>=|<=|==|>|<)\s*"
                    r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*")
 
-Officers = Annotated[int, Field(gt=0, description="officers per plaza (officers)")]
-DurationDays = Annotated[int, Field(gt=0, description="how long the forces stay (days)")]
-Effectiveness = Annotated[float, Field(ge=0, description="arrest effectiveness of the forces "
+Officers = Annotated[int, Field(gt=0, le=COUNT_MAX, description="officers per plaza (officers)")]
+DurationDays = Annotated[int, Field(gt=0, le=DAYS_MAX, description="how long the forces stay (days)")]
+Effectiveness = Annotated[float, Field(ge=0, le=1e6, description="arrest effectiveness of the forces "
                                        "relative to a usual unit (factor)")]
 ForcesIntegrity = Annotated[float, Field(ge=0, le=1, description="integrity of the forces "
                                          "(share, 0-1)")]
@@ -45,7 +55,8 @@ class Event(Section):
     day: dt.date | None = Field(
         None, description="day it happens; give day or step, not both (date)")
     step: int | None = Field(
-        None, ge=0, description="step it happens at, from 0; give day or step, not both (step)")
+        None, ge=0, le=2**62,
+        description="step it happens at, from 0; give day or step, not both (step)")
 
     @model_validator(mode="after")
     def _check(self) -> Event:
@@ -135,7 +146,7 @@ class _BetweenOrganizations(Event):
         if len(self.members) < need or (exact and len(self.members) != need):
             how = "exactly" if exact else "at least"
             yield ("members",), (f"events of kind '{self.kind}' need {how} {need} organizations "
-                                 f"in members (got {len(self.members)})")
+                                 f"in members (got {len(self.members)}); list {how} {need}")
         if len(set(self.members)) < len(self.members):
             yield ("members",), "an organization is listed twice; list each once"
 
@@ -192,7 +203,16 @@ class _InPlazas(Event):
 
     def _check_kind(self) -> Iterator[Problem]:
         if self.plazas == []:
-            yield ("plazas",), f"events of kind '{self.kind}' need at least one plaza"
+            yield ("plazas",), (f"events of kind '{self.kind}' need at least one plaza; list "
+                                "one or more in plazas")
+        yield from _listed_twice("plazas", self.plazas or [])
+
+
+def _listed_twice(field: str, names: list[str]) -> Iterator[Problem]:
+    """A list of plazas or kinds that names one twice (an event would apply twice there)."""
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            yield (field, k), f"'{name}' is listed twice; list each once"
 
 
 class FederalDeployment(_InPlazas):
@@ -216,6 +236,14 @@ class PolicePurge(Event):
         None, ge=0, le=1, description="new integrity of the purged units; not set: unchanged "
         "(share, 0-1)")
 
+    def _check_kind(self) -> Iterator[Problem]:
+        """An empty list purges nothing, which is not what an empty list reads as: refused."""
+        for field, what in (("plazas", "plazas"), ("kinds", "kinds of unit")):
+            if getattr(self, field) == []:
+                yield (field,), (f"an empty list purges no {what}; list some, or remove the "
+                                 f"{field} line to purge every one")
+            yield from _listed_twice(field, getattr(self, field) or [])
+
 
 class Enter(_InPlazas):
     """An organization enters plazas with a new cell in each."""
@@ -223,7 +251,8 @@ class Enter(_InPlazas):
     organization: OrganizationName = Field(
         ..., description="the organization (organization name)")
     plazas: list[PlazaName] = Field(..., description="where, 1 or more (plaza names)")
-    members: int = Field(..., description="members of each new cell (members per plaza)")
+    members: int = Field(..., le=COUNT_MAX,
+                         description="members of each new cell (members per plaza)")
     local: bool = Field(False, description="the new cells are local (true/false)")
     firepower: float = nonneg(1.0, "firepower of the new cells (firepower units per member)")
     loyalty: float = share(0.8, "loyalty of the new cells (share, 0-1)")
@@ -233,12 +262,13 @@ class Enter(_InPlazas):
     def _count(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("for an 'enter' event, members is the number of members of each "
-                             "new cell, a whole number such as members = 10")
+                             "new cell; write a whole number such as members = 10")
         return value
 
     def _check_kind(self) -> Iterator[Problem]:
         if self.members < 1:
-            yield ("members",), f"must be at least 1 member per plaza (got {self.members})"
+            yield ("members",), (f"must be at least 1 member per plaza (got {self.members}); "
+                                 "use 1 or more")
         yield from super()._check_kind()
 
 
@@ -295,10 +325,10 @@ def apply_parameter_event(parameters: Parameters, event: ParameterChange) -> Par
 def parse_when(text: str) -> tuple[int, str, float]:
     """Read ``homicides_<N>d <op> <number>`` into (window_days, op, threshold); never evaluated."""
     match = _WHEN.fullmatch(text)
-    if match is None or int(match.group(1)) < 1:
+    if match is None or not 1 <= int(match.group(1)) <= DAYS_MAX:
         raise ValueError(f"cannot read the condition '{text}'; write homicides_<days>d <op> "
-                         "<number>, e.g. \"homicides_30d >= 8\", with 1 or more days and op one of "
-                         ">=, >, <=, <, ==")
+                         f"<number>, e.g. \"homicides_30d >= 8\", with 1 to {DAYS_MAX} days "
+                         "and op one of >=, >, <=, <, ==")
     return int(match.group(1)), match.group(2), float(match.group(3))
 
 
@@ -330,6 +360,13 @@ class Trigger(Section):
         """The condition must follow the grammar (it is parsed, never evaluated)."""
         parse_when(value)
         return value
+
+    @model_validator(mode="after")
+    def _check_lists(self) -> Trigger:
+        """No plaza listed twice (it would get two deployments, or count twice)."""
+        raise_problems([*_listed_twice("region", self.region),
+                        *_listed_twice("plazas", self.plazas)])
+        return self
 
     def condition(self) -> tuple[int, str, float]:
         """(window_days, op, threshold) of ``when``, e.g. (30, ">=", 8.0)."""

@@ -22,14 +22,21 @@ from .messages import error_lines
 from .paths import PathError, remove_items, set_value
 from .schema import FileKeys, Scenario, validate
 
+MAX_BASE_CHAIN = 32
+"""Files a base chain may hold, the file itself included."""
+
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read, merge (base), edit (overrides, remove) and validate a scenario file."""
     files: dict[Path, bytes] = {}
-    data = _resolve(Path(path), (), files)
-    sources = list(files)
-    bases = f" (with base {', '.join(map(str, sources[1:]))})" if len(sources) > 1 else ""
-    scenario = validate(data, f"{sources[0]}{bases}")
+    try:
+        data = _resolve(Path(path), (), files)
+        sources = list(files)
+        bases = f" (with base {', '.join(map(str, sources[1:]))})" if len(sources) > 1 else ""
+        scenario = validate(data, f"{sources[0]}{bases}")
+    except RecursionError:
+        raise ScenarioError(f"{path}: tables or lists nested too deeply to read; a scenario "
+                            "needs at most a few levels ([[plazas]], a list of names)") from None
     scenario._source_files = sources
     scenario._source_sha256 = {str(p): hashlib.sha256(raw).hexdigest() for p, raw in files.items()}
     return scenario
@@ -46,6 +53,9 @@ def _resolve(path: Path, chain: tuple[Path, ...], files: dict[Path, bytes]) -> d
     if keys.base:
         base = Path(os.path.normpath(path.parent / keys.base))
         names = " -> ".join(str(p) for p in (*chain, path, base))
+        if len(chain) + 2 > MAX_BASE_CHAIN:
+            raise ScenarioError(f"{path}: base: the base chain is longer than {MAX_BASE_CHAIN} "
+                                f"files (from {chain[0]}); merge some of the files into one")
         if base.resolve() in [p.resolve() for p in (*chain, path)]:
             raise ScenarioError(f"{path}: base: circular base chain {names}; "
                                 "remove the base line from one of these files")

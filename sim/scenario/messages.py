@@ -196,7 +196,7 @@ def _describe(err: dict, loc: tuple, data: dict, root: type[BaseModel],
         return str(ctx.get("error"))
     family = kind.split("_")[0]
     if family in _TYPE_HINTS:
-        return f"must be {_TYPE_HINTS[family]} (got {got})"
+        return f"must be {_TYPE_HINTS[family]} (got {got}); change the value to one"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {got})"
 
 
@@ -219,6 +219,6 @@ def _bound_message(kind: str, ctx: dict, got: str, bounds: dict[str, Any]) -> st
     limit, fix = _BOUND_WORDS[kind]
     value = f"{next(iter(ctx.values())):g}"
     low, high = bounds.get("ge", bounds.get("gt")), bounds.get("le", bounds.get("lt"))
-    if low is not None and high is not None:
+    if low is not None and high is not None and (kind.startswith("less") or high <= 1):
         fix = f"use a value from {low:g} to {high:g}"
     return f"must be {limit} {value} (got {got}); {fix.format(value)}"

@@ -8,7 +8,7 @@ source and role in the equations, and :mod:`sim.codes` its place in the kernel's
 
 from __future__ import annotations
 
-from .fields import Section, nonneg, share
+from .fields import COUNT_MAX, MONEY_MAX, POPULATION_MAX, Section, money, nonneg, share
 
 
 class Parameters(Section):
@@ -23,7 +23,8 @@ class Parameters(Section):
         "attacks (factor)")
     attack_threshold: float = nonneg(
         0.8, "attack when (own + allied strength) / (defender strength) * (1 + aggression) * "
-        "(1 + grievance_weight * grievance) reaches this (ratio)")
+        "(1 + grievance_weight * grievance) reaches this; only compared, so a very large "
+        "value (1e9) means never (ratio)", le=MONEY_MAX)
     lethality: float = nonneg(
         0.05, "deaths per clash per unit of enemy firepower, times the victim side's share "
         "of the people in the fight; Lanchester aimed fire (deaths per firepower unit per clash)")
@@ -43,7 +44,8 @@ class Parameters(Section):
         0.05, "expected bystander deaths per clash (and per assassination) in a very dense "
         "plaza; times population / (population + collateral_half_population) (deaths per clash)")
     collateral_half_population: float = nonneg(
-        50000.0, "population at which half of collateral_per_clash applies (people)")
+        50000.0, "population at which half of collateral_per_clash applies (people)",
+        le=POPULATION_MAX)
     kidnap_rate: float = nonneg(
         0.0005, "kidnappings in a hostile pair, per member of the victim organization "
         "(kidnappings per member per day)")
@@ -63,7 +65,7 @@ class Parameters(Section):
     corruption_rate: float = nonneg(
         0.01, "rate at which a unit considers each affordable offer, times 1 - integrity "
         "(per offer per day)")
-    bribe_per_officer_day: float = nonneg(
+    bribe_per_officer_day: float = money(
         50.0, "price of a clean police unit: its pay on a payroll (pesos per officer per day)")
     turn_margin: float = nonneg(
         1.5, "a unit on a payroll costs a rival this multiple of its current pay (factor)")
@@ -71,14 +73,14 @@ class Parameters(Section):
         0.02, "chance that a payroll unit in a plaza with federal forces is purged "
         "(per unit per day)")
     recruit_rate: float = nonneg(0.0004, "recruits before limits (recruits per member per day)")
-    recruit_cost: float = nonneg(0.0, "cost of one recruit (pesos per recruit)")
+    recruit_cost: float = money(0.0, "cost of one recruit (pesos per recruit)")
     max_member_share: float = share(
         0.01, "recruitment in a plaza slows as members of all organizations approach this "
         "share of its population, and stops there (share)")
     hire_rate: float = nonneg(
         0.0, "local cells hired per organization and neighbouring enemy plaza (cells per day)")
-    hire_members: int = nonneg(5, "members of a hired local cell (members)")
-    hire_cost: float = nonneg(50000.0, "cost of hiring a local cell (pesos per cell)")
+    hire_members: int = nonneg(5, "members of a hired local cell (members)", le=COUNT_MAX)
+    hire_cost: float = money(50000.0, "cost of hiring a local cell (pesos per cell)")
     hire_loyalty: float = share(0.5, "loyalty of a hired local cell (0-1)")
     move_rate: float = nonneg(
         0.0, "share of a holding cell's members sent to a neighbouring attack (share per day)")

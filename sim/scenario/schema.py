@@ -24,16 +24,24 @@ from .errors import Problem, ScenarioError, raise_problems
 from .events import EventSpec, ParameterChange, Trigger, apply_parameter_event
 from .fields import (
     COLOR_PATTERN,
+    COUNT_MAX,
+    DATE_MAX,
+    DATE_MIN,
+    DAYS_MAX,
     NAME_PATTERN,
+    POPULATION_MAX,
+    STEP_DAYS_MIN,
     OrganizationName,
     OrganizationOrNobody,
     PlazaName,
     PoliceKind,
     Section,
+    money,
     name_fields,
     nonneg,
     share,
 )
+from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
@@ -44,18 +52,36 @@ SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinter
 
 class Simulation(Section):
     """The simulated period and how it is cut into steps."""
-    start: dt.date = Field(..., description="first recorded day, e.g. 2013-01-01 (date)")
-    days: int = Field(..., gt=0, description="number of simulated days from start (days)")
+    start: dt.date = Field(..., description=f"first recorded day, e.g. 2013-01-01; from "
+                           f"{DATE_MIN} on, and start + days at most {DATE_MAX}, the dates the "
+                           "output tables can hold (date)")
+    days: int = Field(..., gt=0, le=DAYS_MAX,
+                      description="number of simulated days from start (days)")
     step_days: float = Field(
-        1.0, gt=0, description="length of a step; steps = ceil(days / step_days) (days)")
+        1.0, ge=STEP_DAYS_MIN, le=DAYS_MAX,
+        description="length of a step; steps = ceil(days / step_days) (days)")
     spin_up_days: int = Field(
-        0, ge=0, description="days simulated before start and not recorded (days)")
+        0, ge=0, le=DAYS_MAX, description="days simulated before start and not recorded (days)")
     spare_organizations: int = Field(
-        8, ge=0, description="at most this many splinter organizations can form in a run; "
-        "a split beyond it does not happen (organizations)")
+        8, ge=0, le=100_000, description="at most this many splinter organizations can form in "
+        "a run; a split beyond it does not happen (organizations)")
     spare_cells: int = Field(
-        64, ge=0, description="at most this many local cells can be hired in a run; a hire "
-        "beyond it does not happen (entries have rows of their own) (cells)")
+        64, ge=0, le=10**9, description="at most this many local cells can be hired in a run; a "
+        "hire beyond it does not happen (entries have rows of their own) (cells)")
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> Simulation:
+        """The recorded period lies within the dates the output tables can hold."""
+        fix = f"the output tables hold dates from {DATE_MIN} to {DATE_MAX}"
+        problems = []
+        if self.start < DATE_MIN:
+            problems.append((("start",), f"{self.start} is too early; {fix}: use a later start"))
+        elif (DATE_MAX - self.start).days < self.days:
+            most = (DATE_MAX - self.start).days
+            problems.append((("days",), f"start + days ends after {DATE_MAX}; {fix}: use at most "
+                             f"{most} days, or an earlier start"))
+        raise_problems(problems)
+        return self
 
 
 class Organization(Section):
@@ -64,9 +90,9 @@ class Organization(Section):
     color: str | None = Field(
         None, description='colour in every figure: "#rrggbb" or a matplotlib colour name such '
         'as "tab:blue" or "darkred" (colour)')
-    treasury: float = nonneg(0.0, "money at the start (pesos)")
+    treasury: float = money(0.0, "money at the start (pesos)")
     aggression: float = share(0.3, "propensity to attack (share, 0-1)")
-    wage_per_member_day: float = nonneg(0.0, "pay of one member (pesos per member per day)")
+    wage_per_member_day: float = money(0.0, "pay of one member (pesos per member per day)")
     bribe_share: float = share(
         0.1, "share of the treasury budgeted for police pay per 30 days; a unit is bought "
         "only if the daily budget covers its price on top of the police already paid (share)")
@@ -92,8 +118,8 @@ class Organization(Section):
 class Plaza(Section):
     """A local trafficking territory: a town or municipality on the route network."""
     name: str = Field(..., min_length=1, description="unique name, used by references (text)")
-    population: int = Field(..., ge=0, description="inhabitants (people)")
-    value_per_day: float = nonneg(0.0, "revenue to the controller (pesos per day)")
+    population: int = Field(..., ge=0, le=POPULATION_MAX, description="inhabitants (people)")
+    value_per_day: float = money(0.0, "revenue to the controller (pesos per day)")
     lat: float | None = Field(None, ge=-90, le=90, description="latitude, for maps (degrees)")
     lon: float | None = Field(None, ge=-180, le=180, description="longitude, for maps (degrees)")
     neighbours: list[PlazaName] = Field(
@@ -104,7 +130,7 @@ class Plaza(Section):
     boss_alive: bool = Field(
         True, description="whether the controller's plaza boss is alive at the start (true/false)")
     background_homicides_per_100k_year: float | None = Field(
-        None, ge=0, description="replaces the parameter of that name for this plaza "
+        None, ge=0, le=100_000, description="replaces the parameter of that name for this plaza "
         "(per 100,000 people per year)")
 
 
@@ -115,7 +141,8 @@ class Cell(Section):
     about twice as fast with its cells listed plaza by plaza."""
     organization: OrganizationName = Field(..., description="organization it works for (organization name)")
     plaza: PlazaName = Field(..., description="plaza where it operates (plaza name)")
-    members: int = Field(..., ge=0, description="armed members at the start (members)")
+    members: int = Field(..., ge=0, le=COUNT_MAX,
+                         description="armed members at the start (members)")
     firepower: float = nonneg(1.0, "firepower of one member (firepower units per member)")
     loyalty: float = share(0.8, "loyalty to the organization (share, 0-1)")
     local: bool = Field(False, description="a subcontracted local cell, less loyal (true/false)")
@@ -127,7 +154,7 @@ class Police(Section):
     """A police unit in one plaza, clean or on an organization's payroll."""
     plaza: PlazaName = Field(..., description="plaza where it serves (plaza name)")
     kind: PoliceKind = Field(..., description="level of government (kind)")
-    officers: int = Field(..., ge=0, description="officers at the start (officers)")
+    officers: int = Field(..., ge=0, le=COUNT_MAX, description="officers at the start (officers)")
     integrity: float = share(0.7, "resistance to bribes (share, 0-1)")
     payroll: OrganizationOrNobody = Field(
         "", description='organization paying it at the start, "" for clean (organization name)')
@@ -208,6 +235,8 @@ class Scenario(Section):
         """Names unique, references known, relations distinct, events within the period."""
         problems = [*self._check_names(), *self._check_links(), *self._check_pairs(),
                     *self._check_timeline(), *self._check_parameter_events()]
+        raise_problems(problems)  # the ids below are those of known names only
+        problems = list(self._check_ids())
         raise_problems(problems)
         return self
 
@@ -226,6 +255,14 @@ class Scenario(Section):
                 yield ("organizations", i, "name"), (
                     f"'{org.name}' is reserved (the output tables use 'police', 'civilian', "
                     "'unknown' and '<organization> splinter <n>'); choose another name")
+
+    def _check_ids(self) -> Iterator[Problem]:
+        """No two entities share a stable id, hence their random draws (:mod:`.ids`)."""
+        for loc, first, key in colliding_keys(self):
+            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                            for part in first).lstrip(".")
+            yield loc, (f"gets the same stable id as {where} (both are '{key}'), so the two "
+                        f"would share their random draws; {collision_fix(key)}")
 
     def _check_links(self) -> Iterator[Problem]:
         """Every field marked with :class:`~.fields.Names` names a known organization or plaza."""
@@ -290,7 +327,9 @@ class Scenario(Section):
                     name = e["loc"][0]
                     field = "scale" if name in event.scale else "values"
                     yield ("events", i, field, name), (
-                        f"would make {name} {e['input']!r}, which is not allowed: {e['msg']}")
+                        f"would make {name} {e['input']!r}, which is not allowed: {e['msg']}; "
+                        "change the value or factor (docs/scenario.md gives each parameter's "
+                        "range)")
 
     def with_overrides(self, mapping: Mapping[str, Any]) -> Scenario:
         """A new validated scenario with each dotted path set to its value (at every match)."""
