@@ -316,6 +316,7 @@ def _progress(total: int, done: int, enabled: bool):
     """A progress bar: runs done, rate, time left."""
     from tqdm.auto import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: local workers are forked from this process
     return tqdm(total=total, initial=done, unit="run", disable=not enabled, desc="sweep",
                 smoothing=0.1)
 
