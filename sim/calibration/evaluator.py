@@ -11,7 +11,6 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 
 from ..workers import RESTARTS, _start_worker
-
 from .simulate import evaluate_point
 from .store import EvaluationStore
 
