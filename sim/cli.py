@@ -165,7 +165,8 @@ def cmd_sweep(args) -> None:
     out = Path(args.out or Path("outputs") / "sweeps" / Path(args.sweepfile).stem)
     try:
         spec = SweepSpec.from_toml(args.sweepfile)
-        if not args.scheduler:  # a scheduler's workers run elsewhere, with their own cache
+        # a scheduler's workers run elsewhere, with their own cache; --workers 1 runs here
+        if not args.scheduler and args.workers != 1:
             from .compiling import announce_compiling_in_workers
             from .kernel import advance
 
@@ -199,6 +200,13 @@ def cmd_calibrate(args) -> None:
                                resume=args.resume)
     except CalibrationError as exc:
         raise UserError(str(exc)) from None
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("optuna", "pyabc"):
+            raise
+        raise UserError(f"method '{spec.method}' needs {exc.name}, which is not installed: "
+                        "pip install 'cartel-sim[calibrate]'") from None
+    except OSError as exc:
+        raise UserError(cannot_write(out, exc, "--out")) from None
     print(summary(record))
     print(f"Wrote {out}/ (best.toml, posterior.parquet, trace.parquet, predictive.parquet, "
           "calibration.json, figures/)")

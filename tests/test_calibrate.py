@@ -259,3 +259,122 @@ def test_distances_are_zero_on_the_observations_and_grow_with_the_miss():
         np.log(10 / 5))
     # poisson_deviance: all-zero replicates still give a finite distance
     assert np.isfinite(DISTANCES["poisson_deviance"](np.zeros((3, 2)), observed))
+
+
+# --- review fixes: model recorded, folder lock, exit 2, workers, global RNG, sweep message ---
+
+def test_a_resume_after_a_model_change_is_refused_naming_it(tmp_path, capsys):
+    path = write_calibration(tmp_path, "optuna", "[optuna]\ntrials = 4\nbatch = 4\n")
+    out = tmp_path / "out"
+    sim.calibrate(path, out, workers=1, progress=False)
+    record = json.loads((out / "calibration.json").read_text())
+    assert record["model"]["model_source_sha256"]["kernel.py"]
+    record["model"]["model_source_sha256"]["kernel.py"] = "0" * 64  # as if kernel.py changed
+    (out / "calibration.json").write_text(json.dumps(record))
+    assert main(["calibrate", str(path), "--out", str(out), "--workers", "1",
+                 "--resume"]) == 2
+    error = capsys.readouterr().err
+    assert "started by another model" in error and "sim/kernel.py" in error
+    assert "Traceback" not in error
+
+
+def test_a_second_calibration_of_a_locked_folder_exits_2(tmp_path, capsys):
+    from sim.folder_lock import folder_lock
+
+    path = write_calibration(tmp_path, "optuna")
+    out = tmp_path / "out"
+    code = ("import sys, time; from sim.folder_lock import folder_lock\n"
+            f"with folder_lock({str(out)!r}):\n    print('held', flush=True); time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["calibrate", str(path), "--out", str(out), "--workers", "1"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    error = capsys.readouterr().err
+    assert "another calibration is running in" in error and "Traceback" not in error
+    with folder_lock(out):  # released by the holder's death
+        pass
+
+
+def test_an_unwritable_folder_exits_2_with_a_fix(tmp_path, capsys):
+    path = write_calibration(tmp_path, "optuna")
+    (tmp_path / "file").write_text("x")
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "file" / "out"),
+                 "--workers", "1"]) == 2
+    error = capsys.readouterr().err
+    assert "--out" in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(("method", "missing"), [("abc", "pyabc"), ("optuna", "optuna")])
+def test_a_missing_method_library_exits_2_with_the_install_command(tmp_path, capsys,
+                                                                   monkeypatch, method,
+                                                                   missing):
+    path = write_calibration(tmp_path, method)
+    monkeypatch.setitem(sys.modules, missing, None)  # import raises ModuleNotFoundError
+    other = {"abc": "optuna", "optuna": "pyabc"}[method]
+    monkeypatch.setitem(sys.modules, other, None)  # only the chosen method's is imported
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "out"),
+                 "--workers", "1"]) == 2
+    error = capsys.readouterr().err
+    assert f"needs {missing}" in error and "pip install 'cartel-sim[calibrate]'" in error
+    assert "Traceback" not in error
+
+
+def _kill_first_run(marker: str) -> int:
+    if not os.path.exists(marker):
+        Path(marker).write_text("killed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
+def _death_signal(_task) -> int:
+    import ctypes
+
+    value = ctypes.c_int()
+    ctypes.CDLL(None).prctl(2, ctypes.byref(value))  # PR_GET_PDEATHSIG
+    return value.value
+
+
+def test_calibration_workers_die_with_their_parent_and_survive_a_lost_one(tmp_path):
+    from sim.calibration.evaluator import LocalWorkers
+
+    workers = LocalWorkers(2)
+    try:
+        if sys.platform.startswith("linux"):
+            assert list(workers.imap_unordered(_death_signal, [0, 1])) == [signal.SIGKILL] * 2
+        marker = str(tmp_path / "marker")
+        results = list(workers.imap_unordered(_kill_first_run, [marker] * 3))
+    finally:
+        workers.close()
+    assert len(results) == 3 and os.path.exists(marker)
+
+
+def test_calibrate_leaves_numpys_global_generator_alone(tmp_path):
+    path = write_calibration(tmp_path, "abc", "[abc]\npopulation = 4\ngenerations = 1\n")
+    np.random.seed(12345)
+    before = np.random.get_state()
+    sim.calibrate(path, tmp_path / "out", workers=1, progress=False)
+    after = np.random.get_state()
+    assert before[0] == after[0] and np.array_equal(before[1], after[1])
+    assert before[2:] == after[2:]
+
+
+def test_a_one_worker_sweep_does_not_announce_compiling_in_workers(tmp_path, capsys,
+                                                                   monkeypatch):
+    import importlib
+
+    compiling = importlib.import_module("sim.compiling")
+    sweep_module = importlib.import_module("sim.sweep")  # sim.sweep is the function
+    announced = []
+    monkeypatch.setattr(compiling, "announce_compiling_in_workers", announced.append)
+    monkeypatch.setattr(sweep_module, "sweep", lambda *a, **k: pd.DataFrame({"point": [0]}))
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(f'scenario = "{BCS}"\ndesign = "saltelli"\nn = 2\nreplicates = 1\n'
+                    '[parameters]\n"parameters.clash_rate" = [0.0001, 0.0004]\n',
+                    encoding="utf-8")
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert announced == []
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "2"]) == 0
+    assert len(announced) == 1

@@ -117,7 +117,18 @@ def run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.D
     parameters and ``weight``) and the trace (one row per generation).
 
     ``score``: [(key, parameters)] -> [{"distance": float}], in order.
+
+    The batches seed numpy's global generator (pyabc draws from it); the caller's state of
+    that generator is restored on return.
     """
+    state = np.random.get_state()
+    try:
+        return _run_abc(spec, score, out)
+    finally:
+        np.random.set_state(state)
+
+
+def _run_abc(spec: CalibrationSpec, score, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     logging.getLogger("ABC").setLevel(logging.WARNING)
     model = _ReplayModel(spec)
     settings = spec.abc

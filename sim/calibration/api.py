@@ -13,11 +13,11 @@ The folder holds ``calibration.json`` (inputs, hashes, versions, wall time, the 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
-import multiprocessing
 import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from importlib import metadata
 from pathlib import Path
@@ -25,10 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..folder_lock import FolderBusyError, folder_lock
 from ..scenario import ScenarioError, load_scenario
-from ..sweep import replicate_seeds
+from ..sweep import MODEL_ROOTS, replicate_seeds
+from ..sweep_folder import model_changes, model_record
 from .distance import DISTANCES
-from .evaluator import Evaluator
+from .evaluator import Evaluator, LocalWorkers
 from .observed import Observation, ObservedError, read_observed
 from .outputs import write_outputs
 from .predictive import bands, coverage, draw_points
@@ -37,6 +39,8 @@ from .spec import CalibrationError, CalibrationSpec
 from .store import EvaluationStore
 
 PREDICTIVE_STAGE = -1000  # evaluation-store stage of the predictive runs
+# the modules whose source decides an evaluation (with those they import)
+CALIBRATION_ROOTS = tuple(sorted({*MODEL_ROOTS, "sim.calibration.simulate", "sim.runner"}))
 
 
 def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
@@ -58,6 +62,17 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
         spec = CalibrationSpec.from_toml(spec)
     scenario, observations, held_back = _inputs(spec)
     record = _record(spec, scenario)
+    try:
+        with folder_lock(out):
+            return _calibrate(spec, out, scenario, observations, held_back, record, executor,
+                              workers, resume, progress, started)
+    except FolderBusyError as exc:
+        raise CalibrationError(f"another calibration is running in {out}: {exc}; wait for "
+                               "it to finish, or choose another folder") from None
+
+
+def _calibrate(spec, out, scenario, observations, held_back, record, executor, workers,
+               resume, progress, started) -> dict:
     _prepare_folder(out, record, resume)
     scenario_json = scenario.model_dump_json()
     fit_columns = ~np.array(held_back)
@@ -71,10 +86,8 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
         stack.callback(store.close)
         bar = stack.enter_context(_progress(progress))
         if executor is None and workers != 1:
-            # forkserver: pyabc and optuna start threads, and fork() copies their locks
-            executor = stack.enter_context(ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                initializer=warm_up, initargs=(scenario_json,)))
+            executor = LocalWorkers(workers, initializer=warm_up, initargs=(scenario_json,))
+            stack.callback(executor.close)
         evaluate = Evaluator(common, store, executor, bar)
 
         def score(batch):
@@ -157,15 +170,17 @@ def _inside(o: Observation, period) -> bool:
 
 
 def _record(spec: CalibrationSpec, scenario) -> dict:
-    import optuna
-    import pyabc
-
+    """Inputs, the model (as sweeps record it: version, source hashes, resolved scenario)
+    and versions. Imports only the chosen method's library (ModuleNotFoundError if absent)."""
+    library = "optuna" if spec.method == "optuna" else "pyabc"
+    method_version = importlib.import_module(library).__version__
     observed_bytes = Path(spec.observed).read_bytes()
     return {"inputs": {"spec": spec.model_dump(mode="json"),
                        "observed_sha256": hashlib.sha256(observed_bytes).hexdigest(),
                        "scenario_sha256": scenario.source_sha256},
-            "versions": {"cartel-sim": metadata.version("cartel-sim"), "optuna": optuna.__version__,
-                         "pyabc": pyabc.__version__, "numpy": np.__version__}}
+            "model": model_record(scenario, CALIBRATION_ROOTS),
+            "versions": {"cartel-sim": metadata.version("cartel-sim"), library: method_version,
+                         "numpy": np.__version__}}
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
@@ -178,6 +193,16 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
         if not resume:
             raise CalibrationError(f"{out} holds a run of this calibration; pass resume=True "
                                    "(--resume) to continue it, or choose another folder")
+        if "model" not in previous:
+            changes = ["calibration.json does not record the model (written by an older "
+                       "cartel-sim)"]
+        else:
+            changes = model_changes(previous["model"], record["model"])
+        if changes:
+            raise CalibrationError(
+                f"{out} was started by another model ({'; '.join(changes)}); resuming would "
+                "mix evaluations of two models. Start the calibration again in another folder "
+                f"(or after deleting {out}), or resume it with the model it started with")
         return
     if out.exists() and any(out.iterdir()):
         raise CalibrationError(f"{out} exists and is not a calibration folder; choose another "

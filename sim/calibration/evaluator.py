@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, as_completed
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from ..workers import RESTARTS, _start_worker
 from .simulate import evaluate_point
 from .store import EvaluationStore
 
@@ -45,6 +50,9 @@ class Evaluator:
         if self.executor is None:
             yield from map(evaluate_point, tasks)
             return
+        if isinstance(self.executor, LocalWorkers):
+            yield from self.executor.imap_unordered(evaluate_point, tasks)
+            return
         futures = [self.executor.submit(evaluate_point, task) for task in tasks]
         try:
             for future in as_completed(futures):
@@ -52,3 +60,53 @@ class Evaluator:
         finally:
             for future in futures:
                 future.cancel()
+
+
+class LocalWorkers:
+    """Local worker processes kept for the whole calibration (each warmed up once), started
+    like :func:`sim.workers.run_on_workers` starts its own: they die with this process.
+
+    forkserver: pyabc and optuna start threads, and fork() would copy their locks. When a
+    worker is lost (killed, out of memory) the pool is replaced and the tasks whose results
+    did not arrive run again, up to ``sim.workers.RESTARTS`` times; then BrokenProcessPool.
+    Results are keyed and seeded per task, so a rerun gives the same numbers.
+    """
+
+    def __init__(self, workers: int | None, initializer: Callable | None = None,
+                 initargs: tuple = (), restarts: int = RESTARTS):
+        self.options = {"max_workers": workers, "initializer": _start_worker,
+                        "initargs": (initializer, initargs),
+                        "mp_context": multiprocessing.get_context("forkserver")}
+        self.restarts = restarts
+        self.pool: ProcessPoolExecutor | None = None
+
+    def imap_unordered(self, fn: Callable, tasks: list) -> Iterator:
+        """``fn(task)`` for each task, as they finish."""
+        pending = list(tasks)
+        for restart in range(self.restarts + 1):
+            if restart:
+                print(f"a worker process died (killed, or out of memory?); running the "
+                      f"{len(pending)} unfinished tasks on new workers (retry {restart} of "
+                      f"{self.restarts})", file=sys.stderr)
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(**self.options)
+            futures = {self.pool.submit(fn, task): i for i, task in enumerate(pending)}
+            arrived = set()
+            try:
+                for future in as_completed(futures):
+                    result = future.result()
+                    arrived.add(futures[future])
+                    yield result
+                return
+            except BrokenProcessPool:
+                self.close()
+            finally:
+                for future in futures:
+                    future.cancel()
+            pending = [task for i, task in enumerate(pending) if i not in arrived]
+        raise BrokenProcessPool(f"worker processes died {self.restarts + 1} times")
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
