@@ -66,7 +66,7 @@ S_VIA_POLICE_KILLED = stream_id("via_police_killed")
 S_VIA_COLLATERAL = stream_id("via_collateral")
 
 # The parameter vector: prm[P_<NAME>] is scenario.parameters.<name> (units in
-# sim/parameters.py), in the order the Parameters model declares them; P_CLASH_RATE and the
+# sim/scenario/parameters.py), in the order the Parameters model declares them; P_CLASH_RATE and the
 # other indices are made here from that declaration, so a new parameter needs no line here.
 PARAM_NAMES = tuple(Parameters.model_fields)
 globals().update({f"P_{name.upper()}": i for i, name in enumerate(PARAM_NAMES)})

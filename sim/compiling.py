@@ -2,7 +2,7 @@
 
 The first run on a machine (or after the model's source changed: the cache is keyed to it,
 see ``sim/__init__.py``) spends 30-60 s compiling before its first step; later runs load
-the compiled code from numba's cache in about a second. When the kernel is neither compiled
+the compiled code from numba's cache in a second or two. When the kernel is neither compiled
 in this process nor in the cache, :func:`announce_compiling` logs that it compiles, how long
 it has been compiling every :data:`EVERY` seconds, and how long it took, to the logger
 ``sim.compiling`` at level INFO.

@@ -40,7 +40,7 @@ def die_with_parent() -> None:
                      name="die-with-parent").start()
 
 
-def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+def start_worker(initializer: Callable | None, initargs: tuple) -> None:
     die_with_parent()
     if initializer is not None:
         initializer(*initargs)
@@ -63,7 +63,7 @@ def run_on_workers(fn: Callable, tasks: Iterable, workers: int | None,
             print(f"a worker process died (killed, or out of memory?); running the "
                   f"{len(pending)} unfinished tasks on new workers (retry {restart} of "
                   f"{restarts})", file=sys.stderr)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+        with ProcessPoolExecutor(max_workers=workers, initializer=start_worker,
                                  initargs=(initializer, initargs)) as pool:
             futures = {pool.submit(fn, task): task for task in pending}
             try:

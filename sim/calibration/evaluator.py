@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from ..workers import RESTARTS, _start_worker
+from ..workers import RESTARTS, start_worker
 from .simulate import evaluate_point
 from .store import EvaluationStore
 
@@ -74,7 +74,7 @@ class LocalWorkers:
 
     def __init__(self, workers: int | None, initializer: Callable | None = None,
                  initargs: tuple = (), restarts: int = RESTARTS):
-        self.options = {"max_workers": workers, "initializer": _start_worker,
+        self.options = {"max_workers": workers, "initializer": start_worker,
                         "initargs": (initializer, initargs),
                         "mp_context": multiprocessing.get_context("forkserver")}
         self.restarts = restarts
