@@ -115,6 +115,12 @@ BACKGROUND_SHARE = 0.845    # calibrated: background = this share of a state's 2
 WAR_SCALE = 0.05            # calibrated: intensity at war = 1 + WAR_SCALE * rival weight
 OFFICERS_PER_PERSON = 1 / 2000   # assumed: state police officers per inhabitant
 VALUE_PER_PERSON_DAY = 0.1  # assumed: plaza value, pesos per inhabitant per day
+# Rows for cells hired during a run. Not a model parameter: it only has to be large enough
+# that no hire is ever skipped for want of a free row (sim/mechanisms/decisions.py). With
+# 4,000 spare rows, seeds 0-9 of mexico_2012_to_2032 peak at 676-683 active cells over
+# 2012-2031 (69-76 hires on the 607 initial cells); 160 leaves twice that margin. The
+# default (64) capped seed 0 at 671 cells from 2013 on.
+SPARE_CELLS = 160
 SPATIAL_PARAMETERS: dict[str, tuple[float, str]] = {
     "recruit_rate": (4.2e-4, "calibrated (the paper's rho / 7 is 3.61e-4)"),
     "max_member_share": (0.02, "assumed: recruitment slows as a state's members near 2%"),
@@ -157,7 +163,8 @@ def spatial_scenario(network: Network | None = None, days: int = DAYS_10_YEARS,
       present;
     - ``war_scale`` and ``background_share`` default to ``WAR_SCALE`` and
       ``BACKGROUND_SHARE``;
-    - parameters: :data:`SPATIAL_PARAMETERS`.
+    - parameters: :data:`SPATIAL_PARAMETERS`;
+    - ``SPARE_CELLS`` spare cell rows, so that hiring is never capped over 2012-2031.
     """
     network = network or read_network()
     states = read_states()
@@ -176,7 +183,8 @@ def spatial_scenario(network: Network | None = None, days: int = DAYS_10_YEARS,
         "name": "mexico_2012",
         "description": "Mexico 2012-2021: the 150 organizations of Prieto-Curiel et al. "
                        "(2023) in the 32 states, with state police and alliances",
-        "simulation": {"start": START, "days": days, "step_days": STEP_DAYS},
+        "simulation": {"start": START, "days": days, "step_days": STEP_DAYS,
+                       "spare_cells": SPARE_CELLS},
         "parameters": {key: value for key, (value, _) in SPATIAL_PARAMETERS.items()},
         "organizations": [{"name": name} for name in network.name],
         "plazas": [{"name": row.state, "population": int(row.population_2020),
