@@ -2,7 +2,7 @@
 
 Prints, after one warm-up run (compilation or numba cache load), the median over a few
 seeds of:
-- ``mexico_2012``: 150 organizations, 32 states, 338 cells, 32 police units;
+- ``mexico_2012``: 150 organizations, 32 states, 607 cells, 32 police units;
 - ``mexico_2012_mean_field``: the same 150 organizations in one plaza, every pair fighting
   (11,175 hostile pairs in one plaza: the kernel's worst case for pairwise loops);
 each as the kernel alone (``CartelModel.run_for``) and the whole ``sim.run`` call (kernel
