@@ -46,8 +46,9 @@ import sim
 import sim.calibration.api as calibration_api
 from sim.calibration import CalibrationSpec, summary
 from sim.calibration.observed import read_observed
-from sim.calibration.simulate import days_needed, measure, observation_table, warm_up
+from sim.calibration.simulate import days_needed, measure, observation_table
 from sim.calibration.synthetic import half_years, write_synthetic_observed
+from sim.sweep import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "calibrations" / "bcs_2014_check_2014.toml"

@@ -27,14 +27,14 @@ import pandas as pd
 
 from ..folder_lock import FolderBusyError, folder_lock
 from ..scenario import ScenarioError, load_scenario
-from ..sweep import MODEL_ROOTS, replicate_seeds
+from ..sweep import MODEL_ROOTS, replicate_seeds, warm_up
 from ..sweep_folder import model_changes, model_record
 from .distance import DISTANCES
 from .evaluator import Evaluator, LocalWorkers
 from .observed import Observation, ObservedError, read_observed
 from .outputs import write_outputs
 from .predictive import bands, coverage, draw_points
-from .simulate import days_needed, observation_table, warm_up
+from .simulate import days_needed, observation_table
 from .spec import CalibrationError, CalibrationSpec
 from .store import EvaluationStore
 

@@ -66,8 +66,3 @@ def measure(results, observations: list[dict]) -> np.ndarray:
             inside &= conflict
         values[i] = counts[inside].sum()
     return values
-
-
-def warm_up(scenario_json: str) -> None:
-    """Compile (or load from numba's cache) the kernel in this worker process, once."""
-    run(_scenario(scenario_json), seed=0, days=1)

@@ -4,7 +4,7 @@ Yearly and monthly homicides of bcs_2014 against the record, the conflict share,
 paired comparisons: each variant against bcs_2014 from the alliance date (2014-07-01) to
 the end, and kingpin_removal's 6 months after the removal against the 6 months before.
 
-    python benchmarks/bcs_calibration.py [n_seeds]
+    python benchmarks/bcs_bands.py [n_seeds]
 """
 
 from __future__ import annotations
