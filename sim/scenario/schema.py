@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -45,9 +45,7 @@ from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
-
-RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims in the tables
-SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
+from .timeline import RESERVED_ACTORS, SPLINTER_NAME, check_event_names, check_yearly_series
 
 
 class Simulation(Section):
@@ -132,6 +130,12 @@ class Plaza(Section):
     background_homicides_per_100k_year: float | None = Field(
         None, ge=0, le=100_000, description="replaces the parameter of that name for this plaza "
         "(per 100,000 people per year)")
+    population_by_year: dict[int, Annotated[int, Field(ge=0, le=POPULATION_MAX)]] = Field(
+        {}, description="inhabitants from 1 January of each year, e.g. {2007 = 1250000, 2010 = "
+        "1332131}; a year before the start applies from the start (year = people)")
+    background_by_year: dict[int, Annotated[float, Field(ge=0, le=100_000)]] = Field(
+        {}, description="background homicides from 1 January of each year, e.g. {2007 = 8.0} "
+        "(year = per 100,000 people per year)")
 
 
 class Cell(Section):
@@ -234,7 +238,10 @@ class Scenario(Section):
     def _check_references(self) -> Scenario:
         """Names unique, references known, relations distinct, events within the period."""
         problems = [*self._check_names(), *self._check_links(), *self._check_pairs(),
-                    *self._check_timeline(), *self._check_parameter_events()]
+                    *self._check_timeline(), *self._check_parameter_events(),
+                    *check_yearly_series(self)]
+        raise_problems(problems)  # events are in the run, so their order is known
+        problems = list(check_event_names(self))
         raise_problems(problems)  # the ids below are those of known names only
         problems = list(self._check_ids())
         raise_problems(problems)
@@ -272,6 +279,8 @@ class Scenario(Section):
             items = getattr(self, section)
             for i, item in enumerate(items if isinstance(items, list) else []):
                 for field, names in name_fields(type(item)):
+                    if section == "events" and names.section == "organization":
+                        continue  # checked in date order (.timeline)
                     value = getattr(item, field)
                     listed = [((), value)] if isinstance(value, str) else (
                         [((k,), v) for k, v in enumerate(value)] if isinstance(value, list)
