@@ -45,7 +45,13 @@ from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
-from .timeline import RESERVED_ACTORS, SPLINTER_NAME, check_event_names, check_yearly_series
+from .timeline import (
+    RESERVED_ACTORS,
+    SPLINTER_NAME,
+    check_event_names,
+    check_yearly_series,
+    unknown_name,
+)
 
 
 class Simulation(Section):
@@ -176,16 +182,6 @@ class Relation(Section):
                                "in ally_shielding (factor)")
 
 
-def _unknown(what: str, name: str, known: list[str]) -> str:
-    """Message for a reference to an unknown name, with the nearest known name."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown {what} '{name}'; did you mean '{close[0]}'?"
-    listed = ", ".join(f"'{k}'" for k in known[:10]) + (", …" if len(known) > 10 else "")
-    return (f"unknown {what} '{name}'; " + (f"use one of: {listed}, or " if listed else "")
-            + f"add it to [[{what}s]]")
-
-
 class Scenario(Section):
     """A complete scenario, as read from a file by :func:`load_scenario`."""
     name: str = Field(
@@ -288,7 +284,7 @@ class Scenario(Section):
                     for where, name in listed:
                         if name not in known[names.section] and not (names.nobody and name == ""):
                             yield ((section, i, field, *where),
-                                   _unknown(names.section, name, known[names.section]))
+                                   unknown_name(names.section, name, known[names.section]))
 
     def _check_pairs(self) -> Iterator[Problem]:
         """No plaza is its own neighbour; relations name two organizations, each pair once."""
@@ -373,6 +369,10 @@ class FileKeys(Section):
     remove: list[str] = Field(
         [], description='list items deleted after the overrides, by dotted path, '
         'e.g. ["events[kind=alliance]"] (paths)')
+    append: dict[Literal["organizations", "plazas", "cells", "police", "relations", "events",
+                         "triggers"], list[dict[str, Any]]] = Field(
+        {}, description="entries added at the end of the merged lists after overrides and "
+        "remove, e.g. [[append.events]] (tables, by section)")
 
 
 def json_schema() -> dict:

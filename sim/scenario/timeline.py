@@ -21,6 +21,16 @@ RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims 
 SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
 
 
+def unknown_name(what: str, name: str, known: list[str]) -> str:
+    """Message for a reference to an unknown name, with the nearest known name."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown {what} '{name}'; did you mean '{close[0]}'?"
+    listed = ", ".join(f"'{k}'" for k in known[:10]) + (", …" if len(known) > 10 else "")
+    return (f"unknown {what} '{name}'; " + (f"use one of: {listed}, or " if listed else "")
+            + f"add it to [[{what}s]]")
+
+
 def created_names(scenario: Any) -> list[str]:
     """Organizations the scenario's ``split`` events create, in file order (rows reserved
     after the scenario's organizations)."""
@@ -35,7 +45,7 @@ def date_order(scenario: Any) -> list[int]:
 
 def check_event_names(scenario: Any) -> Iterator[Problem]:
     """Every organization an event names exists when it happens; created names are new."""
-    known = {o.name for o in scenario.organizations}
+    known = dict.fromkeys(o.name for o in scenario.organizations)  # in file order
     later = {e.new_organization for e in scenario.events if e.kind == "split"} | {
         e.splinter for e in scenario.events if e.kind == "leader_removed" and e.splinter}
     owner = {c.name: c.organization for c in scenario.cells if c.name}
@@ -61,7 +71,7 @@ def check_event_names(scenario: Any) -> Iterator[Problem]:
                 yield ("events", i, field), (
                     f"'{name}' is reserved (the output tables use 'police', 'civilian', "
                     "'unknown' and '<organization> splinter <n>'); choose another name")
-            known.add(name)
+            known[name] = None
 
 
 def organizations_named(event: Any) -> list[str]:
@@ -87,15 +97,12 @@ def _organizations_named(event: Any) -> Iterator[tuple[str, tuple, str]]:
             yield "relations", (name,), name
 
 
-def _missing(name: str, known: set[str], later: set[str], when: str) -> str:
+def _missing(name: str, known: dict[str, None], later: set[str], when: str) -> str:
     """Message for an organization not existing when an event names it."""
     if name in later:
         return (f"'{name}' does not exist yet {when}: it is created by a later event; move "
                 "this event after the one that creates it")
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else (
-        "add it to [[organizations]] or create it with an earlier split event")
-    return f"unknown organization '{name}' {when}; {hint}"
+    return f"{unknown_name('organization', name, list(known))} {when}"
 
 
 def _check_moves(event: Any, i: int, giver: str, taker: str, owner: dict[str, str],
@@ -106,7 +113,8 @@ def _check_moves(event: Any, i: int, giver: str, taker: str, owner: dict[str, st
         for k, name in enumerate(getattr(event, field)):
             if name not in table:
                 close = difflib.get_close_matches(name, list(table), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"give the {what} a name"
+                hint = f"did you mean '{close[0]}'?" if close else (
+                    f"list {what}s by the name label of their [[{field}]] entry")
                 yield ("events", i, field, k), f"no {what} is named '{name}'; {hint}"
             elif field == "cells" and table[name] != giver:
                 yield ("events", i, field, k), (
