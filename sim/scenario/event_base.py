@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar, Literal, get_origin
 
 from pydantic import (
     Field,
@@ -97,11 +97,15 @@ def _problems_error(problems: list[Problem], data: dict) -> list[dict]:
 
 
 def _fields_of_any_kind() -> set[str]:
-    """Every field some kind of event has."""
-    from .events import EventSpec  # the union of the kinds, which build on this module
-
-    return {field.alias or name for kind in get_args(get_args(EventSpec)[0])
-            for name, field in kind.model_fields.items()}
+    """Every field (its key in a file) some kind of event has: the kinds are the subclasses
+    of :class:`Event` whose ``kind`` is a fixed word."""
+    kinds, stack = [], list(Event.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if get_origin(cls.model_fields["kind"].annotation) is Literal:
+            kinds.append(cls)
+    return {field.alias or name for kind in kinds for name, field in kind.model_fields.items()}
 
 
 class _BetweenOrganizations(Event):
