@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from .errors import Problem
 from .event_base import Event, _InPlazas, _listed_twice
@@ -29,6 +29,7 @@ from .fields import (
     share as share_field,
 )
 
+T = TypeVar("T")
 RelationWord = Literal["war", "neutral", "ally"]
 Intensity = Annotated[float, Field(ge=0, le=1e6, description="clash-rate factor of the pair at "
                                    "war (factor)")]
@@ -36,6 +37,9 @@ RampDays = Annotated[int, Field(ge=0, le=DAYS_MAX, description="days over which 
                                 "moves linearly to its new value; 0: at once (days)")]
 Background = Annotated[float, Field(ge=0, le=100_000, description="background homicides "
                                     "(per 100,000 people per year)")]
+YearSeries = Annotated[dict[int, T], PlainSerializer(
+    lambda series: {str(year): value for year, value in series.items()})]
+"""A value per year, keyed by the year; written with the years as text, as TOML keys are."""
 
 
 class _Moves(Event):

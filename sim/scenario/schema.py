@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import tomli_w
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .dated_changes import Background, YearSeries
 from .errors import Problem, ScenarioError, raise_problems
 from .events import EventSpec, ParameterChange, Trigger, apply_parameter_event
 from .fields import (
@@ -136,13 +137,12 @@ class Plaza(Section):
     background_homicides_per_100k_year: float | None = Field(
         None, ge=0, le=100_000, description="replaces the parameter of that name for this plaza "
         "(per 100,000 people per year)")
-    population_by_year: dict[int, Annotated[int, Field(ge=0, le=POPULATION_MAX)]] = Field(
+    population_by_year: YearSeries[Annotated[int, Field(ge=0, le=POPULATION_MAX)]] = Field(
         {}, description="inhabitants from 1 January of each year, e.g. {2007 = 1250000, 2010 = "
         "1332131}; a year before the start applies from the start (year = people)")
-    background_by_year: dict[int, Annotated[float, Field(ge=0, le=100_000)]] = Field(
+    background_by_year: YearSeries[Background] = Field(
         {}, description="background homicides from 1 January of each year, e.g. {2007 = 8.0} "
         "(year = per 100,000 people per year)")
-
 
 class Cell(Section):
     """A local armed group working for one organization in one plaza.
