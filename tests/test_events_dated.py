@@ -173,3 +173,19 @@ def test_an_appended_entry_is_validated_like_any_other(tmp_path):
     with pytest.raises(ScenarioError, match=r"cells\[4\]\.organization: unknown organization "
                        "'Nobody'"):
         sim.load_scenario(tmp_path / "variant.toml")
+
+
+def test_a_scenario_with_the_new_fields_round_trips_through_its_resolved_toml(tmp_path):
+    scenario = world(tmp_path, TRUCE.format(p=0.5) + '''
+[[events]]
+day = 2020-03-01
+kind = "defect"
+from = "North"
+to = "East"
+cells = ["north away"]
+''')
+    data = scenario.model_dump()
+    data["plazas"][0]["population_by_year"] = {2020: 45000}
+    scenario = sim.scenario.validate(data, "series")
+    scenario.to_toml(tmp_path / "resolved.toml")
+    assert sim.load_scenario(tmp_path / "resolved.toml") == scenario
