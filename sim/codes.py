@@ -64,6 +64,7 @@ S_VIA = stream_id("via")
 S_VIA_CLASH = stream_id("via_clash")
 S_VIA_POLICE_KILLED = stream_id("via_police_killed")
 S_VIA_COLLATERAL = stream_id("via_collateral")
+S_TRUCE_HOLD = stream_id("truce_hold")
 
 # The parameter vector: prm[P_<NAME>] is scenario.parameters.<name> (units in
 # sim/scenario/parameters.py), in the order the Parameters model declares them; P_CLASH_RATE and the

@@ -10,6 +10,8 @@ violence buffer when the step function reports it nearly full, and names new spl
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
 from collections.abc import Callable
 
@@ -20,6 +22,7 @@ from .codes import BUFFER_FULL, TRIGGER, parameter_vector
 from .events import APPLY, Scheduled, schedule
 from .recorder import Recorder, row_reserve
 from .scenario import Scenario, ScenarioError
+from .scenario.timeline import organizations_named
 from .state import LEDGER_COLUMNS, State, build_state
 
 COUNTS = ("cell_members", "unit_officers", "unit_authorized")
@@ -46,7 +49,12 @@ class Engine:
         t: the next step to run (negative during the spin-up).
         parameters: the scenario's parameters as changed by ``parameters`` events so far;
         prm: the same as the kernel's vector (sim.codes).
-        org_row, plaza_row: scenario name -> row.
+        org_row, plaza_row: name -> row (organizations created by splits included, and
+        named splinters once they form).
+        notes: what the run did not do as written (an event skipped, a truce that broke),
+        one line each, for run.json.
+        pending_splinters: organization row -> the name its next splinter takes.
+        plaza_background: plaza row -> its rate set by a ``plaza_change``.
     """
 
     def __init__(self, scenario: Scenario, seed: int, step: Step, record: bool = True):
@@ -58,10 +66,14 @@ class Engine:
         self.dt = float(scenario.simulation.step_days)
         self.parameters = scenario.parameters
         self.prm = parameter_vector(scenario.parameters)
-        self.org_row = {o.name: i for i, o in enumerate(scenario.organizations)}
+        self.org_row = {name: i for i, name in enumerate(self.names.organizations)}
         self.plaza_row = {p.name: i for i, p in enumerate(scenario.plazas)}
         self.events: list[Scheduled] = schedule(scenario)
         self.next_event = 0
+        self.notes: list[str] = []
+        self.pending_splinters: dict[int, str] = {}
+        self.plaza_background: dict[int, float] = {}
+        self._pair_generation: dict[tuple[int, int], int] = {}
         self.t = -math.ceil(scenario.simulation.spin_up_days / self.dt)
         self.recorder = Recorder(scenario.n_steps, len(self.state.org_id), len(scenario.plazas),
                                  buffer_rows=2 * row_reserve(self.state), enabled=record)
@@ -111,16 +123,48 @@ class Engine:
                 "numbers it asks the model to compute are too large; lower the members, rates, "
                 "firepower or values (docs/scenario.md gives the bounds)")
 
+    def note(self, event: Scheduled, text: str) -> None:
+        """Record, for run.json, what an event did not do as written."""
+        when = self.scenario.simulation.start + dt.timedelta(days=event.step * self.dt)
+        self.notes.append(f"{when}: event {event.order} ({event.kind}): {text}")
+
+    def touch_pair(self, a: int, b: int, keep: bool = False) -> int:
+        """The generation of the pair's relation, advanced by one unless ``keep``: ramps and
+        truce breaks carry the generation they were scheduled in, and lapse when it moved."""
+        pair = (min(a, b), max(a, b))
+        self._pair_generation[pair] = self._pair_generation.get(pair, 0) + (not keep)
+        return self._pair_generation[pair]
+
+    def schedule_later(self, event: Scheduled) -> None:
+        """Add an internal event, after the due ones of its (step, order)."""
+        order = [(e.step, e.order) for e in self.events[self.next_event:]]
+        at = bisect.bisect_right(order, (event.step, event.order))
+        self.events.insert(self.next_event + at, event)
+
     def _apply_due_events(self) -> None:
         while self.next_event < len(self.events) and self.events[self.next_event].step <= self.t:
             event = self.events[self.next_event]
-            APPLY[event.kind](self, event)
+            missing = [name for name in organizations_named(event.spec)
+                       if name not in self.org_row]
+            if missing:
+                self.note(event, f"skipped: '{missing[0]}' never formed (its split draw made "
+                                 "no splinter)")
+            else:
+                APPLY[event.kind](self, event)
             self.next_event += 1
 
     def _name_splinters(self) -> None:
+        """Name the splinters formed in the last call: the name their removal gave, or
+        '<parent> splinter <n>'; a removal whose draw made none leaves its name unused."""
         s = self.state
         for row in range(len(self.names.organizations), len(s.org_id)):
             if s.org_active[row]:
-                parent = self.names.organizations[int(s.org_parent[row])]
-                n = int(s.org_n_splits[s.org_parent[row]])
-                self.names.organizations.append(f"{parent} splinter {n}")
+                o = int(s.org_parent[row])
+                name = self.pending_splinters.pop(o, None) or (
+                    f"{self.names.organizations[o]} splinter {int(s.org_n_splits[o])}")
+                self.names.organizations.append(name)
+                self.org_row.setdefault(name, row)
+        for o in [o for o in self.pending_splinters if not s.org_split_pending[o]]:
+            self.notes.append(f"step {self.t}: the removal in "
+                              f"'{self.names.organizations[o]}' made no splinter, so no "
+                              f"'{self.pending_splinters.pop(o)}'")

@@ -18,9 +18,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import ALLY, FEDERAL, L_MOVED, NEUTRAL, POLICE_KINDS, WAR, parameter_vector
-from .rng import stable_id
+from .codes import (
+    ALLY,
+    FEDERAL,
+    L_MOVED,
+    NEUTRAL,
+    POLICE_KINDS,
+    S_TRUCE_HOLD,
+    WAR,
+    parameter_vector,
+)
+from .moves import defect, split
+from .rng import bernoulli, key, stable_id
 from .scenario import apply_parameter_event
+from .scenario.dated_changes import yearly_changes
 from .state import State, background_rates, enter_cell_id
 
 
@@ -36,39 +47,108 @@ class Scheduled:
 
 
 def schedule(scenario) -> list[Scheduled]:
-    """The scenario's events sorted by (step, file order)."""
-    events = [
-        Scheduled(e.resolved_step(scenario), i, e.kind, e) for i, e in enumerate(scenario.events)
-    ]
+    """The scenario's events, then its plazas' yearly series (after every event of their
+    step), sorted by (step, order)."""
+    specs = [*scenario.events, *yearly_changes(scenario.plazas)]
+    events = [Scheduled(e.resolved_step(scenario), i, e.kind, e) for i, e in enumerate(specs)]
     return sorted(events, key=lambda e: (e.step, e.order))
 
 
-def _set_relation(state: State, rows_a, rows_b, value: int) -> None:
+RAMP_EVERY_DAYS = 7.0
+"""Days between the internal changes of an intensity ramp (assumed: weekly)."""
+
+
+@dataclass(frozen=True)
+class RampChange:
+    """One change of a ramp: the pair's rows, the new intensity, the ramp it belongs to."""
+
+    a: int
+    b: int
+    intensity: float
+    generation: int
+
+
+def _set_relation(run, rows_a, rows_b, value: int) -> None:
     for a in rows_a:
         for b in rows_b:
             if a != b:
-                state.relation[a, b] = state.relation[b, a] = value
+                run.state.relation[a, b] = run.state.relation[b, a] = value
+                run.touch_pair(a, b)
 
 
 def alliance(run, event: Scheduled) -> None:
     members = [run.org_row[n] for n in event.spec.members]
-    _set_relation(run.state, members, members, ALLY)
-    _set_relation(run.state, members, [run.org_row[n] for n in event.spec.against or []], WAR)
+    _set_relation(run, members, members, ALLY)
+    _set_relation(run, members, [run.org_row[n] for n in event.spec.against or []], WAR)
 
 
 def break_alliance(run, event: Scheduled) -> None:
     members = [run.org_row[n] for n in event.spec.members]
-    _set_relation(run.state, members, members, NEUTRAL)
+    _set_relation(run, members, members, NEUTRAL)
 
 
 def war(run, event: Scheduled) -> None:
-    a, b = (run.org_row[n] for n in event.spec.members)
-    _set_relation(run.state, [a], [b], WAR)
+    """War; intensity from 0 (a pair not at war) or its current value to the target."""
+    e, s = event.spec, run.state
+    a, b = (run.org_row[n] for n in e.members)
+    start = s.intensity[a, b] if s.relation[a, b] == WAR else 0.0
+    _set_relation(run, [a], [b], WAR)
+    if e.intensity is not None:
+        _ramp(run, event, a, b, start, e.intensity, e.ramp_days)
+
+
+def intensity(run, event: Scheduled) -> None:
+    """The pair's clash-rate factor moves to the target, from its current value."""
+    e, s = event.spec, run.state
+    a, b = (run.org_row[n] for n in e.between)
+    run.touch_pair(a, b)
+    _ramp(run, event, a, b, s.intensity[a, b], e.intensity, e.ramp_days)
+
+
+def _ramp(run, event: Scheduled, a: int, b: int, start: float, target: float,
+          days: int) -> None:
+    """Set the intensity now (ramp_days 0), or schedule n = ceil(days / max(RAMP_EVERY_DAYS,
+    dt)) changes: the k-th at step + round(k * days / dt / n), to start + (target - start) k/n."""
+    s = run.state
+    if days == 0:
+        s.intensity[a, b] = s.intensity[b, a] = target
+        return
+    s.intensity[a, b] = s.intensity[b, a] = start
+    n = math.ceil(days / max(RAMP_EVERY_DAYS, run.dt))
+    generation = run.touch_pair(a, b, keep=True)
+    for k in range(1, n + 1):
+        step = event.step + max(1, round(k * days / run.dt / n))
+        value = start + (target - start) * k / n
+        run.schedule_later(Scheduled(step, event.order, "ramp",
+                                     RampChange(a, b, value, generation)))
+
+
+def ramp(run, event: Scheduled) -> None:
+    """One change of a ramp, unless a later event on the pair replaced the ramp."""
+    c = event.spec
+    if run.touch_pair(c.a, c.b, keep=True) == c.generation:
+        run.state.intensity[c.a, c.b] = run.state.intensity[c.b, c.a] = c.intensity
 
 
 def truce(run, event: Scheduled) -> None:
-    a, b = (run.org_row[n] for n in event.spec.members)
-    _set_relation(run.state, [a], [b], NEUTRAL)
+    """Neutral now; with probability 1 - hold_probability back to war breaks_after_days on."""
+    e, s = event.spec, run.state
+    a, b = (run.org_row[n] for n in e.members)
+    _set_relation(run, [a], [b], NEUTRAL)
+    if e.hold_probability >= 1.0 or bernoulli(
+            key(run.seed, S_TRUCE_HOLD, event.step, s.org_id[a], s.org_id[b]), e.hold_probability):
+        return
+    run.note(event, f"the truce does not hold: war again after {e.breaks_after_days} days")
+    steps = max(1, math.ceil(e.breaks_after_days / run.dt))
+    run.schedule_later(Scheduled(event.step + steps, event.order, "truce_break",
+                                 RampChange(a, b, 0.0, run.touch_pair(a, b, keep=True))))
+
+
+def truce_break(run, event: Scheduled) -> None:
+    """A truce that did not hold ends: war, unless a later event on the pair came first."""
+    c = event.spec
+    if run.touch_pair(c.a, c.b, keep=True) == c.generation:
+        _set_relation(run, [c.a], [c.b], WAR)
 
 
 def leader_removed(run, event: Scheduled) -> None:
@@ -76,6 +156,23 @@ def leader_removed(run, event: Scheduled) -> None:
     run.state.org_leader_alive[o] = False
     run.state.org_leader_days[o] = 0.0
     run.state.org_split_pending[o] = True
+    if event.spec.splinter:
+        run.pending_splinters[o] = event.spec.splinter
+
+
+def plaza_change(run, event: Scheduled) -> None:
+    """New population, background rate or value of the plazas from now on (the background
+    rate stays the plaza's own through later ``parameters`` events)."""
+    e, s = event.spec, run.state
+    for name in e.plazas:
+        p = run.plaza_row[name]
+        if e.population is not None:
+            s.plaza_population[p] = e.population
+        if e.value_per_day is not None:
+            s.plaza_value[p] = e.value_per_day
+        if e.background_homicides_per_100k_year is not None:
+            run.plaza_background[p] = e.background_homicides_per_100k_year
+            s.plaza_background[p] = e.background_homicides_per_100k_year
 
 
 def federal_deployment(run, event: Scheduled) -> None:
@@ -120,6 +217,8 @@ def parameters(run, event: Scheduled) -> None:
     run.parameters = apply_parameter_event(run.parameters, event.spec)
     run.prm[:] = parameter_vector(run.parameters)
     run.state.plaza_background[:] = background_rates(run.scenario.plazas, run.parameters)
+    for p, rate in run.plaza_background.items():
+        run.state.plaza_background[p] = rate
 
 
 def trigger(run, event: Scheduled) -> None:
@@ -134,9 +233,11 @@ def trigger(run, event: Scheduled) -> None:
 
 APPLY: dict[str, Callable[[object, Scheduled], None]] = {
     f.__name__: f for f in (alliance, break_alliance, war, truce, leader_removed,
-                            federal_deployment, police_purge, enter, parameters, trigger)
+                            federal_deployment, police_purge, enter, parameters, trigger,
+                            split, defect, intensity, ramp, truce_break, plaza_change)
 }
-"""Event kind -> the function that applies it (a fired trigger's kind is ``trigger``)."""
+"""Event kind -> the function that applies it (a fired trigger's kind is ``trigger``; the
+internal ``ramp`` and ``truce_break`` are scheduled by ``war``, ``intensity`` and ``truce``)."""
 
 
 def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) -> int:

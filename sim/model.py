@@ -139,6 +139,8 @@ class CartelModel(mesa.Model):
             "wall_seconds": round(self.wall_seconds, 4),
             "resolved_scenario": self.spec.model_dump(mode="json"),
         }
+        if self.engine.notes:  # what events did not do as written (sim.engine.Engine.notes)
+            meta["notes"] = list(self.engine.notes)
         return Results(
             violence=violence_table(rows, orgs, plazas, times),
             control=control_table(dense, orgs, plazas, times),

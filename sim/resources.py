@@ -18,6 +18,7 @@ import numpy as np
 
 from .recorder import DENSE_TABLES, VIOLENCE_COLUMNS, reserve_for
 from .scenario import Scenario, ScenarioError
+from .scenario.timeline import created_names
 from .state import N_LEDGER, n_federal_slots
 
 MAX_STEPS = 10**8
@@ -59,7 +60,7 @@ def estimate(scenario: Scenario, steps: int | None = None, record: bool = True) 
     sim = scenario.simulation
     steps = scenario.n_steps if steps is None else steps
     n_enter = sum(len(e.plazas) for e in scenario.events if e.kind == "enter")
-    O = len(scenario.organizations) + sim.spare_organizations
+    O = len(scenario.organizations) + len(created_names(scenario)) + sim.spare_organizations
     C = len(scenario.cells) + sim.spare_cells + n_enter
     U = len(scenario.police) + n_federal_slots(scenario)
     P = len(scenario.plazas)

@@ -21,6 +21,7 @@ from .codes import POLICE_KINDS, RELATION_CODES
 from .rng import stable_id
 from .scenario import Scenario
 from .scenario.ids import enter_cell_key, entity_keys
+from .scenario.timeline import created_names
 
 N_LEDGER = 5  # recruited, killed, arrested, deserted, moved (net, into the organization)
 LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved")
@@ -176,7 +177,8 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
     entering = [enter_cell_id(e, i, name) for i, e in enumerate(scenario.events)
                 if e.kind == "enter" for name in e.plazas]
     n_enter = len(entering)
-    O = len(orgs) + scenario.simulation.spare_organizations
+    created = created_names(scenario)  # rows reserved for organizations split events create
+    O = len(orgs) + len(created) + scenario.simulation.spare_organizations
     C = len(scenario.cells) + scenario.simulation.spare_cells + n_enter
     U = len(scenario.police) + n_federal_slots(scenario)
     P = len(plazas)
@@ -213,7 +215,8 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
     ops = {">=": 0, ">": 1, "<=": 2, "<": 3, "==": 4}
 
     state = State(
-        org_id=pad(_entity_ids("org", [(o.name,) for o in orgs]), O, np.int64),
+        org_id=pad(_entity_ids("org", [(name,) for name in [o.name for o in orgs] + created]),
+                   O, np.int64),
         org_active=pad([True] * len(orgs), O, np.bool_, False),
         org_treasury=pad([o.treasury for o in orgs], O, np.float64),
         org_aggression=pad([o.aggression for o in orgs], O, np.float64),
@@ -288,5 +291,5 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         trig_fired=np.zeros(len(triggers), dtype=np.bool_),
         trig_hist=np.zeros((len(triggers), max(windows, default=1)), dtype=np.int64),
     )
-    names = Names(organizations=[o.name for o in orgs], plazas=[p.name for p in plazas])
+    names = Names(organizations=[o.name for o in orgs] + created, plazas=[p.name for p in plazas])
     return state, names

@@ -169,3 +169,51 @@ def test_every_rule_and_every_kind_of_event(step_days, seed):
     fired = sum(reason == TRIGGER for _, reason, _ in calls)
     assert fired > 2  # more deployments than the trigger's rows: rows are reused
     assert set(results.violence["type"]) == set(TYPE_NAMES)
+
+
+def test_dated_events_split_defect_ramps_truce_and_plaza_changes(tmp_path):
+    """Kernel and reference stay bit-identical through the dated events of issue 13."""
+    from dated_world import world
+
+    scenario = world(tmp_path, '''
+[[events]]
+day = 2020-02-01
+kind = "split"
+organization = "North"
+new_organization = "La Linea"
+cells = ["north home"]
+share = 0.4
+treasury_share = 0.3
+
+[[events]]
+day = 2020-02-15
+kind = "war"
+members = ["La Linea", "South"]
+intensity = 2.0
+ramp_days = 30
+
+[[events]]
+day = 2020-03-01
+kind = "truce"
+members = ["North", "South"]
+hold_probability = 0.0
+breaks_after_days = 20
+
+[[events]]
+day = 2020-04-01
+kind = "defect"
+from = "La Linea"
+to = "South"
+plazas = ["Sur"]
+police = []
+
+[[events]]
+day = 2020-05-01
+kind = "plaza_change"
+plazas = ["Norte"]
+population = 90000
+background_homicides_per_100k_year = 25.0
+''')
+    compiled, mesa = run_both(scenario, seed=11)
+    assert_same_runs(compiled, mesa)
+    assert "La Linea" in set(compiled.results().organizations["organization"])

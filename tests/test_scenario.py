@@ -11,15 +11,19 @@ import pytest
 from sim.scenario import (
     Alliance,
     BreakAlliance,
+    Defect,
     Enter,
     Event,
     FederalDeployment,
+    IntensityChange,
     LeaderRemoved,
     ParameterChange,
     Parameters,
+    PlazaChange,
     PolicePurge,
     Scenario,
     ScenarioError,
+    Split,
     Truce,
     War,
     json_schema,
@@ -472,8 +476,8 @@ EVENT_CASES = {
     "unknown kind lists the kinds": (
         ORGS + '[[events]]\nday = 2013-05-01\nkind = "wra"\nmembers = ["Sinaloa", "BLO"]\n',
         "events[0].kind", "must be one of 'alliance', 'break_alliance', 'war', 'truce', "
-        "'leader_removed', 'federal_deployment', 'police_purge', 'enter', 'parameters' "
-        "(got \"wra\"); did you mean 'war'?"),
+        "'leader_removed', 'federal_deployment', 'police_purge', 'enter', 'parameters', "
+        "'split', 'defect', 'intensity', 'plaza_change' (got \"wra\"); did you mean 'war'?"),
     "kind missing lists the kinds": (
         ORGS + '[[events]]\nday = 2013-05-01\nmembers = ["Sinaloa", "BLO"]\n',
         "events[0].kind", "required key 'kind' is missing; add kind = ... — one of 'alliance'"),
@@ -521,7 +525,8 @@ def test_bad_event_names_file_path_and_fix(tmp_path, case):
 EVENT_KINDS = {"alliance": Alliance, "break_alliance": BreakAlliance, "war": War,
                "truce": Truce, "leader_removed": LeaderRemoved,
                "federal_deployment": FederalDeployment, "police_purge": PolicePurge,
-               "enter": Enter, "parameters": ParameterChange}
+               "enter": Enter, "parameters": ParameterChange, "split": Split,
+               "defect": Defect, "intensity": IntensityChange, "plaza_change": PlazaChange}
 
 
 def test_each_kind_of_event_is_its_own_class(tmp_path):
@@ -539,7 +544,7 @@ def test_json_schema_gives_each_kind_its_own_fields():
     assert set(mapping) == set(EVENT_KINDS)
     war = schema["$defs"][mapping["war"].rsplit("/", 1)[1]]
     deployment = schema["$defs"][mapping["federal_deployment"].rsplit("/", 1)[1]]
-    assert set(war["properties"]) == {"kind", "day", "step", "members"}
+    assert set(war["properties"]) == {"kind", "day", "step", "members", "intensity", "ramp_days"}
     assert war["additionalProperties"] is False and "members" in war["required"]
     assert deployment["properties"]["officers"]["default"] == 100
 

@@ -56,7 +56,10 @@ def _names_and_overrides(source) -> tuple[list[str], dict[str, str]]:
     """Organization names in order, and the colours the scenario sets."""
     if isinstance(source, Scenario):
         orgs = source.organizations
-        return [o.name for o in orgs], {o.name: o.color for o in orgs if o.color}
+        splits = [e for e in source.events if e.kind == "split"]
+        return ([o.name for o in orgs] + [e.new_organization for e in splits],
+                {x.name if hasattr(x, "name") else x.new_organization: x.color
+                 for x in [*orgs, *splits] if x.color})
     if isinstance(source, Results):
         names, chosen = _names_and_overrides(source.scenario)
         return list(dict.fromkeys(names + source.organization_names)), chosen

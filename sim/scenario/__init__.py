@@ -6,7 +6,10 @@ Modules, each with one job (imports go down this list, never up):
 - :mod:`.fields`: the base of every section, number fields, name patterns, name references;
 - :mod:`.parameters`: :class:`Parameters`, the model-wide rates (``[parameters]``);
 - :mod:`.paths`: dotted paths such as ``plazas[name=La Paz].population``;
+- :mod:`.event_base`: the base of every kind of event, and what kinds share;
+- :mod:`.dated_changes`: split, defect, intensity and plaza_change events, yearly series;
 - :mod:`.events`: one class per kind of event (a union on ``kind``), triggers;
+- :mod:`.timeline`: event names checked in date order, yearly series within the run;
 - :mod:`.messages`: pydantic's errors as the user's field paths, with a fix each;
 - :mod:`.schema`: the sections, :class:`Scenario` and its checks, :func:`validate`,
   :func:`json_schema`;
@@ -14,6 +17,7 @@ Modules, each with one job (imports go down this list, never up):
 - :mod:`.docs`: the field reference, ``python -m sim.scenario.docs > docs/scenario.md``.
 """
 
+from .dated_changes import Defect, IntensityChange, PlazaChange, Split
 from .errors import ScenarioError
 from .events import (
     Alliance,
@@ -46,7 +50,8 @@ from .schema import (
     validate,
 )
 
-__all__ = ["Alliance", "BreakAlliance", "Cell", "Enter", "Event", "EventSpec",
+__all__ = ["Alliance", "BreakAlliance", "Cell", "Defect", "Enter", "Event", "EventSpec",
+           "IntensityChange", "PlazaChange", "Split",
            "FederalDeployment", "LeaderRemoved", "Organization", "ParameterChange",
            "Parameters", "PathError", "Plaza", "Police", "PolicePurge", "Relation", "Scenario",
            "ScenarioError", "Simulation", "Trigger", "Truce", "War", "apply_parameter_event",

@@ -70,7 +70,7 @@ def _table(fields: dict[str, Any], types: dict[str, str] | None = None) -> list[
     rows = ["| key | type | default | allowed | description (unit) |", "|---|---|---|---|---|"]
     for name, field in fields.items():
         kind = (types or {}).get(name) or _type_text(field.annotation)
-        rows.append(f"| `{name}` | {kind} | {_default_text(field)} | "
+        rows.append(f"| `{field.alias or name}` | {kind} | {_default_text(field)} | "
                     f"{_allowed_text(field)} | {field.description} |")
     return rows
 

@@ -52,6 +52,8 @@ def scenario_keys(scenario: Any) -> Iterator[tuple[tuple, str]]:
         for i, text in enumerate(entity_keys(prefix, [key(item) for item in items])):
             yield (section, i), text
     for i, event in enumerate(scenario.events):
+        if event.kind == "split":  # its row is reserved at load, keyed like the others
+            yield ("events", i, "new_organization"), f"org/{event.new_organization}/0"
         if event.kind == "enter":
             for k, plaza in enumerate(event.plazas):
                 yield ("events", i, "plazas", k), enter_cell_key(event, i, plaza)

@@ -1,7 +1,8 @@
 """Reading scenario files: TOML in, a validated Scenario out, every problem named.
 
 :func:`load_scenario` reads a file, merges it over its ``base`` file (recursively), applies
-its ``overrides`` and ``remove`` entries, and validates the result. Every problem is reported
+its ``overrides`` and ``remove`` entries, then its ``append`` entries, and validates the
+merged result only (a base may hold only ``[parameters]``). Every problem is reported
 at once in a :class:`~.errors.ScenarioError`, one line per problem (:mod:`.messages`).
 """
 
@@ -68,6 +69,10 @@ def _resolve(path: Path, chain: tuple[Path, ...], files: dict[Path, bytes]) -> d
         _edit(path, "overrides", set_value, data, dotted, value, create=True)
     for dotted in keys.remove:
         _edit(path, "remove", remove_items, data, dotted)
+    for section, entries in keys.append.items():
+        listed = data.get(section, [])
+        if isinstance(listed, list):  # otherwise validation names the section's wrong type
+            data[section] = [*listed, *entries]
     return data
 
 

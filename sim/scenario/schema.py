@@ -15,11 +15,12 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .dated_changes import Background, YearSeries
 from .errors import Problem, ScenarioError, raise_problems
 from .events import EventSpec, ParameterChange, Trigger, apply_parameter_event
 from .fields import (
@@ -45,9 +46,13 @@ from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
-
-RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims in the tables
-SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
+from .timeline import (
+    RESERVED_ACTORS,
+    SPLINTER_NAME,
+    check_event_names,
+    check_yearly_series,
+    unknown_name,
+)
 
 
 class Simulation(Section):
@@ -132,7 +137,12 @@ class Plaza(Section):
     background_homicides_per_100k_year: float | None = Field(
         None, ge=0, le=100_000, description="replaces the parameter of that name for this plaza "
         "(per 100,000 people per year)")
-
+    population_by_year: YearSeries[Annotated[int, Field(ge=0, le=POPULATION_MAX)]] = Field(
+        {}, description="inhabitants from 1 January of each year, e.g. {2007 = 1250000, 2010 = "
+        "1332131}; a year before the start applies from the start (year = people)")
+    background_by_year: YearSeries[Background] = Field(
+        {}, description="background homicides from 1 January of each year, e.g. {2007 = 8.0} "
+        "(year = per 100,000 people per year)")
 
 class Cell(Section):
     """A local armed group working for one organization in one plaza.
@@ -170,16 +180,6 @@ class Relation(Section):
         ..., description="relation at the start (state)")
     intensity: float = nonneg(1.0, "at war: clash-rate factor; allied: the alliance's weight "
                                "in ally_shielding (factor)")
-
-
-def _unknown(what: str, name: str, known: list[str]) -> str:
-    """Message for a reference to an unknown name, with the nearest known name."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown {what} '{name}'; did you mean '{close[0]}'?"
-    listed = ", ".join(f"'{k}'" for k in known[:10]) + (", …" if len(known) > 10 else "")
-    return (f"unknown {what} '{name}'; " + (f"use one of: {listed}, or " if listed else "")
-            + f"add it to [[{what}s]]")
 
 
 class Scenario(Section):
@@ -234,7 +234,10 @@ class Scenario(Section):
     def _check_references(self) -> Scenario:
         """Names unique, references known, relations distinct, events within the period."""
         problems = [*self._check_names(), *self._check_links(), *self._check_pairs(),
-                    *self._check_timeline(), *self._check_parameter_events()]
+                    *self._check_timeline(), *self._check_parameter_events(),
+                    *check_yearly_series(self)]
+        raise_problems(problems)  # events are in the run, so their order is known
+        problems = list(check_event_names(self))
         raise_problems(problems)  # the ids below are those of known names only
         problems = list(self._check_ids())
         raise_problems(problems)
@@ -272,6 +275,8 @@ class Scenario(Section):
             items = getattr(self, section)
             for i, item in enumerate(items if isinstance(items, list) else []):
                 for field, names in name_fields(type(item)):
+                    if section == "events" and names.section == "organization":
+                        continue  # checked in date order (.timeline)
                     value = getattr(item, field)
                     listed = [((), value)] if isinstance(value, str) else (
                         [((k,), v) for k, v in enumerate(value)] if isinstance(value, list)
@@ -279,7 +284,7 @@ class Scenario(Section):
                     for where, name in listed:
                         if name not in known[names.section] and not (names.nobody and name == ""):
                             yield ((section, i, field, *where),
-                                   _unknown(names.section, name, known[names.section]))
+                                   unknown_name(names.section, name, known[names.section]))
 
     def _check_pairs(self) -> Iterator[Problem]:
         """No plaza is its own neighbour; relations name two organizations, each pair once."""
@@ -364,6 +369,10 @@ class FileKeys(Section):
     remove: list[str] = Field(
         [], description='list items deleted after the overrides, by dotted path, '
         'e.g. ["events[kind=alliance]"] (paths)')
+    append: dict[Literal["organizations", "plazas", "cells", "police", "relations", "events",
+                         "triggers"], list[dict[str, Any]]] = Field(
+        {}, description="entries added at the end of the merged lists after overrides and "
+        "remove, e.g. [[append.events]] (tables, by section)")
 
 
 def json_schema() -> dict:
