@@ -8,6 +8,9 @@ import numpy as np
 from numba import njit
 
 from ..codes import (
+    F_POLICE_PAY,
+    F_REVENUE,
+    F_WAGES,
     L_DESERTED,
     L_RECRUITED,
     P_DESERTION_RATE,
@@ -34,11 +37,13 @@ def economy(run, t, index, orgs, cells, units, plazas):
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f.
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
+    The step's revenue, and the wages and police pay actually paid (the bill times the
+    share paid), are added to orgs.flows (O, 4) pesos.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_active, org_id, ledger, org_treasury = orgs.active, orgs.id, orgs.ledger, orgs.treasury
-    org_wage = orgs.wage
+    org_flows, org_wage = orgs.flows, orgs.wage
     cell_active, cell_id, cell_loyalty = cells.active, cells.id, cells.loyalty
     cell_members, cell_org = cells.members, cells.org
     unit_active, unit_id, unit_officers = units.active, units.id, units.officers
@@ -51,7 +56,9 @@ def economy(run, t, index, orgs, cells, units, plazas):
         d = plaza_controller[p]
         if d >= 0 and org_active[d]:
             share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE_SHARE]
-            org_treasury[d] += plaza_value[p] * dt * share
+            income = plaza_value[p] * dt * share
+            org_treasury[d] += income
+            org_flows[d, F_REVENUE] += income
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
     for p in range(cell_ptr.shape[0] - 1):
@@ -89,11 +96,14 @@ def economy(run, t, index, orgs, cells, units, plazas):
         if cell_active[c]:
             size[cell_org[c]] += cell_members[c]
     bill = np.zeros(n_org)
+    police_bill = np.zeros(n_org)
     for o in range(n_org):
         bill[o] = org_wage[o] * size[o] * dt
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_payroll[u] >= 0:
-            bill[unit_payroll[u]] += unit_payment[u] * unit_officers[u] * dt
+            pay = unit_payment[u] * unit_officers[u] * dt
+            bill[unit_payroll[u]] += pay
+            police_bill[unit_payroll[u]] += pay
     unpaid = np.zeros(n_org)
     for o in range(n_org):
         if bill[o] <= 0.0:
@@ -103,6 +113,8 @@ def economy(run, t, index, orgs, cells, units, plazas):
         else:
             unpaid[o] = 1.0 - max(org_treasury[o], 0.0) / bill[o]
             org_treasury[o] = 0.0
+        org_flows[o, F_WAGES] += org_wage[o] * size[o] * dt * (1.0 - unpaid[o])
+        org_flows[o, F_POLICE_PAY] += police_bill[o] * (1.0 - unpaid[o])
     for c in range(n_cells):
         if not cell_active[c] or cell_members[c] <= 0:
             continue

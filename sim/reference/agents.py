@@ -18,6 +18,8 @@ import mesa
 from ..codes import (
     ALLY,
     ARREST,
+    F_POLICE_PAY,
+    F_WAGES,
     FEDERAL,
     L_ARRESTED,
     L_DESERTED,
@@ -39,9 +41,10 @@ from ..state import State
 
 
 class Organization(mesa.Agent):
-    """A cartel. ``relation``, ``intensity`` and ``grievance`` are keyed by the other
-    organization; grievance[b] counts this organization's members killed by b (decaying),
-    and ``killed_by`` this step's."""
+    """A cartel. ``relation``, ``intensity``, ``grievance`` and ``grievance_share`` are keyed
+    by the other organization; grievance[b] counts this organization's members killed by b
+    (decaying), grievance_share[b] the same deaths as shares of its members, and
+    ``killed_by`` this step's. ``flows``: this step's money, pesos (sim.codes.FLOW_COLUMNS)."""
 
     def __init__(self, model, state: State, row: int):
         super().__init__(model)
@@ -60,9 +63,11 @@ class Organization(mesa.Agent):
         self.relation: dict[Organization, int] = {}
         self.intensity: dict[Organization, float] = {}
         self.grievance: dict[Organization, float] = {}
+        self.grievance_share: dict[Organization, float] = {}
         self.killed_by: Counter = Counter()
+        self.flows = [float(v) for v in state.org_flows[row]]
         # the books of one step (phases 8 and 9)
-        self.bribe_budget = self.bill = self.unpaid = 0.0
+        self.bribe_budget = self.bill = self.wage_bill = self.police_bill = self.unpaid = 0.0
         self.wanted = self.hired = self.size = 0
 
     def write(self, state: State) -> None:
@@ -73,11 +78,12 @@ class Organization(mesa.Agent):
         state.org_leader_alive[r], state.org_leader_days[r] = self.leader_alive, self.leader_days
         state.org_split_pending[r], state.org_parent[r] = self.split_pending, self.parent
         state.org_n_splits[r] = self.n_splits
-        state.ledger[r] = self.ledger
+        state.ledger[r], state.org_flows[r] = self.ledger, self.flows
         for other in self.relation:
             state.relation[r, other.row] = self.relation[other]
             state.intensity[r, other.row] = self.intensity[other]
             state.grievance[r, other.row] = self.grievance.get(other, 0.0)
+            state.grievance_share[r, other.row] = self.grievance_share.get(other, 0.0)
 
     def hostility(self, other: Organization) -> float:
         """Clash-rate factor of the pair: the intensity at war, else the neutral/ally factor."""
@@ -112,9 +118,11 @@ class Organization(mesa.Agent):
 
     def open_bill(self) -> None:
         self.bill = self.wage * self.size * self.model.dt
+        self.police_bill = 0.0
 
     def pay_bill(self) -> None:
-        """Pay wages and police; short of money, pay all it has (``unpaid``: the share left)."""
+        """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
+        What it paid of each goes to its flows."""
         self.unpaid = 0.0
         if self.bill <= 0.0:
             return
@@ -123,11 +131,20 @@ class Organization(mesa.Agent):
         else:
             self.unpaid = 1.0 - max(self.treasury, 0.0) / self.bill
             self.treasury = 0.0
+        self.flows[F_WAGES] += self.wage * self.size * self.model.dt * (1.0 - self.unpaid)
+        self.flows[F_POLICE_PAY] += self.police_bill * (1.0 - self.unpaid)
 
     # phase 11
-    def remember_killings(self, decay: float) -> None:
+    def remember_killings(self, decay: float, members: int) -> None:
+        """Grievance decays and grows by this step's deaths: in G one per death, in the
+        relative grievance each as a share of the members it had before them (``members``:
+        its members after the step)."""
+        before = max(members + sum(self.killed_by.values()), 1.0)
         for perp in set(self.grievance) | set(self.killed_by):
             self.grievance[perp] = self.grievance.get(perp, 0.0) * decay + self.killed_by[perp]
+        for perp in set(self.grievance_share) | set(self.killed_by):
+            self.grievance_share[perp] = (self.grievance_share.get(perp, 0.0) * decay
+                                          + self.killed_by[perp] / before)
         self.killed_by.clear()
 
     # phase 13
@@ -378,7 +395,9 @@ class PoliceUnit(mesa.Agent):
     # phase 9
     def add_to_patron_bill(self) -> None:
         if self.payroll is not None:
-            self.payroll.bill += self.payment * self.officers * self.model.dt
+            pay = self.payment * self.officers * self.model.dt
+            self.payroll.bill += pay
+            self.payroll.police_bill += pay
 
     def quit_if_unpaid(self, t: int) -> None:
         """Leaves its patron with probability equal to the unpaid share of the patron's bill."""

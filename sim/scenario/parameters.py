@@ -113,3 +113,19 @@ class Parameters(Section):
         0.0, "members lost per member per member, omega (per member squared per day)")
     national_arrests_per_day: float = nonneg(
         0.0, "arrests shared by all organizations in proportion to size (arrests per day)")
+    # Scale-free forms (docs/model.md, "Scale"): each is 0 by default, which keeps the
+    # absolute form above; a scale-free setup sets the absolute one to 0 and this one instead.
+    grievance_relative_weight: float = nonneg(
+        0.0, "rate multiplier per unit of relative grievance: deaths as a share of the "
+        "aggrieved organization's members when they died, decaying like grievance "
+        "(factor per share)")
+    relative_clash_scaling: float = share(
+        0.0, "s, 0-1: a pair's clashes grow as (members of both)^(1 - s) instead of in "
+        "proportion to them, and bystanders per clash as (members of both)^s, so that at "
+        "s = 1 deaths grow in proportion to members (exponent)")
+    intel_per_kidnapped_share: float = nonneg(
+        0.0, "intelligence gained per share of the victim organization's members in the plaza "
+        "abducted (intelligence units per share)")
+    arrest_rate_per_officer_density: float = nonneg(
+        0.0, "arrests per member per day per officer per 100,000 inhabitants of the plaza, "
+        "times unit effectiveness (arrests per member per day per officer per 100,000 people)")
