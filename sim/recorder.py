@@ -26,6 +26,11 @@ DENSE_TABLES = {
 }
 
 
+def axis_sizes(n_plaza: int, n_org: int) -> dict[str, int]:
+    """The length of each axis letter of DENSE_TABLES."""
+    return {"P": n_plaza, "O": n_org, "L": N_LEDGER, "F": len(FLOW_COLUMNS)}
+
+
 class Recorder:
     """Dense per-step tables (plazas and organizations) and the violence append buffer.
 
@@ -45,7 +50,7 @@ class Recorder:
         self.chunks: list[np.ndarray] = []
 
     def _allocate(self, T: int) -> None:
-        sizes = {"P": self.n_plaza, "O": self.n_org, "L": N_LEDGER, "F": len(FLOW_COLUMNS)}
+        sizes = axis_sizes(self.n_plaza, self.n_org)
         shapes = {name: ((T, *(sizes[axis] for axis in axes)), dtype)
                   for name, (axes, dtype) in DENSE_TABLES.items()}
         for name, (shape, dtype) in shapes.items():
