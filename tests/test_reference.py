@@ -27,7 +27,7 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, SPLIT, TRIGGER, TYPE_NAMES
+from sim.codes import BUFFER_FULL, L_RECRUITED, SPLIT, TRIGGER, TYPE_NAMES
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
@@ -79,8 +79,9 @@ SCALE_FREE = {"parameters.grievance_relative_weight": 30.0,
 
 def bcs_scale_free() -> Scenario:
     """bcs_at_war with every scale-free form on, beside the absolute ones (a fractional
-    clash-scaling exponent: the powers must agree too)."""
-    return bcs_at_war().with_overrides(SCALE_FREE)
+    clash-scaling exponent: the powers must agree too), and recruits paid for ahead."""
+    return bcs_at_war().with_overrides({**SCALE_FREE,
+                                        "parameters.recruit_payback_days": 20000.0})
 
 
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
@@ -319,6 +320,7 @@ def test_kernel_matches_reference(case):
     if case == "bcs_scale_free":
         state = run.engine.state
         assert state.grievance_share.max() > 0.0 and state.cell_intel.max() > 0.0
+        assert state.ledger[:, L_RECRUITED].sum() > 0
         assert {"kidnapping", "arrest", "collateral"} <= violence_types(run)
     if case == "bcs_at_war":
         assert TRIGGER in reasons and held_changed(run)

@@ -275,8 +275,8 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
     gives a's cells in the plaza intel_per_kidnapping units of intelligence, plus
     intel_per_kidnapped_share / N_b (N_b: b's members in the plaza before the abductions).
-    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
-    scratch.slot all -1, and left so.
+    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
+    (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr

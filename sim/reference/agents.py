@@ -19,6 +19,7 @@ from ..codes import (
     ALLY,
     ARREST,
     F_POLICE_PAY,
+    F_REVENUE,
     F_WAGES,
     FEDERAL,
     L_ARRESTED,
@@ -67,7 +68,7 @@ class Organization(mesa.Agent):
         self.killed_by: Counter = Counter()
         self.flows = [float(v) for v in state.org_flows[row]]
         # the books of one step (phases 8 and 9)
-        self.bribe_budget = self.bill = self.wage_bill = self.police_bill = self.unpaid = 0.0
+        self.bribe_budget = self.bill = self.police_bill = self.unpaid = self.recruit_budget = 0.0
         self.wanted = self.hired = self.size = 0
 
     def write(self, state: State) -> None:
@@ -109,7 +110,21 @@ class Organization(mesa.Agent):
 
     # phase 9
     def open_books(self) -> None:
+        """Start phase 9's books; ``recruit_budget``: the pesos it may spend on recruits, its
+        treasury plus recruit_payback_days of its net income per day (this step's revenue
+        per day less the wages and police pay it owes per day before recruiting)."""
         self.wanted = self.hired = self.size = 0
+        self.recruit_budget = self.treasury
+        payback = self.model.p.recruit_payback_days
+        if payback > 0.0:
+            net = self.flows[F_REVENUE] / self.model.dt
+            for c in self.model.every(Cell):
+                if c.org is self:
+                    net -= self.wage * c.members
+            for u in self.model.every(PoliceUnit):
+                if u.payroll is self:
+                    net -= u.payment * u.officers
+            self.recruit_budget += payback * net
 
     def pay_recruits(self) -> None:
         cost = self.model.p.recruit_cost
@@ -272,13 +287,15 @@ class Cell(mesa.Agent):
 
     # phase 9
     def take_recruits(self) -> None:
-        """The recruits its plaza drew for it, cut pro rata (floor) to what the treasury pays."""
+        """The recruits its plaza drew for it, cut pro rata (floor) to what the organization's
+        recruit budget pays at recruit_cost plus recruit_payback_days of wages each."""
         n = self.recruits
         if n == 0:
             return
-        org, cost = self.org, self.model.p.recruit_cost
-        if cost > 0.0:
-            affordable = float(math.floor(max(org.treasury, 0.0) / cost))  # may pass 2**63
+        org, p = self.org, self.model.p
+        price = p.recruit_cost + org.wage * p.recruit_payback_days
+        if price > 0.0:
+            affordable = float(math.floor(max(org.recruit_budget, 0.0) / price))  # may pass 2**63
             if affordable < org.wanted:
                 n = self.recruits = math.floor(n * affordable / org.wanted)
         self.members += n

@@ -74,6 +74,10 @@ class Parameters(Section):
         "(per unit per day)")
     recruit_rate: float = nonneg(0.0004, "recruits before limits (recruits per member per day)")
     recruit_cost: float = money(0.0, "cost of one recruit (pesos per recruit)")
+    recruit_payback_days: float = nonneg(
+        0.0, "an organization recruits only what its treasury plus this many days of its net "
+        "income pays, at recruit_cost plus this many days of a recruit's wage; 0: only "
+        "recruit_cost limits recruiting (days)", le=1e5)
     max_member_share: float = share(
         0.01, "recruitment in a plaza slows as members of all organizations approach this "
         "share of its population, and stops there (share)")
