@@ -33,9 +33,13 @@ BANKRUPT_TODAY = {
 }
 
 
+def shipped(name: str) -> sim.Scenario:
+    return sim.load_scenario(SCENARIOS / f"{name}.toml")
+
+
 def treasury_steps(name: str, days: int = 730) -> pd.DataFrame:
     """The organizations table of a seed-1 run, with each step's change of treasury."""
-    org = sim.run(sim.load_scenario(SCENARIOS / f"{name}.toml"), seed=1, days=days).organizations
+    org = sim.run(shipped(name), seed=1, days=days).organizations
     org = org.sort_values(["organization", "step"])
     org["change"] = org.groupby("organization", observed=True)["treasury"].diff()
     return org
@@ -66,7 +70,7 @@ def test_an_organization_that_cannot_pay_pays_what_it_has():
     assert (paid[emptied] > 0).all()
 
 
-def bankrupt(name: str, seed: int = 1) -> dict[str, tuple[float, float]]:
+def bankrupt(scenario: sim.Scenario, seed: int = 1) -> dict[str, tuple[float, float]]:
     """The organizations of a ten-year run that end by bankruptcy, with (share of the last
     year's steps they could not pay, share of their members lost to desertion).
 
@@ -76,7 +80,6 @@ def bankrupt(name: str, seed: int = 1) -> dict[str, tuple[float, float]]:
     year's steps and desertion took at least DESERTED_SHARE of all the members it ever had
     (its first members, recruits and members moved in).
     """
-    scenario = sim.load_scenario(SCENARIOS / f"{name}.toml")
     scenario, steps = for_days(scenario, TEN_YEARS)
     model = CartelModel(scenario, rng=seed)
     model.run_for(steps)
@@ -103,9 +106,9 @@ def bankrupt(name: str, seed: int = 1) -> dict[str, tuple[float, float]]:
 def test_no_shipped_war_ends_by_bankruptcy_within_ten_years(name, request):
     if name in BANKRUPT_TODAY:
         request.applymarker(pytest.mark.xfail(strict=True, reason=BANKRUPT_TODAY[name]))
-    assert bankrupt(name) == {}
+    assert bankrupt(shipped(name)) == {}
 
 
 def test_bankruptcy_is_detected():
     """The definition catches an organization whose plazas cannot pay its members."""
-    assert "Sinaloa" in bankrupt("bcs_2014")  # see BANKRUPT_TODAY
+    assert "Sinaloa" in bankrupt(shipped("bcs_2014"))  # see BANKRUPT_TODAY
