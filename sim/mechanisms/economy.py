@@ -30,12 +30,14 @@ from ..rng import bernoulli, binomial_at_rate, key, poisson
 def recruit_budget(run, orgs, cells, units):
     """float (O,): pesos each organization may spend on recruits and their wages: its
     treasury, plus recruit_payback_days times its net income per day (this step's revenue
-    per day less the wages and police pay it owes per day before recruiting)."""
+    per day less the wages and police pay it owes per day before recruiting). Without
+    recruit_payback_days, the treasury itself (not a copy: recruitment reads it before
+    changing it)."""
     dt, payback = run.dt, run.prm[P_RECRUIT_PAYBACK_DAYS]
     org_flows, org_treasury, org_wage = orgs.flows, orgs.treasury, orgs.wage
-    budget = org_treasury.copy()
     if payback <= 0.0:
-        return budget
+        return org_treasury
+    budget = org_treasury.copy()
     cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
     unit_active, unit_officers = units.active, units.officers
     unit_payment, unit_payroll = units.payment, units.payroll

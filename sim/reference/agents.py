@@ -150,17 +150,21 @@ class Organization(mesa.Agent):
         self.flows[F_POLICE_PAY] += self.police_bill * (1.0 - self.unpaid)
 
     # phase 11
-    def remember_killings(self, decay: float, members: int) -> None:
+    def remember_killings(self, decay: float, members: int | None) -> None:
         """Grievance decays and grows by this step's deaths: in G one per death, in the
-        relative grievance each as a share of the members it had before them (``members``:
-        its members after the step)."""
-        before = max(members + sum(self.killed_by.values()), 1.0)
+        relative grievance (kept when ``members``, its members after the step, is given)
+        each as a share of the members it had before them."""
         for perp in set(self.grievance) | set(self.killed_by):
             self.grievance[perp] = self.grievance.get(perp, 0.0) * decay + self.killed_by[perp]
+        if members is not None:
+            self.remember_shares(decay, members)
+        self.killed_by.clear()
+
+    def remember_shares(self, decay: float, members: int) -> None:
+        before = max(members + sum(self.killed_by.values()), 1.0)
         for perp in set(self.grievance_share) | set(self.killed_by):
             self.grievance_share[perp] = (self.grievance_share.get(perp, 0.0) * decay
                                           + self.killed_by[perp] / before)
-        self.killed_by.clear()
 
     # phase 13
     def replace_leader_or_split(self, t: int) -> None:

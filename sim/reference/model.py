@@ -159,12 +159,13 @@ class ReferenceModel(mesa.Model):
         # 10. control
         plazas.do("control", t, draw.rate_to_prob(1.0 / max(p.boss_replacement_days, 1e-9), dt))
         # 11. grievance and intelligence
+        shares = p.grievance_relative_weight > 0.0  # kept only while a rule reads them
         members = Counter()
-        for c in cells:
+        for c in cells if shares else ():
             members[c.org] += c.members
         decay = 0.5 ** (dt / max(p.grievance_half_life_days, 1e-9))
         for org in orgs:
-            org.remember_killings(decay, members[org])
+            org.remember_killings(decay, members[org] if shares else None)
         cells.do("forget_intel", 0.5 ** (dt / max(p.intel_half_life_days, 1e-9)))
         plazas.do("background_homicides", t)  # 12
         orgs.do("replace_leader_or_split", t)  # 13
