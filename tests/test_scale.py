@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.model import CartelModel
 from sim.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -107,3 +108,26 @@ def test_absolute_grievance_does_not_carry_across_sizes(bcs):
                                                "parameters.grievance_relative_weight": 0.0})
     ratio = conflict_per_100k(scaled(absolute, 4)) / conflict_per_100k(absolute)
     assert ratio > 1.3
+
+
+def test_relative_grievance_counts_each_death_as_a_share_of_the_victims_members():
+    """After one step of a war, R[a, b] = G[a, b] / (a's members after the step + its deaths
+    in it): ten deaths in an organization of 100 weigh what 100 weigh in one of 1,000."""
+    cells = [dict(organization=o, plaza="Town", name=f"{o} {i}", members=n)
+             for o, sizes in (("Big", (600, 400)), ("Small", (100,))) for i, n in enumerate(sizes)]
+    scenario = Scenario.model_validate(dict(
+        name="one_war", simulation=dict(start="2020-01-01", days=1),
+        parameters=dict(clash_rate=0.01, lethality=0.5, grievance_relative_weight=1.0),
+        organizations=[dict(name="Big"), dict(name="Small")],
+        plazas=[dict(name="Town", population=1_000_000, controller="Big")],
+        cells=cells, relations=[dict(between=["Big", "Small"], state="war")]))
+    model = CartelModel(scenario, rng=3)
+    model.run_for(1)
+    state = model.state
+    members = np.bincount(state.cell_org[state.cell_active], state.cell_members[state.cell_active],
+                          minlength=2)
+    G, R = state.grievance[:2, :2], state.grievance_share[:2, :2]
+    assert G[0, 1] > 0 and G[1, 0] > 0
+    before = members + G.sum(axis=1)
+    np.testing.assert_allclose(R, G / before[:, None], rtol=1e-12)
+    assert R[1, 0] > R[0, 1] * G[1, 0] / G[0, 1]  # the small side feels each death more
