@@ -24,12 +24,15 @@ DESERTED_SHARE = 0.1  # ... and this share of all its members ever lost to deser
 # Shipped scenarios whose organizations go bankrupt within ten years today, with why. The
 # change that fixes them alters their results, so it waits for the next recalibration
 # (the lead's); strict: a scenario that stops failing must leave this list.
+GROWS_PAST_ITS_PLAZAS = ("Sinaloa recruits from 142 to about 300 members (recruit_rate 0.001 "
+                         "up to max_member_share); at 200 pesos a day each its wages pass the "
+                         "55,000 pesos a day of its plazas")
 BANKRUPT_TODAY = {
-    "bcs_2014": "Sinaloa recruits from 142 to ~300 members; 200 pesos a day each exceeds "
-                "the 55,000 pesos a day of its plazas",
-    "bcs_2014_no_alliance": "as bcs_2014",
-    "kingpin_removal": "Pacífico grows from 82 to ~340 members at 150 pesos a day against "
-                       "14,000 pesos a day of plaza value",
+    "bcs_2014": GROWS_PAST_ITS_PLAZAS,
+    "bcs_2014_clean_police": GROWS_PAST_ITS_PLAZAS,
+    "bcs_2014_no_alliance": GROWS_PAST_ITS_PLAZAS,
+    "kingpin_removal": "Pacífico grows from 82 to about 340 members; at 150 pesos a day each "
+                       "its wages pass the 14,300 pesos a day of its plazas",
 }
 
 

@@ -18,9 +18,6 @@ import mesa
 from ..codes import (
     ALLY,
     ARREST,
-    F_POLICE_PAY,
-    F_REVENUE,
-    F_WAGES,
     FEDERAL,
     L_ARRESTED,
     L_DESERTED,
@@ -39,9 +36,10 @@ from ..codes import (
     WAR,
 )
 from ..state import State
+from .books import Books
 
 
-class Organization(mesa.Agent):
+class Organization(Books, mesa.Agent):
     """A cartel. ``relation``, ``intensity``, ``grievance`` and ``grievance_share`` are keyed
     by the other organization; grievance[b] counts this organization's members killed by b
     (decaying), grievance_share[b] the same deaths as shares of its members, and
@@ -107,47 +105,6 @@ class Organization(mesa.Agent):
     def open_bribe_budget(self) -> None:
         """Pesos per day it can spend on police: bribe_share of its treasury per 30 days."""
         self.bribe_budget = self.bribe_share * max(self.treasury, 0.0) / 30.0
-
-    # phase 9
-    def open_books(self) -> None:
-        """Start phase 9's books; ``recruit_budget``: the pesos it may spend on recruits, its
-        treasury plus recruit_payback_days of its net income per day (this step's revenue
-        per day less the wages and police pay it owes per day before recruiting)."""
-        self.wanted = self.hired = self.size = 0
-        self.recruit_budget = self.treasury
-        payback = self.model.p.recruit_payback_days
-        if payback > 0.0:
-            net = self.flows[F_REVENUE] / self.model.dt
-            for c in self.model.every(Cell):
-                if c.org is self:
-                    net -= self.wage * c.members
-            for u in self.model.every(PoliceUnit):
-                if u.payroll is self:
-                    net -= u.payment * u.officers
-            self.recruit_budget += payback * net
-
-    def pay_recruits(self) -> None:
-        cost = self.model.p.recruit_cost
-        if self.wanted > 0 and cost > 0.0:
-            self.treasury -= self.hired * cost
-
-    def open_bill(self) -> None:
-        self.bill = self.wage * self.size * self.model.dt
-        self.police_bill = 0.0
-
-    def pay_bill(self) -> None:
-        """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
-        What it paid of each goes to its flows."""
-        self.unpaid = 0.0
-        if self.bill <= 0.0:
-            return
-        if self.treasury >= self.bill:
-            self.treasury -= self.bill
-        else:
-            self.unpaid = 1.0 - max(self.treasury, 0.0) / self.bill
-            self.treasury = 0.0
-        self.flows[F_WAGES] += self.wage * self.size * self.model.dt * (1.0 - self.unpaid)
-        self.flows[F_POLICE_PAY] += self.police_bill * (1.0 - self.unpaid)
 
     # phase 11
     def remember_killings(self, decay: float, members: int | None) -> None:

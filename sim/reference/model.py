@@ -145,7 +145,7 @@ class ReferenceModel(mesa.Model):
 
         # 9. recruitment and money
         plazas.do("pay_controller")
-        orgs.do("open_books")
+        orgs.do("open_books", cells, units)
         plazas.do("draw_recruits", t)
         cells.do("take_recruits")
         orgs.do("pay_recruits")
