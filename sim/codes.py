@@ -40,6 +40,11 @@ DONE, TRIGGER, SPLIT, BUFFER_FULL = 0, 1, 2, 3
 # ledger columns (see sim.state.LEDGER_COLUMNS)
 L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED = 0, 1, 2, 3, 4
 
+# An organization's money flows in one step (pesos), the columns of State.org_flows and of
+# the organizations table: org_flows[o, F_REVENUE] ... org_flows[o, F_REINFORCEMENT_COST].
+FLOW_COLUMNS = ("revenue", "wages", "police_pay", "reinforcement_cost")
+globals().update({f"F_{name.upper()}": i for i, name in enumerate(FLOW_COLUMNS)})
+
 # random streams: one per kind of draw, so draws for different purposes never collide
 S_CLASH = stream_id("clash")
 S_CLASH_LOSS = stream_id("clash_loss")

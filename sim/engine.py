@@ -27,7 +27,8 @@ from .state import LEDGER_COLUMNS, State, build_state
 
 COUNTS = ("cell_members", "unit_officers", "unit_authorized")
 """Integer arrays of the state that count people: never negative in a sound run."""
-FLOATS = ("org_treasury", "grievance", "cell_intel", "plaza_share", "unit_payment")
+FLOATS = ("org_treasury", "grievance", "grievance_share", "cell_intel", "plaza_share",
+          "unit_payment", "org_flows")
 """Float arrays of the state that must stay finite."""
 
 

@@ -79,7 +79,7 @@ def compare(value, op, threshold):
 def record_step(t, orgs, cells, units, plazas, dense):
     """Write row t of the dense per-step records (plazas and organizations)."""
     org_active, org_leader_alive, ledger = orgs.active, orgs.leader_alive, orgs.ledger
-    org_treasury = orgs.treasury
+    org_flows, org_treasury = orgs.flows, orgs.treasury
     cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
     unit_active, unit_officers, unit_payroll = units.active, units.officers, units.payroll
     plaza_contested, plaza_controller = plazas.contested, plazas.controller
@@ -87,7 +87,7 @@ def record_step(t, orgs, cells, units, plazas, dense):
     rec_active, rec_cells, rec_contested = dense.active, dense.cells, dense.contested
     rec_controller, rec_leader, rec_ledger = dense.controller, dense.leader, dense.ledger
     rec_members, rec_payroll, rec_plazas = dense.members, dense.payroll, dense.plazas
-    rec_share, rec_treasury = dense.share, dense.treasury
+    rec_flows, rec_share, rec_treasury = dense.flows, dense.share, dense.treasury
     for o in range(org_active.shape[0]):
         rec_members[t, o] = 0
         rec_cells[t, o] = 0
@@ -98,6 +98,8 @@ def record_step(t, orgs, cells, units, plazas, dense):
         rec_active[t, o] = org_active[o]
         for col in range(ledger.shape[1]):
             rec_ledger[t, o, col] = ledger[o, col]
+        for col in range(org_flows.shape[1]):
+            rec_flows[t, o, col] = org_flows[o, col]
     for c in range(cell_active.shape[0]):
         if cell_active[c] and cell_members[c] > 0:
             rec_members[t, cell_org[c]] += cell_members[c]
@@ -168,10 +170,11 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     8. Corruption: units bought within bribe budgets, or turned by rivals who pay more;
        federal forces purge payrolls.
     9. Recruitment and money: recruits within population and treasury, plaza revenue,
-       wages and payroll paid, desertion when unpaid, saturation.
+       wages and payroll paid, desertion when unpaid, saturation (the step's revenue, wages
+       and police pay go to orgs.flows, zeroed at the start of the step).
     10. Control: plazas change hands or become contested; bosses replaced.
     11. Grievance and intelligence (gained in 6) decay; grievance grows with this step's
-        killings.
+        killings (absolute and as a share of the victim's members).
     12. Background homicides.
     13. Fragmentation: a pending leader removal may split the organization.
     14. Endogenous triggers are evaluated (return early when one fires).
@@ -182,6 +185,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     unit_plaza = units.plaza
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
     unit_ptr = index.unit_ptr
+    org_flows = orgs.flows
     kills = scratch.kills
     hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     rec_members = dense.members
@@ -189,6 +193,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     while t < t1:
         hom[:] = 0
         kills[:, :] = 0
+        org_flows[:, :] = 0.0  # this step's money (phase 9; mobilization adds its cost)
         # 1. deployments end
         for u in range(unit_active.shape[0]):
             if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
@@ -208,7 +213,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 6. kidnappings
         kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch)
         # 7. policing
-        policing(run, t, index, orgs, cells, units, violence)
+        policing(run, t, index, orgs, cells, units, plazas, violence)
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .codes import FLOW_COLUMNS
 from .state import N_LEDGER, State
 
 VIOLENCE_COLUMNS = 7  # step, plaza, type, perpetrator, via, victim, count
 # The dense per-step tables: name -> (axes after the step axis: P plazas, O organizations,
-# L ledger columns; dtype).
+# L ledger columns, F money flows; dtype).
 DENSE_TABLES = {
     "rec_controller": ("P", np.int64),
     "rec_contested": ("P", np.bool_),
@@ -21,14 +22,20 @@ DENSE_TABLES = {
     "rec_leader": ("O", np.bool_),
     "rec_active": ("O", np.bool_),
     "rec_ledger": ("OL", np.int64),
+    "rec_flows": ("OF", np.float64),
 }
+
+
+def axis_sizes(n_plaza: int, n_org: int) -> dict[str, int]:
+    """The length of each axis letter of DENSE_TABLES."""
+    return {"P": n_plaza, "O": n_org, "L": N_LEDGER, "F": len(FLOW_COLUMNS)}
 
 
 class Recorder:
     """Dense per-step tables (plazas and organizations) and the violence append buffer.
 
-    Dense arrays have shape (T, P) or (T, O) (and (T, O, 5) for the ledger), T the steps
-    allocated so far; the violence buffer is int64 (rows, 7) with ``vio_n`` rows filled,
+    Dense arrays have shape (T, P) or (T, O) (and (T, O, 5) for the ledger, (T, O, 4) for the
+    money flows), T the steps allocated so far; the violence buffer is int64 (rows, 7) with ``vio_n`` rows filled,
     flushed into ``chunks`` whenever the kernel reports it nearly full.
     """
 
@@ -43,7 +50,7 @@ class Recorder:
         self.chunks: list[np.ndarray] = []
 
     def _allocate(self, T: int) -> None:
-        sizes = {"P": self.n_plaza, "O": self.n_org, "L": N_LEDGER}
+        sizes = axis_sizes(self.n_plaza, self.n_org)
         shapes = {name: ((T, *(sizes[axis] for axis in axes)), dtype)
                   for name, (axes, dtype) in DENSE_TABLES.items()}
         for name, (shape, dtype) in shapes.items():

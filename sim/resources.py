@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .recorder import DENSE_TABLES, VIOLENCE_COLUMNS, reserve_for
+from .codes import FLOW_COLUMNS
+from .recorder import DENSE_TABLES, VIOLENCE_COLUMNS, axis_sizes, reserve_for
 from .scenario import Scenario, ScenarioError
 from .scenario.timeline import created_names
 from .state import N_LEDGER, n_federal_slots
@@ -65,13 +66,14 @@ def estimate(scenario: Scenario, steps: int | None = None, record: bool = True) 
     U = len(scenario.police) + n_federal_slots(scenario)
     P = len(scenario.plazas)
     windows = [math.ceil(t.condition()[0] / sim.step_days) for t in scenario.triggers]
-    state = (O * STATE_BYTES["org"] + O * O * 17 + O * N_LEDGER * 8 + C * STATE_BYTES["cell"]
+    state = (O * STATE_BYTES["org"] + O * O * 25 + O * (N_LEDGER + len(FLOW_COLUMNS)) * 8
+             + C * STATE_BYTES["cell"]
              + U * STATE_BYTES["unit"] + P * (STATE_BYTES["plaza"] + 16)
              + 8 * len(windows) * (max(windows, default=1) + P))
     spin_up = math.ceil(sim.spin_up_days / sim.step_days)
     if not record:
         return Estimate(state, 0, 0, steps + spin_up)
-    sizes = {"P": P, "O": O, "L": N_LEDGER}
+    sizes = axis_sizes(P, O)
     per_step = sum(math.prod(sizes[a] for a in axes) * np.dtype(dtype).itemsize
                    for axes, dtype in DENSE_TABLES.values())
     recorded = per_step * max(steps, 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codes import ACTOR_NAMES, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
+from .codes import ACTOR_NAMES, FLOW_COLUMNS, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
 from .run_folder import REPLACING, refuse_temporary, write_run_folder
 from .scenario import Scenario
 
@@ -112,7 +112,8 @@ def control_table(dense: dict, org_names: tuple[str, ...], plaza_names: tuple[st
 
 
 def organizations_table(dense: dict, org_names: tuple[str, ...], times: dict) -> pd.DataFrame:
-    """One row per (step, organization) that exists at that step of ``times``."""
+    """One row per (step, organization) that exists at that step of ``times``; the money
+    columns (sim.codes.FLOW_COLUMNS) are pesos in the step."""
     T, O = len(times["step"]), len(org_names)
     steps, rows = np.nonzero(dense["rec_active"][:T, :O])
     return pd.DataFrame({
@@ -124,6 +125,7 @@ def organizations_table(dense: dict, org_names: tuple[str, ...], times: dict) ->
         "plazas_held": dense["rec_plazas"][steps, rows],
         "police_on_payroll": dense["rec_payroll"][steps, rows],
         "leader_alive": dense["rec_leader"][steps, rows],
+        **{name: dense["rec_flows"][steps, rows, i] for i, name in enumerate(FLOW_COLUMNS)},
     })
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .codes import POLICE_KINDS, RELATION_CODES
+from .codes import FLOW_COLUMNS, POLICE_KINDS, RELATION_CODES
 from .rng import stable_id
 from .scenario import Scenario
 from .scenario.ids import enter_cell_key, entity_keys
@@ -43,8 +43,12 @@ class State:
         org_split_pending bool (a removal whose split has not been drawn yet);
         org_parent int64 row of the organization a splinter broke from, -1 otherwise;
         org_n_splits int64 splinters formed so far;
+        org_flows float64 (O, 4) pesos in the current step: revenue collected, wages and
+        police pay paid, reinforcement cost (FLOW_COLUMNS; zeroed at the start of a step);
         relation int8 (O, O) symmetric; intensity float64 (O, O) clash-rate factor at war;
         grievance float64 (O, O) [victim, perpetrator], deaths, decaying with a half-life;
+        grievance_share float64 (O, O) [victim, perpetrator], the same deaths each as a share
+        of the victim's members when they died, decaying alike (relative grievance);
         ledger int64 (O, 5) cumulative recruited, killed, arrested, deserted, moved in (net).
     Cells, shape (C,):
         cell_id int64; cell_active bool; cell_org int64; cell_plaza int64;
@@ -82,9 +86,11 @@ class State:
     org_split_pending: np.ndarray
     org_parent: np.ndarray
     org_n_splits: np.ndarray
+    org_flows: np.ndarray
     relation: np.ndarray = field(metadata={"entity": "org"})
     intensity: np.ndarray = field(metadata={"entity": "org"})
     grievance: np.ndarray = field(metadata={"entity": "org"})
+    grievance_share: np.ndarray = field(metadata={"entity": "org"})
     ledger: np.ndarray = field(metadata={"entity": "org"})
     cell_id: np.ndarray
     cell_active: np.ndarray
@@ -227,9 +233,11 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         org_split_pending=np.zeros(O, dtype=np.bool_),
         org_parent=np.full(O, -1, dtype=np.int64),
         org_n_splits=np.zeros(O, dtype=np.int64),
+        org_flows=np.zeros((O, len(FLOW_COLUMNS)), dtype=np.float64),
         relation=relation,
         intensity=intensity,
         grievance=np.zeros((O, O), dtype=np.float64),
+        grievance_share=np.zeros((O, O), dtype=np.float64),
         ledger=np.zeros((O, N_LEDGER), dtype=np.int64),
         cell_id=pad(  # rows reserved for entries carry their id; spare rows have id 0
             np.concatenate([

@@ -27,7 +27,7 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, SPLIT, TRIGGER, TYPE_NAMES
+from sim.codes import BUFFER_FULL, L_RECRUITED, SPLIT, TRIGGER, TYPE_NAMES
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
@@ -69,6 +69,19 @@ def bcs_at_war() -> Scenario:
 def bcs_blo_split() -> Scenario:
     """bcs_at_war with the BLO's leader removed too: a splinter inherits an alliance."""
     return remove_leaders(bcs_at_war(), "BLO")
+
+
+SCALE_FREE = {"parameters.grievance_relative_weight": 30.0,
+              "parameters.relative_clash_scaling": 0.6, "parameters.clash_rate": 0.005,
+              "parameters.intel_per_kidnapped_share": 5.0,
+              "parameters.arrest_rate_per_officer_density": 0.0002}
+
+
+def bcs_scale_free() -> Scenario:
+    """bcs_at_war with every scale-free form on, beside the absolute ones (a fractional
+    clash-scaling exponent: the powers must agree too), and recruits paid for ahead."""
+    return bcs_at_war().with_overrides({**SCALE_FREE,
+                                        "parameters.recruit_payback_days": 20000.0})
 
 
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
@@ -284,6 +297,7 @@ CASES = {
     "kingpin_split": (kingpin_split, 7, 250, False),
     "bcs_at_war": (bcs_at_war, 7, 300, False),
     "bcs_blo_split": (bcs_blo_split, 6, 200, False),
+    "bcs_scale_free": (bcs_scale_free, 7, 300, False),
     "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
     "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
 }
@@ -303,6 +317,11 @@ def test_kernel_matches_reference(case):
         assert reasons.count(SPLIT) == 1
         parent = 0 if case == "kingpin_split" else 1
         assert run.engine.state.org_parent[len(scenario.organizations)] == parent
+    if case == "bcs_scale_free":
+        state = run.engine.state
+        assert state.grievance_share.max() > 0.0 and state.cell_intel.max() > 0.0
+        assert state.ledger[:, L_RECRUITED].sum() > 0
+        assert {"kidnapping", "arrest", "collateral"} <= violence_types(run)
     if case == "bcs_at_war":
         assert TRIGGER in reasons and held_changed(run)
         assert {"assassination", "kidnapping", "arrest"} <= violence_types(run)

@@ -22,7 +22,8 @@ COLUMNS = {
                  "victim", "count"],
     "control": ["step", "day", "date", "plaza", "controller", "contested", "controller_share"],
     "organizations": ["step", "day", "date", "organization", "members", "cells", "treasury",
-                      "plazas_held", "police_on_payroll", "leader_alive"],
+                      "plazas_held", "police_on_payroll", "leader_alive", "revenue", "wages",
+                      "police_pay", "reinforcement_cost"],
 }
 LETHAL = {"clash", "assassination", "collateral", "kidnap_murder", "police_killed",
           "background"}

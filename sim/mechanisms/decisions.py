@@ -9,6 +9,7 @@ from ..codes import (
     ALLY,
     L_RECRUITED,
     P_ATTACK_THRESHOLD,
+    P_GRIEVANCE_RELATIVE_WEIGHT,
     P_GRIEVANCE_WEIGHT,
     P_HIRE_COST,
     P_HIRE_LOYALTY,
@@ -29,12 +30,14 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
 
     Strength of a side in a plaza: firepower of its organization's and its allies' cells
     plus its payroll police there. Organization a attacks controller d when
-    (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]) >= attack_threshold.
+    (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]
+    + grievance_relative_weight R[a, d]) >= attack_threshold.
     scratch: the kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     prm = run.prm
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_aggression, grievance, relation = orgs.aggression, orgs.grievance, orgs.relation
+    grievance_share = orgs.grievance_share
     cell_attack, cell_org = cells.attack, cells.org
     plaza_controller = plazas.controller
     agg, present = scratch.agg, scratch.present
@@ -60,7 +63,8 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
                 if x == a or (relation[a, x] == ALLY and relation[x, d] != ALLY):
                     own += agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
             score = own / max(defence, 1e-9) * (1.0 + org_aggression[a])
-            score *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+            score *= (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+                      + prm[P_GRIEVANCE_RELATIVE_WEIGHT] * grievance_share[a, d])
             if score >= prm[P_ATTACK_THRESHOLD]:
                 for j in range(cell_ptr[p], cell_ptr[p + 1]):
                     c = cell_idx[j]

@@ -8,12 +8,16 @@ import numpy as np
 from numba import njit
 
 from ..codes import (
+    F_POLICE_PAY,
+    F_REVENUE,
+    F_WAGES,
     L_DESERTED,
     L_RECRUITED,
     P_DESERTION_RATE,
     P_LEADERLESS_VALUE_SHARE,
     P_MAX_MEMBER_SHARE,
     P_RECRUIT_COST,
+    P_RECRUIT_PAYBACK_DAYS,
     P_RECRUIT_RATE,
     P_SATURATION_RATE,
     S_DESERTION,
@@ -22,23 +26,56 @@ from ..codes import (
 from ..rng import bernoulli, binomial_at_rate, key, poisson
 
 
+@njit(cache=True, inline="always")
+def recruit_budget(run, orgs, cells, units):
+    """float (O,): pesos each organization may spend on recruits and their wages: its
+    treasury, plus recruit_payback_days times its net income per day (this step's revenue
+    per day less the wages and police pay it owes per day before recruiting). Without
+    recruit_payback_days, the treasury itself (not a copy: recruitment reads it before
+    changing it)."""
+    dt, payback = run.dt, run.prm[P_RECRUIT_PAYBACK_DAYS]
+    org_flows, org_treasury, org_wage = orgs.flows, orgs.treasury, orgs.wage
+    if payback <= 0.0:
+        return org_treasury
+    budget = org_treasury.copy()
+    cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
+    unit_active, unit_officers = units.active, units.officers
+    unit_payment, unit_payroll = units.payment, units.payroll
+    net = np.zeros(budget.shape[0])
+    for o in range(net.shape[0]):
+        net[o] = org_flows[o, F_REVENUE] / dt
+    for c in range(cell_active.shape[0]):
+        if cell_active[c]:
+            net[cell_org[c]] -= org_wage[cell_org[c]] * cell_members[c]
+    for u in range(unit_active.shape[0]):
+        if unit_active[u] and unit_payroll[u] >= 0:
+            net[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
+    for o in range(net.shape[0]):
+        budget[o] += payback * net[o]
+    return budget
+
+
 @njit(cache=True)
 def economy(run, t, index, orgs, cells, units, plazas):
     """Revenue, recruitment, wages, payroll, desertion and saturation.
 
     Controllers collect value_per_day (times leaderless_value_share without a boss).
     Recruits per cell ~ Poisson(recruit_rate members dt (1 - M_p / (max_member_share
-    population_p))^+), scaled down pro rata (floor) to what the treasury can pay at
-    recruit_cost. Then wages and police pay are due; an organization that cannot pay them
+    population_p))^+), scaled down pro rata (floor) to what the organization's
+    recruit_budget pays at recruit_cost + wage recruit_payback_days per recruit (with
+    recruit_payback_days 0: its treasury, at recruit_cost).
+    Then wages and police pay are due; an organization that cannot pay them
     all pays what it has, and with unpaid share f its members desert at rate
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f.
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
+    The step's revenue, and the wages and police pay actually paid (the bill times the
+    share paid), are added to orgs.flows (O, 4) pesos.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_active, org_id, ledger, org_treasury = orgs.active, orgs.id, orgs.ledger, orgs.treasury
-    org_wage = orgs.wage
+    org_flows, org_wage = orgs.flows, orgs.wage
     cell_active, cell_id, cell_loyalty = cells.active, cells.id, cells.loyalty
     cell_members, cell_org = cells.members, cells.org
     unit_active, unit_id, unit_officers = units.active, units.id, units.officers
@@ -51,7 +88,10 @@ def economy(run, t, index, orgs, cells, units, plazas):
         d = plaza_controller[p]
         if d >= 0 and org_active[d]:
             share = 1.0 if plaza_boss_alive[p] else prm[P_LEADERLESS_VALUE_SHARE]
-            org_treasury[d] += plaza_value[p] * dt * share
+            income = plaza_value[p] * dt * share
+            org_treasury[d] += income
+            org_flows[d, F_REVENUE] += income
+    budget = recruit_budget(run, orgs, cells, units)
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
     for p in range(cell_ptr.shape[0] - 1):
@@ -71,8 +111,9 @@ def economy(run, t, index, orgs, cells, units, plazas):
         if recruits[c] == 0:
             continue
         o = cell_org[c]
-        if prm[P_RECRUIT_COST] > 0.0:
-            affordable = np.floor(max(org_treasury[o], 0.0) / prm[P_RECRUIT_COST])
+        price = prm[P_RECRUIT_COST] + org_wage[o] * prm[P_RECRUIT_PAYBACK_DAYS]
+        if price > 0.0:
+            affordable = np.floor(max(budget[o], 0.0) / price)
             if affordable < wanted[o]:  # a float: it may exceed the int64 range
                 recruits[c] = np.int64(math.floor(recruits[c] * affordable / wanted[o]))
         cell_members[c] += recruits[c]
@@ -89,11 +130,14 @@ def economy(run, t, index, orgs, cells, units, plazas):
         if cell_active[c]:
             size[cell_org[c]] += cell_members[c]
     bill = np.zeros(n_org)
+    police_bill = np.zeros(n_org)
     for o in range(n_org):
         bill[o] = org_wage[o] * size[o] * dt
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_payroll[u] >= 0:
-            bill[unit_payroll[u]] += unit_payment[u] * unit_officers[u] * dt
+            pay = unit_payment[u] * unit_officers[u] * dt
+            bill[unit_payroll[u]] += pay
+            police_bill[unit_payroll[u]] += pay
     unpaid = np.zeros(n_org)
     for o in range(n_org):
         if bill[o] <= 0.0:
@@ -103,6 +147,8 @@ def economy(run, t, index, orgs, cells, units, plazas):
         else:
             unpaid[o] = 1.0 - max(org_treasury[o], 0.0) / bill[o]
             org_treasury[o] = 0.0
+        org_flows[o, F_WAGES] += org_wage[o] * size[o] * dt * (1.0 - unpaid[o])
+        org_flows[o, F_POLICE_PAY] += police_bill[o] * (1.0 - unpaid[o])
     for c in range(n_cells):
         if not cell_active[c] or cell_members[c] <= 0:
             continue

@@ -10,6 +10,7 @@ from ..codes import (
     FEDERAL,
     L_ARRESTED,
     P_ARREST_RATE,
+    P_ARREST_RATE_PER_OFFICER_DENSITY,
     P_BRIBE_PER_OFFICER_DAY,
     P_CORRUPTION_RATE,
     P_FEDERAL_PURGE_RATE,
@@ -34,11 +35,12 @@ from .common import present_organizations, record
 
 
 @njit(cache=True, inline="always")
-def policing(run, t, index, orgs, cells, units, violence):
+def policing(run, t, index, orgs, cells, units, plazas, violence):
     """Police arrest members of every organization but their patron's; some die doing it.
 
     A unit of K officers arrests each member of a non-patron cell in its plaza with rate
-    arrest_rate effectiveness K / 100 per day; each arrest kills an officer with
+    (arrest_rate K / 100 + arrest_rate_per_officer_density K 100,000 / population)
+    effectiveness per day; each arrest kills an officer with
     police_killed_per_arrest. National incapacitation arrests national_arrests_per_day
     members in all, each member equally likely. Lost officers are replaced with mean delay
     police_replenish_days.
@@ -52,11 +54,14 @@ def policing(run, t, index, orgs, cells, units, violence):
     unit_active, unit_authorized = units.active, units.authorized
     unit_effectiveness, unit_id, unit_officers = units.effectiveness, units.id, units.officers
     unit_payroll = units.payroll
+    plaza_population = plazas.population
     for p in range(cell_ptr.shape[0] - 1):
         for ju in range(unit_ptr[p], unit_ptr[p + 1]):
             u = unit_idx[ju]
+            density = unit_officers[u] * 1e5 / max(plaza_population[p], 1)
             q = rate_to_prob(prm[P_ARREST_RATE] * unit_effectiveness[u] * unit_officers[u]
-                             / 100.0, dt)
+                             / 100.0 + prm[P_ARREST_RATE_PER_OFFICER_DENSITY]
+                             * unit_effectiveness[u] * density, dt)
             if q <= 0.0:
                 continue
             for jc in range(cell_ptr[p], cell_ptr[p + 1]):

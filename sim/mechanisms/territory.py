@@ -11,6 +11,7 @@ from ..codes import (
     P_COLLAPSE_SHARE,
     P_CONTEST_SHARE,
     P_GRIEVANCE_HALF_LIFE_DAYS,
+    P_GRIEVANCE_RELATIVE_WEIGHT,
     P_INTEL_HALF_LIFE_DAYS,
     P_LEADER_REPLACEMENT_DAYS,
     P_SPLIT_LOYALTY,
@@ -99,16 +100,33 @@ def control(run, t, index, orgs, cells, plazas):
 
 @njit(cache=True, inline="always")
 def grievance_and_intel(run, orgs, cells, scratch):
-    """Grievance G[victim, perpetrator] and intelligence decay by their half-lives; then
-    this step's killings add to G (one unit per death)."""
+    """Grievance G[victim, perpetrator], relative grievance R (the same deaths as shares of
+    the victim's members) and intelligence decay by their half-lives; then this step's
+    killings add to G (one unit per death) and to R (k / (N_v + K_v) per k deaths, N_v the
+    victim's members after the step, K_v its deaths in it: its members before them). R is
+    kept only while grievance_relative_weight > 0, the only rule that reads it."""
     dt, prm = run.dt, run.prm
-    grievance = orgs.grievance
-    cell_intel = cells.intel
+    grievance, grievance_share = orgs.grievance, orgs.grievance_share
+    cell_active, cell_intel = cells.active, cells.intel
+    cell_members, cell_org = cells.members, cells.org
     kills = scratch.kills
     g = 0.5 ** (dt / max(prm[P_GRIEVANCE_HALF_LIFE_DAYS], 1e-9))
-    for a in range(grievance.shape[0]):
-        for b in range(grievance.shape[1]):
+    n_org = grievance.shape[0]
+    for a in range(n_org):
+        for b in range(n_org):
             grievance[a, b] = grievance[a, b] * g + kills[a, b]
+    if prm[P_GRIEVANCE_RELATIVE_WEIGHT] > 0.0:
+        before = np.zeros(n_org)  # members before this step's deaths
+        for c in range(cell_active.shape[0]):
+            if cell_active[c]:
+                before[cell_org[c]] += cell_members[c]
+        for a in range(n_org):
+            for b in range(n_org):
+                before[a] += kills[a, b]
+        for a in range(n_org):
+            for b in range(n_org):
+                grievance_share[a, b] = (grievance_share[a, b] * g
+                                         + kills[a, b] / max(before[a], 1.0))
     f = 0.5 ** (dt / max(prm[P_INTEL_HALF_LIFE_DAYS], 1e-9))
     for c in range(cell_intel.shape[0]):
         cell_intel[c] *= f

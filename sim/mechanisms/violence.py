@@ -23,13 +23,16 @@ from ..codes import (
     P_BOSS_PROTECTION_PER_OFFICER,
     P_CLASH_RATE,
     P_COLLATERAL_PER_CLASH,
+    P_GRIEVANCE_RELATIVE_WEIGHT,
     P_GRIEVANCE_WEIGHT,
+    P_INTEL_PER_KIDNAPPED_SHARE,
     P_INTEL_PER_KIDNAPPING,
     P_INTEL_WEIGHT,
     P_KIDNAP_MURDER_PROBABILITY,
     P_KIDNAP_RATE,
     P_LETHALITY,
     P_LIEUTENANT_KILL_PROBABILITY,
+    P_RELATIVE_CLASH_SCALING,
     POLICE,
     POLICE_KILLED,
     S_ASSASSINATION,
@@ -99,13 +102,14 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     """Hostile organizations in a plaza meet and kill each other's members.
 
     For a pair (a, b) with hostility h > 0, clashes per step n ~ Poisson(lambda dt) with
-    lambda = clash_rate h (1 + aggr_a + aggr_b) (1 + w_g (G_ab + G_ba))
-    (1 + w_i (I_a + I_b)) M (N_a + N_b), M = attack_multiplier if either side attacks.
+    lambda = clash_rate h (1 + aggr_a + aggr_b) (1 + w_g (G_ab + G_ba) + w_r (R_ab + R_ba))
+    (1 + w_i (I_a + I_b)) M (N_a + N_b)^(1 - s), M = attack_multiplier if either side
+    attacks, R relative grievance, s relative_clash_scaling.
     Each member of a (and each officer on a's payroll) then dies with probability
     1 - exp(-n lethality F_b / (people in the fight) / (1 + allies_a)^shielding), allies_a
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
-    aimed fire. Bystanders: Poisson(collateral_per_clash n density) civilians.
+    aimed fire. Bystanders: Poisson(collateral_per_clash n density (N_a + N_b)^s) civilians.
     Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
     (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
@@ -114,7 +118,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     unit_ptr = index.unit_ptr
     allies, h_idx, h_ptr, pair_ids = pairs.allies, pairs.h_idx, pairs.h_ptr, pairs.pair_ids
     org_aggression, grievance, org_id = orgs.aggression, orgs.grievance, orgs.id
-    intensity, ledger, relation = orgs.intensity, orgs.ledger, orgs.relation
+    grievance_share, intensity = orgs.grievance_share, orgs.intensity
+    ledger, relation = orgs.ledger, orgs.relation
     cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
     unit_id, unit_officers, unit_payroll = units.id, units.officers, units.payroll
     plaza_id, plaza_population = plazas.id, plazas.population
@@ -134,11 +139,15 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
             a, b = present[i], present[j]
             h = hostility(prm, relation, intensity, a, b)
             rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
-            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
+            rate *= (1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
+                     + prm[P_GRIEVANCE_RELATIVE_WEIGHT]
+                     * (grievance_share[a, b] + grievance_share[b, a]))
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
             if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
                 rate *= prm[P_ATTACK_MULTIPLIER]
-            rate *= agg[i, A_N] + agg[j, A_N]
+            members = agg[i, A_N] + agg[j, A_N]
+            scaling = prm[P_RELATIVE_CLASH_SCALING]
+            rate *= members if scaling == 0.0 else members ** (1.0 - scaling)
             pid = pair_ids[a, b]
             n = poisson(key(seed, S_CLASH, t, plaza_id[p], pid), rate * dt)
             if n == 0:
@@ -170,6 +179,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                     agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
             mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plaza_population[p])
+            if scaling > 0.0:
+                mean *= members ** scaling
             bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
             if bystanders > 0:
                 by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,
@@ -188,7 +199,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
 def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch):
     """Attacking enemies of a plaza's controller try to kill its boss.
 
-    Attempts per day: assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt
+    Attempts per day: assassination_rate (1 + w_g G[a, d] + w_r R[a, d]) (1 + w_i I_a); an
+    attempt
     succeeds with probability assassination_success (1 - boss_protection_per_officer)^K,
     K the officers on the controller's payroll there. The first attacker (ascending row)
     that succeeds kills the boss, and the lieutenant with lieutenant_kill_probability;
@@ -199,6 +211,7 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     grievance, org_id, ledger, relation = orgs.grievance, orgs.id, orgs.ledger, orgs.relation
+    grievance_share = orgs.grievance_share
     cell_members, cell_org = cells.members, cells.org
     plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
     plaza_days_leaderless, plaza_id = plazas.days_leaderless, plazas.id
@@ -220,7 +233,8 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             if relation[a, d] != WAR or agg[i, A_ATT] == 0.0:
                 continue
             rate = prm[P_ASSASSINATION_RATE]
-            rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+            rate *= (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
+                     + prm[P_GRIEVANCE_RELATIVE_WEIGHT] * grievance_share[a, d])
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * agg[i, A_INTEL]
             kk = key(seed, S_ASSASSINATION, t, plaza_id[p], org_id[a])
             if not bernoulli(kk, rate_to_prob(rate, dt)):
@@ -256,18 +270,19 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
 def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
-    A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b])
+    A member of b is abducted by a with rate kidnap_rate h (1 + w_g G[a, b] + w_r R[a, b])
     M_a N_a / (N_a + N_b) per day (M_a = attack_multiplier if a attacks there); each
     captive is murdered with kidnap_murder_probability, the rest released. Every abduction
-    gives a's cells in the plaza intel_per_kidnapping units of intelligence. Pairs are taken
-    in ascending rows of a, then b. pairs, scratch: the kernel's (:mod:`sim.records`);
-    scratch.slot all -1, and left so.
+    gives a's cells in the plaza intel_per_kidnapping units of intelligence, plus
+    intel_per_kidnapped_share / N_b (N_b: b's members in the plaza before the abductions).
+    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
+    (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     h_idx, h_ptr = pairs.h_idx, pairs.h_ptr
     grievance, org_id, intensity, ledger = orgs.grievance, orgs.id, orgs.intensity, orgs.ledger
-    relation = orgs.relation
+    grievance_share, relation = orgs.grievance_share, orgs.relation
     cell_attack, cell_id, cell_intel, cell_local = cells.attack, cells.id, cells.intel, cells.local
     cell_members, cell_org = cells.members, cells.org
     kills, pair_i, pair_j, present = scratch.kills, scratch.pair_i, scratch.pair_j, scratch.present
@@ -304,7 +319,9 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             ia, ib = pair_i[m], pair_j[m]
             a, b = present[ia], present[ib]
             h = hostility(prm, relation, intensity, a, b)
-            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b])
+            rate = prm[P_KIDNAP_RATE] * h * (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, b]
+                                             + prm[P_GRIEVANCE_RELATIVE_WEIGHT]
+                                             * grievance_share[a, b])
             if attacking[a]:
                 rate *= prm[P_ATTACK_MULTIPLIER]
             rate *= size[a] / (size[a] + size[b])
@@ -330,7 +347,8 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
             via = VIA_CELL
             for j in range(group_ptr[ia], group_ptr[ia + 1]):
                 c = group_cells[j]
-                cell_intel[c] += prm[P_INTEL_PER_KIDNAPPING] * taken
+                cell_intel[c] += (prm[P_INTEL_PER_KIDNAPPING] * taken
+                                  + prm[P_INTEL_PER_KIDNAPPED_SHARE] * taken / size[b])
                 if cell_local[c]:
                     via = VIA_LOCAL_CELL
             record(violence, t, p, KIDNAPPING, a, via, b, taken)

@@ -36,12 +36,14 @@ from ..codes import (
     WAR,
 )
 from ..state import State
+from .books import Books
 
 
-class Organization(mesa.Agent):
-    """A cartel. ``relation``, ``intensity`` and ``grievance`` are keyed by the other
-    organization; grievance[b] counts this organization's members killed by b (decaying),
-    and ``killed_by`` this step's."""
+class Organization(Books, mesa.Agent):
+    """A cartel. ``relation``, ``intensity``, ``grievance`` and ``grievance_share`` are keyed
+    by the other organization; grievance[b] counts this organization's members killed by b
+    (decaying), grievance_share[b] the same deaths as shares of its members, and
+    ``killed_by`` this step's. ``flows``: this step's money, pesos (sim.codes.FLOW_COLUMNS)."""
 
     def __init__(self, model, state: State, row: int):
         super().__init__(model)
@@ -60,9 +62,11 @@ class Organization(mesa.Agent):
         self.relation: dict[Organization, int] = {}
         self.intensity: dict[Organization, float] = {}
         self.grievance: dict[Organization, float] = {}
+        self.grievance_share: dict[Organization, float] = {}
         self.killed_by: Counter = Counter()
+        self.flows = [float(v) for v in state.org_flows[row]]
         # the books of one step (phases 8 and 9)
-        self.bribe_budget = self.bill = self.unpaid = 0.0
+        self.bribe_budget = self.bill = self.police_bill = self.unpaid = self.recruit_budget = 0.0
         self.wanted = self.hired = self.size = 0
 
     def write(self, state: State) -> None:
@@ -73,11 +77,12 @@ class Organization(mesa.Agent):
         state.org_leader_alive[r], state.org_leader_days[r] = self.leader_alive, self.leader_days
         state.org_split_pending[r], state.org_parent[r] = self.split_pending, self.parent
         state.org_n_splits[r] = self.n_splits
-        state.ledger[r] = self.ledger
+        state.ledger[r], state.org_flows[r] = self.ledger, self.flows
         for other in self.relation:
             state.relation[r, other.row] = self.relation[other]
             state.intensity[r, other.row] = self.intensity[other]
             state.grievance[r, other.row] = self.grievance.get(other, 0.0)
+            state.grievance_share[r, other.row] = self.grievance_share.get(other, 0.0)
 
     def hostility(self, other: Organization) -> float:
         """Clash-rate factor of the pair: the intensity at war, else the neutral/ally factor."""
@@ -101,34 +106,22 @@ class Organization(mesa.Agent):
         """Pesos per day it can spend on police: bribe_share of its treasury per 30 days."""
         self.bribe_budget = self.bribe_share * max(self.treasury, 0.0) / 30.0
 
-    # phase 9
-    def open_books(self) -> None:
-        self.wanted = self.hired = self.size = 0
-
-    def pay_recruits(self) -> None:
-        cost = self.model.p.recruit_cost
-        if self.wanted > 0 and cost > 0.0:
-            self.treasury -= self.hired * cost
-
-    def open_bill(self) -> None:
-        self.bill = self.wage * self.size * self.model.dt
-
-    def pay_bill(self) -> None:
-        """Pay wages and police; short of money, pay all it has (``unpaid``: the share left)."""
-        self.unpaid = 0.0
-        if self.bill <= 0.0:
-            return
-        if self.treasury >= self.bill:
-            self.treasury -= self.bill
-        else:
-            self.unpaid = 1.0 - max(self.treasury, 0.0) / self.bill
-            self.treasury = 0.0
-
     # phase 11
-    def remember_killings(self, decay: float) -> None:
+    def remember_killings(self, decay: float, members: int | None) -> None:
+        """Grievance decays and grows by this step's deaths: in G one per death, in the
+        relative grievance (kept when ``members``, its members after the step, is given)
+        each as a share of the members it had before them."""
         for perp in set(self.grievance) | set(self.killed_by):
             self.grievance[perp] = self.grievance.get(perp, 0.0) * decay + self.killed_by[perp]
+        if members is not None:
+            self.remember_shares(decay, members)
         self.killed_by.clear()
+
+    def remember_shares(self, decay: float, members: int) -> None:
+        before = max(members + sum(self.killed_by.values()), 1.0)
+        for perp in set(self.grievance_share) | set(self.killed_by):
+            self.grievance_share[perp] = (self.grievance_share.get(perp, 0.0) * decay
+                                          + self.killed_by[perp] / before)
 
     # phase 13
     def replace_leader_or_split(self, t: int) -> None:
@@ -255,13 +248,15 @@ class Cell(mesa.Agent):
 
     # phase 9
     def take_recruits(self) -> None:
-        """The recruits its plaza drew for it, cut pro rata (floor) to what the treasury pays."""
+        """The recruits its plaza drew for it, cut pro rata (floor) to what the organization's
+        recruit budget pays at recruit_cost plus recruit_payback_days of wages each."""
         n = self.recruits
         if n == 0:
             return
-        org, cost = self.org, self.model.p.recruit_cost
-        if cost > 0.0:
-            affordable = float(math.floor(max(org.treasury, 0.0) / cost))  # may pass 2**63
+        org, p = self.org, self.model.p
+        price = p.recruit_cost + org.wage * p.recruit_payback_days
+        if price > 0.0:
+            affordable = float(math.floor(max(org.recruit_budget, 0.0) / price))  # may pass 2**63
             if affordable < org.wanted:
                 n = self.recruits = math.floor(n * affordable / org.wanted)
         self.members += n
@@ -378,7 +373,9 @@ class PoliceUnit(mesa.Agent):
     # phase 9
     def add_to_patron_bill(self) -> None:
         if self.payroll is not None:
-            self.payroll.bill += self.payment * self.officers * self.model.dt
+            pay = self.payment * self.officers * self.model.dt
+            self.payroll.bill += pay
+            self.payroll.police_bill += pay
 
     def quit_if_unpaid(self, t: int) -> None:
         """Leaves its patron with probability equal to the unpaid share of the patron's bill."""

@@ -71,7 +71,9 @@ class Fighting:
     def clashes(self, t: int) -> None:
         """Each hostile pair (a, b) here meets n ~ Poisson(rate dt) times; each member of a
         (and officer on its payroll) dies with 1 - exp(-n lethality F_b / people /
-        shield_a); bystanders ~ Poisson(collateral_per_clash n density), shared by firepower."""
+        shield_a), rate ~ (N_a + N_b)^(1 - relative_clash_scaling); bystanders ~
+        Poisson(collateral_per_clash n density (N_a + N_b)^relative_clash_scaling), shared by
+        firepower."""
         model, p, dt = self.model, self.model.p, self.model.dt
         seed, draw = model.seed, model.draw
         sides = self.forces()  # the forces at the start of this plaza's fighting
@@ -83,12 +85,16 @@ class Fighting:
                     continue
                 A, B = sides[a], sides[b]
                 rate = p.clash_rate * h * (1.0 + a.aggression + b.aggression)
-                rate *= 1.0 + p.grievance_weight * (a.grievance.get(b, 0.0)
-                                                    + b.grievance.get(a, 0.0))
+                rate *= (1.0 + p.grievance_weight * (a.grievance.get(b, 0.0)
+                                                     + b.grievance.get(a, 0.0))
+                         + p.grievance_relative_weight * (a.grievance_share.get(b, 0.0)
+                                                          + b.grievance_share.get(a, 0.0)))
                 rate *= 1.0 + p.intel_weight * (A.intel + B.intel)
                 if A.attacking or B.attacking:
                     rate *= p.attack_multiplier
-                rate *= A.members + B.members
+                members = A.members + B.members
+                scaling = p.relative_clash_scaling
+                rate *= members if scaling == 0.0 else members ** (1.0 - scaling)
                 pid = pair_id(draw, a.id, b.id)
                 n = draw.poisson(draw.key(seed, S_CLASH, t, self.id, pid), rate * dt)
                 if n == 0:
@@ -121,6 +127,8 @@ class Fighting:
                     self.record_by_via(t, POLICE_KILLED, y.row, POLICE, S_VIA_POLICE_KILLED,
                                        fight, x.id, cops, Y)
                 mean = p.collateral_per_clash * n * self.density()
+                if scaling > 0.0:
+                    mean *= members ** scaling
                 bystanders = draw.poisson(draw.key(seed, S_COLLATERAL, t, self.id, pid), mean)
                 if bystanders > 0:
                     by_a = draw.binomial(draw.key(seed, S_COLLATERAL, t, pid, self.id),
@@ -132,7 +140,8 @@ class Fighting:
     # phase 4 (+5)
     def assassinations(self, t: int) -> None:
         """Attacking enemies of the controller d try for its boss, ascending rows, at
-        assassination_rate (1 + w_g G[a, d]) (1 + w_i I_a); an attempt succeeds with
+        assassination_rate (1 + w_g G[a, d] + w_r R[a, d]) (1 + w_i I_a); an attempt succeeds
+        with
         assassination_success (1 - boss_protection_per_officer)^officers of d here. The first
         success kills the boss (and the lieutenant) in d's largest cell here."""
         d = self.controller
@@ -146,7 +155,9 @@ class Fighting:
         for a, A in sides.items():
             if a.relation.get(d) != WAR or not A.attacking:
                 continue
-            rate = p.assassination_rate * (1.0 + p.grievance_weight * a.grievance.get(d, 0.0))
+            rate = p.assassination_rate * (1.0 + p.grievance_weight * a.grievance.get(d, 0.0)
+                                           + p.grievance_relative_weight
+                                           * a.grievance_share.get(d, 0.0))
             rate *= 1.0 + p.intel_weight * A.intel
             kk = draw.key(seed, S_ASSASSINATION, t, self.id, a.id)
             if not draw.bernoulli(kk, draw.rate_to_prob(rate, model.dt)):
@@ -181,9 +192,10 @@ class Fighting:
     # phase 6
     def kidnappings(self, t: int) -> None:
         """Each ordered hostile pair (a, b): each member of b is abducted at kidnap_rate h
-        (1 + w_g G[a, b]) M_a N_a / (N_a + N_b) (sizes at the start of the plaza's phase) and
-        murdered with kidnap_murder_probability; a's cells here (an empty one too) gain
-        intel_per_kidnapping per captive."""
+        (1 + w_g G[a, b] + w_r R[a, b]) M_a N_a / (N_a + N_b) (sizes at the start of the
+        plaza's phase) and murdered with kidnap_murder_probability; a's cells here (an empty
+        one too) gain intel_per_kidnapping per captive plus intel_per_kidnapped_share per
+        share of N_b taken."""
         model, p = self.model, self.model.p
         seed, draw = model.seed, model.draw
         size: dict = {}
@@ -198,7 +210,9 @@ class Fighting:
                 h = 0.0 if a is b else a.hostility(b)
                 if h <= 0.0:
                     continue
-                rate = p.kidnap_rate * h * (1.0 + p.grievance_weight * a.grievance.get(b, 0.0))
+                rate = p.kidnap_rate * h * (1.0 + p.grievance_weight * a.grievance.get(b, 0.0)
+                                            + p.grievance_relative_weight
+                                            * a.grievance_share.get(b, 0.0))
                 if attacking[a]:
                     rate *= p.attack_multiplier
                 rate *= size[a] / (size[a] + size[b])
@@ -220,7 +234,8 @@ class Fighting:
                 via = VIA_CELL
                 for c in self.cells:
                     if c.org is a:
-                        c.intel += p.intel_per_kidnapping * taken
+                        c.intel += (p.intel_per_kidnapping * taken
+                                    + p.intel_per_kidnapped_share * taken / size[b])
                         if c.local:
                             via = VIA_LOCAL_CELL
                 model.record(t, self, KIDNAPPING, a.row, via, b.row, taken)
@@ -228,14 +243,16 @@ class Fighting:
 
     # phase 7
     def arrests(self, t: int) -> None:
-        """Each unit arrests each member of every cell here but its patron's at arrest_rate
-        effectiveness officers / 100; each arrest kills an officer with
-        police_killed_per_arrest."""
+        """Each unit arrests each member of every cell here but its patron's at (arrest_rate
+        officers / 100 + arrest_rate_per_officer_density officers 100,000 / population)
+        effectiveness; each arrest kills an officer with police_killed_per_arrest."""
         model, p = self.model, self.model.p
         seed, draw = model.seed, model.draw
         for u in self.units:
-            q = draw.rate_to_prob(p.arrest_rate * u.effectiveness * u.officers / 100.0,
-                                  model.dt)
+            density = u.officers * 1e5 / max(self.population, 1)
+            q = draw.rate_to_prob(p.arrest_rate * u.effectiveness * u.officers / 100.0
+                                  + p.arrest_rate_per_officer_density * u.effectiveness
+                                  * density, model.dt)
             if q <= 0.0:
                 continue
             for c in self.cells:

@@ -9,13 +9,23 @@ drives it like the kernel.
 
 from __future__ import annotations
 
+from collections import Counter
 from types import SimpleNamespace
 
 import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from ..codes import BUFFER_FULL, DONE, FEDERAL, LETHAL_TYPES, PARAM_NAMES, SPLIT, TRIGGER
+from ..codes import (
+    BUFFER_FULL,
+    DONE,
+    FEDERAL,
+    FLOW_COLUMNS,
+    LETHAL_TYPES,
+    PARAM_NAMES,
+    SPLIT,
+    TRIGGER,
+)
 from ..recorder import Recorder
 from ..state import State
 from . import draws
@@ -90,6 +100,8 @@ class ReferenceModel(mesa.Model):
         orgs, plazas = self.every(Organization), self.every(Plaza)
         cells, units = self.every(Cell), self.every(PoliceUnit)  # live: they grow and shrink
         plazas.set("homicides", 0)
+        for org in orgs:
+            org.flows = [0.0] * len(FLOW_COLUMNS)  # this step's money
         self.split = False
 
         # 1. scheduled events were applied before this call; deployments whose time is up leave
@@ -133,7 +145,7 @@ class ReferenceModel(mesa.Model):
 
         # 9. recruitment and money
         plazas.do("pay_controller")
-        orgs.do("open_books")
+        orgs.do("open_books", cells, units)
         plazas.do("draw_recruits", t)
         cells.do("take_recruits")
         orgs.do("pay_recruits")
@@ -147,7 +159,13 @@ class ReferenceModel(mesa.Model):
         # 10. control
         plazas.do("control", t, draw.rate_to_prob(1.0 / max(p.boss_replacement_days, 1e-9), dt))
         # 11. grievance and intelligence
-        orgs.do("remember_killings", 0.5 ** (dt / max(p.grievance_half_life_days, 1e-9)))
+        shares = p.grievance_relative_weight > 0.0  # kept only while a rule reads them
+        members = Counter()
+        for c in cells if shares else ():
+            members[c.org] += c.members
+        decay = 0.5 ** (dt / max(p.grievance_half_life_days, 1e-9))
+        for org in orgs:
+            org.remember_killings(decay, members[org] if shares else None)
         cells.do("forget_intel", 0.5 ** (dt / max(p.intel_half_life_days, 1e-9)))
         plazas.do("background_homicides", t)  # 12
         orgs.do("replace_leader_or_split", t)  # 13

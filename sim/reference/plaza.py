@@ -19,6 +19,7 @@ from ..codes import (
     ALLY,
     BACKGROUND,
     CIVILIAN,
+    F_REVENUE,
     S_BACKGROUND,
     S_BOSS,
     S_RECRUIT,
@@ -109,7 +110,8 @@ class Plaza(Fighting, mesa.Agent):
     def decide_postures(self) -> None:
         """Every cell of an organization at war with the controller d attacks here when
         (its own and its allies' firepower, allies of d excepted) / (d's side's) x
-        (1 + aggression) x (1 + grievance_weight G[a, d]) reaches attack_threshold."""
+        (1 + aggression) x (1 + grievance_weight G[a, d] + grievance_relative_weight R[a, d])
+        reaches attack_threshold."""
         d = self.controller
         if d is None:
             return
@@ -127,7 +129,8 @@ class Plaza(Fighting, mesa.Agent):
                 if x is a or (a.relation[x] == ALLY and x.relation[d] != ALLY):
                     own += side.fire
             score = own / max(defence, 1e-9) * (1.0 + a.aggression)
-            score *= 1.0 + p.grievance_weight * a.grievance.get(d, 0.0)
+            score *= (1.0 + p.grievance_weight * a.grievance.get(d, 0.0)
+                      + p.grievance_relative_weight * a.grievance_share.get(d, 0.0))
             if score >= p.attack_threshold:
                 for c in self.cells:  # every cell, an empty one too
                     if c.org is a:
@@ -135,11 +138,14 @@ class Plaza(Fighting, mesa.Agent):
 
     # phase 9
     def pay_controller(self) -> None:
-        """The controller collects value_per_day (leaderless_value_share of it without a boss)."""
+        """The controller collects value_per_day (leaderless_value_share of it without a boss):
+        its revenue."""
         d = self.controller
         if d is not None:
             share = 1.0 if self.boss_alive else self.model.p.leaderless_value_share
-            d.treasury += self.value * self.model.dt * share
+            income = self.value * self.model.dt * share
+            d.treasury += income
+            d.flows[F_REVENUE] += income
 
     def draw_recruits(self, t: int) -> None:
         """Recruits per cell ~ Poisson(recruit_rate members dt room), room the share of the

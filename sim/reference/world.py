@@ -67,6 +67,9 @@ def link(a: Organization, b: Organization, state: State) -> None:
         grievance = float(state.grievance[x.row, y.row])
         if grievance:
             x.grievance[y] = grievance
+        share = float(state.grievance_share[x.row, y.row])
+        if share:
+            x.grievance_share[y] = share
 
 
 def build(model, state: State) -> None:
@@ -114,8 +117,8 @@ def write_back(model, state: State) -> None:
 def record_step(model, t: int, recorder: Recorder) -> None:
     """Row t of the dense records: per plaza its controller, contested flag and controller's
     share; per organization row its members and cells with members, treasury, plazas held,
-    officers on its payroll, leader, whether it exists, and ledger (rows not in use: as the
-    State has them)."""
+    officers on its payroll, leader, whether it exists, ledger and money flows (rows not in
+    use: as the State has them)."""
     dense, state = recorder.dense, model.state
     if not 0 <= t < dense["rec_members"].shape[0]:
         return
@@ -123,9 +126,10 @@ def record_step(model, t: int, recorder: Recorder) -> None:
     members, cells, held, payroll = [0] * n_org, [0] * n_org, [0] * n_org, [0] * n_org
     treasury, leader = state.org_treasury.tolist(), state.org_leader_alive.tolist()
     active, ledger = state.org_active.tolist(), state.ledger.tolist()
+    flows = state.org_flows.tolist()
     for o in model.every(Organization):
         treasury[o.row], leader[o.row], active[o.row] = o.treasury, o.leader_alive, True
-        ledger[o.row] = o.ledger
+        ledger[o.row], flows[o.row] = o.ledger, o.flows
     for c in model.every(Cell):
         if c.members > 0:
             members[c.org.row] += c.members
@@ -144,5 +148,6 @@ def record_step(model, t: int, recorder: Recorder) -> None:
     for name, values in (("rec_members", members), ("rec_cells", cells),
                          ("rec_treasury", treasury), ("rec_plazas", held),
                          ("rec_payroll", payroll), ("rec_leader", leader),
-                         ("rec_active", active), ("rec_ledger", ledger)):
+                         ("rec_active", active), ("rec_ledger", ledger),
+                         ("rec_flows", flows)):
         dense[name][t] = values

@@ -74,6 +74,10 @@ class Parameters(Section):
         "(per unit per day)")
     recruit_rate: float = nonneg(0.0004, "recruits before limits (recruits per member per day)")
     recruit_cost: float = money(0.0, "cost of one recruit (pesos per recruit)")
+    recruit_payback_days: float = nonneg(
+        0.0, "an organization recruits only what its treasury plus this many days of its net "
+        "income pays, at recruit_cost plus this many days of a recruit's wage; 0: only "
+        "recruit_cost limits recruiting (days)", le=1e5)
     max_member_share: float = share(
         0.01, "recruitment in a plaza slows as members of all organizations approach this "
         "share of its population, and stops there (share)")
@@ -113,3 +117,19 @@ class Parameters(Section):
         0.0, "members lost per member per member, omega (per member squared per day)")
     national_arrests_per_day: float = nonneg(
         0.0, "arrests shared by all organizations in proportion to size (arrests per day)")
+    # Scale-free forms (docs/model.md, "Scale"): each is 0 by default, which keeps the
+    # absolute form above; a scale-free setup sets the absolute one to 0 and this one instead.
+    grievance_relative_weight: float = nonneg(
+        0.0, "rate multiplier per unit of relative grievance: deaths as a share of the "
+        "aggrieved organization's members when they died, decaying like grievance "
+        "(factor per share)")
+    relative_clash_scaling: float = share(
+        0.0, "s, 0-1: a pair's clashes grow as (members of both)^(1 - s) instead of in "
+        "proportion to them, and bystanders per clash as (members of both)^s, so that at "
+        "s = 1 deaths grow in proportion to members (exponent)")
+    intel_per_kidnapped_share: float = nonneg(
+        0.0, "intelligence gained per share of the victim organization's members in the plaza "
+        "abducted (intelligence units per share)")
+    arrest_rate_per_officer_density: float = nonneg(
+        0.0, "arrests per member per day per officer per 100,000 inhabitants of the plaza, "
+        "times unit effectiveness (arrests per member per day per officer per 100,000 people)")

@@ -52,10 +52,15 @@ def cases() -> list[tuple[str, int, int | None]]:
 
 
 def fingerprints(name: str, seed: int, days: int | None) -> dict[str, str]:
+    """The tables' fingerprints, without the organizations' money columns: those were added
+    after the recording (issue 13) and only report flows the treasury already had."""
     import sim
+    from sim.codes import FLOW_COLUMNS
 
     result = sim.run(sim.load_scenario(ROOT / "scenarios" / f"{name}.toml"), seed=seed, days=days)
-    return {t: fingerprint(getattr(result, t)) for t in TABLES}
+    tables = {t: getattr(result, t) for t in TABLES}
+    tables["organizations"] = tables["organizations"].drop(columns=list(FLOW_COLUMNS))
+    return {t: fingerprint(table) for t, table in tables.items()}
 
 
 def main() -> None:

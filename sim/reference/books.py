@@ -1,0 +1,54 @@
+"""An organization's books in phase 9 (recruitment and money) of the reference model:
+what it may spend on recruits, and its bill of wages and police pay, paid in full or in
+part, with the step's money flows (sim.codes.FLOW_COLUMNS)."""
+
+from __future__ import annotations
+
+from ..codes import F_POLICE_PAY, F_REVENUE, F_WAGES
+
+
+class Books:
+    """Phase 9 methods of :class:`sim.reference.agents.Organization` (its ``treasury``,
+    ``wage``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
+    ``police_bill``, ``unpaid`` and ``recruit_budget``)."""
+
+    def open_books(self, cells, units) -> None:
+        """Start phase 9's books. ``recruit_budget``: the pesos it may spend on recruits,
+        its treasury plus recruit_payback_days of its net income per day (this step's
+        revenue per day less the wages and police pay it owes per day, over ``cells`` and
+        ``units``, the model's in ascending rows, before recruiting)."""
+        self.wanted = self.hired = self.size = 0
+        self.recruit_budget = self.treasury
+        payback = self.model.p.recruit_payback_days
+        if payback > 0.0:
+            net = self.flows[F_REVENUE] / self.model.dt
+            for c in cells:
+                if c.org is self:
+                    net -= self.wage * c.members
+            for u in units:
+                if u.payroll is self:
+                    net -= u.payment * u.officers
+            self.recruit_budget += payback * net
+
+    def pay_recruits(self) -> None:
+        cost = self.model.p.recruit_cost
+        if self.wanted > 0 and cost > 0.0:
+            self.treasury -= self.hired * cost
+
+    def open_bill(self) -> None:
+        self.bill = self.wage * self.size * self.model.dt
+        self.police_bill = 0.0
+
+    def pay_bill(self) -> None:
+        """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
+        What it paid of each goes to its flows."""
+        self.unpaid = 0.0
+        if self.bill <= 0.0:
+            return
+        if self.treasury >= self.bill:
+            self.treasury -= self.bill
+        else:
+            self.unpaid = 1.0 - max(self.treasury, 0.0) / self.bill
+            self.treasury = 0.0
+        self.flows[F_WAGES] += self.wage * self.size * self.model.dt * (1.0 - self.unpaid)
+        self.flows[F_POLICE_PAY] += self.police_bill * (1.0 - self.unpaid)
