@@ -73,24 +73,25 @@ def cmd_run(args) -> None:
 
 
 def _run_with_progress(scenario, seed: int, steps: int, show: bool):
-    """Results of ``steps`` steps of a resolved scenario (as :func:`sim.runner.run`), with a
-    progress bar on stderr if ``show``: the run goes in about 100 pieces, which gives the
-    same results as one (the draws are keyed by step, not by call)."""
+    """Results of ``steps`` steps of a resolved scenario (:func:`sim.runner.simulate`, no
+    Mesa import), with a progress bar on stderr if ``show``: the run goes in about 100
+    pieces."""
     import time
 
-    from .model import CartelModel
+    from .runner import simulate
 
-    model = CartelModel(scenario, rng=seed)
-    started, piece = time.perf_counter(), max(1, steps // 100) if show else steps
-    while model.steps < steps:
-        model.run_for(min(piece, steps - model.steps))
-        if show:
-            done = model.steps / steps
-            print(f"\r  [{'#' * round(30 * done):<30}] {done:4.0%}  step {model.steps:,} of "
-                  f"{steps:,}, {time.perf_counter() - started:.0f} s", end="", file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done_steps: int) -> None:
+        done = done_steps / steps
+        print(f"\r  [{'#' * round(30 * done):<30}] {done:4.0%}  step {done_steps:,} of "
+              f"{steps:,}, {time.perf_counter() - started:.0f} s", end="", file=sys.stderr)
+
+    result = simulate(scenario, seed, steps, pieces=100 if show else 1,
+                      after_piece=progress if show else None)
     if show:
         print(file=sys.stderr)
-    return model.results()
+    return result
 
 
 def _check_resources(scenario, steps: int) -> None:
