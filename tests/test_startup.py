@@ -1,5 +1,6 @@
-"""``sim.run`` and ``cartel-sim run`` drive the engine without Mesa (issue 16: a warm run in
-about 2 s) and give what :class:`sim.CartelModel` gives, bit for bit."""
+"""A warm ``cartel-sim run`` in about 2 s (issue 16): ``sim.run`` and the command drive the
+engine without Mesa and give what :class:`sim.CartelModel` gives, bit for bit; the program
+ends itself once its files are written, its output all there and its exit status kept."""
 
 from __future__ import annotations
 
@@ -74,3 +75,29 @@ def test_cartel_sim_run_does_not_import_mesa(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=tmp_path)
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def command(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``cartel-sim ARGS`` as a new process, its output through pipes (so buffered)."""
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_the_program_ends_with_its_files_output_and_status(tmp_path):
+    out = tmp_path / "run"
+    done = command("run", str(ROOT / "scenarios" / "bcs_2014.toml"), "--days", "60", "--out",
+                   str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("bcs_2014, seed 0: 2013-01-01 to 2013-03-01 (60 steps)")
+    assert done.stdout.rstrip().endswith(f"Wrote {out}/ (violence, control and organizations "
+                                         "tables; run.json; summary.png)")
+    assert done.stderr.startswith("Running bcs_2014 (seed 0) ...")
+    files = json.loads((out / "run.json").read_text())["files"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*files, "run.json"])
+    assert_same_run(sim.Results.load(out), model_results("bcs_2014", 0, 60))
+
+    again = command("run", str(ROOT / "scenarios" / "two_cartels.toml"), "--out", str(out),
+                    cwd=tmp_path)
+    assert again.returncode == 2
+    assert again.stderr.startswith(f"error: {out} holds a different run")
+    assert "Traceback" not in again.stderr
