@@ -33,6 +33,16 @@ def _unit_sample(spec) -> np.ndarray:
     raise ValueError(spec.design)
 
 
+def design_size(spec) -> int:
+    """The number of points :func:`design_points` gives for ``spec``, without building them
+    (a grid of n levels for each of k parameters has n**k: too many is refused first)."""
+    k = len(spec.parameters)
+    sizes = {"points": lambda: len(spec.points), "grid": lambda: spec.n ** k,
+             "saltelli": lambda: spec.n * (k + 2),  # first-order and total indices only
+             "morris": lambda: spec.n * (k + 1), "lhs": lambda: spec.n, "sobol": lambda: spec.n}
+    return sizes[spec.design]()
+
+
 def design_points(spec) -> pd.DataFrame:
     """The design of a :class:`sim.sweep.SweepSpec`: one row per point."""
     if spec.design == "points":

@@ -254,7 +254,7 @@ def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) 
         if not free.size:
             break
         u = int(free[0])
-        state.unit_id[u] = stable_id(f"police/federal/{state.plaza_id[p]}/{step}")
+        state.unit_id[u] = _federal_id(state, p, step)
         state.unit_active[u] = True
         state.unit_plaza[u] = p
         state.unit_kind[u] = FEDERAL
@@ -266,3 +266,15 @@ def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) 
         state.unit_expires[u] = step + steps
         placed += 1
     return placed
+
+
+def _federal_id(state: State, plaza: int, step: int) -> int:
+    """The id of a federal unit arriving in row ``plaza`` at ``step``, keyed by both and, when
+    another unit arrived there in the same step (a trigger's and a dated deployment's), by
+    a count: no two units share an id, and so their draws."""
+    name = f"police/federal/{state.plaza_id[plaza]}/{step}"
+    unit_id, n = stable_id(name), 1
+    while (state.unit_id == unit_id).any():
+        n += 1
+        unit_id = stable_id(f"{name}/{n}")
+    return unit_id

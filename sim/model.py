@@ -11,19 +11,16 @@ are never used by the model's logic.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-import platform
-import secrets
 import time
-from importlib import metadata
 
 import mesa
 
 from . import kernel
 from .agents import Cell, Organization, Plaza, PoliceUnit, new_rows
 from .engine import Engine, Step
-from .results import Results, control_table, organizations_table, time_axis, violence_table
+from .results import Results, run_results
+from .runner import checked_seed
 from .scenario import Scenario
 
 
@@ -51,9 +48,7 @@ class CartelModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng: int | None = None, record: bool = True,
                  step: Step | None = None):
-        seed = secrets.randbits(63) if rng is None else int(rng)
-        if not 0 <= seed < 2**63:
-            raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1 (got {seed})")
+        seed = checked_seed(rng)
         super().__init__(rng=seed)
         self._default_schedule.stop()  # our clock is the kernel's, advanced in _advance_time
         self.spec = scenario
@@ -118,44 +113,4 @@ class CartelModel(mesa.Model):
     # ------------------------------------------------------------------ output
     def results(self) -> Results:
         """The tidy tables of everything recorded so far (steps 0 .. model.steps-1)."""
-        if not self.recorder.enabled:
-            raise RuntimeError("this model was built with record=False: it has no tables")
-        T = max(self.engine.t, 0)
-        sim = self.spec.simulation
-        orgs, plazas = tuple(self.names.organizations), tuple(self.names.plazas)
-        times = time_axis(T, sim.start, self.dt)
-        rows = self.recorder.violence_rows()
-        dense = self.recorder.dense
-        meta = {
-            "scenario": self.spec.name,
-            "scenario_sha256": self.spec.source_sha256,
-            "seed": self.seed,
-            "steps": T,
-            "days": T * self.dt,
-            "step_days": self.dt,
-            "start": str(sim.start),
-            "end": str(sim.start + dt.timedelta(days=max(T * self.dt - 1, 0))),
-            "versions": dict(versions()),
-            "wall_seconds": round(self.wall_seconds, 4),
-            "resolved_scenario": self.spec.model_dump(mode="json"),
-        }
-        if self.engine.notes:  # what events did not do as written (sim.engine.Engine.notes)
-            meta["notes"] = list(self.engine.notes)
-        return Results(
-            violence=violence_table(rows, orgs, plazas, times),
-            control=control_table(dense, orgs, plazas, times),
-            organizations=organizations_table(dense, orgs, times),
-            meta=meta,
-        )
-
-
-@functools.cache
-def versions() -> dict[str, str]:
-    """Versions that decide bit-for-bit reproducibility, for run.json."""
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for dist in ("cartel-sim", "mesa", "numba", "numpy", "pandas", "pyarrow"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
+        return run_results(self.engine, self.wall_seconds)

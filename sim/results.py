@@ -6,11 +6,15 @@ The contract (README, "Outputs"): ``violence.parquet``, ``control.parquet``,
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
+import platform
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,9 @@ import pandas as pd
 from .codes import ACTOR_NAMES, FLOW_COLUMNS, LETHAL_TYPES, TYPE_NAMES, VIA_NAMES
 from .run_folder import REPLACING, refuse_temporary, write_run_folder
 from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 TABLES = ("violence", "control", "organizations")
 TYPES = tuple(TYPE_NAMES)
@@ -127,6 +134,53 @@ def organizations_table(dense: dict, org_names: tuple[str, ...], times: dict) ->
         "leader_alive": dense["rec_leader"][steps, rows],
         **{name: dense["rec_flows"][steps, rows, i] for i, name in enumerate(FLOW_COLUMNS)},
     })
+
+
+def run_results(engine: Engine, wall_seconds: float) -> Results:
+    """The tidy tables and run.json metadata of everything ``engine`` recorded so far (steps
+    0 .. engine.t-1): what :meth:`sim.CartelModel.results` and :func:`sim.run` return.
+    ``wall_seconds``: the time spent running steps, for run.json."""
+    if not engine.recorder.enabled:
+        raise RuntimeError("this model was built with record=False: it has no tables")
+    T = max(engine.t, 0)
+    scenario = engine.scenario
+    start = scenario.simulation.start
+    orgs, plazas = tuple(engine.names.organizations), tuple(engine.names.plazas)
+    times = time_axis(T, start, engine.dt)
+    dense = engine.recorder.dense
+    meta = {
+        "scenario": scenario.name,
+        "scenario_sha256": scenario.source_sha256,
+        "seed": engine.seed,
+        "steps": T,
+        "days": T * engine.dt,
+        "step_days": engine.dt,
+        "start": str(start),
+        "end": str(start + dt.timedelta(days=max(T * engine.dt - 1, 0))),
+        "versions": dict(versions()),
+        "wall_seconds": round(wall_seconds, 4),
+        "resolved_scenario": scenario.model_dump(mode="json"),
+    }
+    if engine.notes:  # what events did not do as written (sim.engine.Engine.notes)
+        meta["notes"] = list(engine.notes)
+    return Results(
+        violence=violence_table(engine.recorder.violence_rows(), orgs, plazas, times),
+        control=control_table(dense, orgs, plazas, times),
+        organizations=organizations_table(dense, orgs, times),
+        meta=meta,
+    )
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """Versions that decide bit-for-bit reproducibility, for run.json."""
+    out = {"python": platform.python_version(), "platform": platform.platform()}
+    for dist in ("cartel-sim", "mesa", "numba", "numpy", "pandas", "pyarrow"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
 
 
 def count_homicides(violence: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp,

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .designs import design_points
+from .designs import design_points, design_size
 from .folder_lock import FolderBusyError, folder_lock
 from .metrics import run_metrics
 from .model import CartelModel
@@ -181,8 +181,8 @@ def plan(spec: SweepSpec) -> tuple[Scenario, pd.DataFrame, list[int]]:
     if whole and spec.design in ("saltelli", "morris"):
         raise SweepError(f"{', '.join(whole)}: a whole-number field; Sobol and Morris indices "
                          "assume continuous parameters: sweep it with a grid, lhs or sobol design")
+    check_sweep(scenario, design_size(spec), spec.replicates, for_days(scenario, spec.days)[1])
     design = design_points(spec)
-    check_sweep(scenario, len(design), spec.replicates, for_days(scenario, spec.days)[1])
     for path, is_int in integer.items():
         if is_int:
             design[path] = design[path].round().astype(np.int64)

@@ -66,6 +66,25 @@ def test_a_fired_trigger_deploys_at_the_next_step_and_a_full_buffer_is_flushed()
     assert run.recorder.vio_n[0] == 0 and len(run.recorder.chunks) == 1
 
 
+def test_a_trigger_and_a_dated_deployment_in_one_plaza_and_step_give_two_unit_ids():
+    """Each unit's draws are keyed by its id: two units with one id would draw alike."""
+    deployment = {"kind": "federal_deployment", "plazas": ["P"], "officers": 40,
+                  "duration_days": 30}
+    scenario = tiny(triggers=[{**deployment, "when": "homicides_7d >= 1"}],
+                    events=[{**deployment, "step": 5, "officers": 60}])
+    answers = iter([(5, TRIGGER, 0)])
+
+    def scripted(state, prm, seed, t0, t1, dt, row_reserve, recorder):
+        return next(answers, (t1, DONE, -1))
+
+    run = Engine(scenario, 1, scripted)
+    run.t = 0  # no spin-up
+    run.run_until(6)
+    federal = run.state.unit_active & (run.state.unit_kind == FEDERAL)
+    assert sorted(run.state.unit_officers[federal]) == [40, 60]  # both arrived at step 5
+    assert len(set(run.state.unit_id[run.state.unit_active])) == run.state.unit_active.sum()
+
+
 def test_a_model_driven_by_another_step_function_gets_its_results():
     """CartelModel(step=...) runs the engine with that step: here the kernel, wrapped."""
     scenario = shipped_scenario("kingpin_removal")

@@ -29,9 +29,10 @@ from pandas.testing import assert_frame_equal
 
 import sim
 from sim.cli import main
-from sim.designs import design_points
+from sim.designs import design_points, design_size
 from sim.metrics import run_metrics
 from sim.runner import for_days
+from sim.scenario import ScenarioError
 from sim.sweep import SweepError, SweepSpec, plan, replicate_seeds
 
 # `sim.sweep` is the function (sim/__init__ re-exports it); the module is needed to patch it
@@ -450,6 +451,28 @@ def design_of(design: str, n: int, parameters: dict | None = None, seed: int = 0
 
 def within_bounds(spec: SweepSpec, design: pd.DataFrame) -> bool:
     return all(design[p].between(lo, hi).all() for p, (lo, hi) in spec.parameters.items())
+
+
+@pytest.mark.parametrize(("design", "n"), [("grid", 3), ("lhs", 7), ("sobol", 8),
+                                           ("saltelli", 8), ("morris", 5)])
+def test_the_counted_size_of_a_design_is_its_built_size(design, n):
+    spec, built = design_of(design, n)
+    assert design_size(spec) == len(built)
+    points = SweepSpec(scenario="unused.toml", design="points", points=[{CLASH: 0.001}] * 3)
+    assert design_size(points) == len(design_points(points)) == 3
+
+
+def test_a_grid_too_large_is_refused_from_its_counts_before_it_is_built(monkeypatch):
+    """10**12 points: building them first would take the machine's memory and hours."""
+    def never(spec):
+        raise AssertionError("the design was built")
+
+    monkeypatch.setattr(sweep_module, "design_points", never)
+    spec = small(design="grid", n=1000, replicates=1, parameters={
+        CLASH: (0.001, 0.004), MEMBERS: (10, 40), "cells[1].members": (10, 40),
+        "parameters.kidnap_rate": (0.0, 0.001)})
+    with pytest.raises(ScenarioError, match="sweep of 1,000,000,000,000 points x 1 replicates"):
+        plan(spec)
 
 
 def test_a_grid_has_n_to_the_k_points_spanning_the_bounds():

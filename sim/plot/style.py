@@ -104,18 +104,18 @@ def plaza_positions(scenario: Scenario) -> dict[str, tuple[float, float]]:
     plazas without coordinates are placed by a spring layout (fixed seed) that keeps the
     others fixed, starting from the mean of their neighbours. Without any coordinates: a
     spring layout, neighbours near each other, in a box of about [-1, 1]²."""
+    known = {p.name: (p.lon, p.lat) for p in scenario.plazas
+             if p.lat is not None and p.lon is not None}
+    if len(known) == len(scenario.plazas):
+        return known  # no layout needed, nor networkx (0.2 s of a run's summary.png)
     import networkx as nx
 
     graph = nx.Graph()
     graph.add_nodes_from(p.name for p in scenario.plazas)
     graph.add_edges_from((scenario.plazas[i].name, scenario.plazas[j].name)
                          for i, j in scenario.neighbour_pairs())
-    known = {p.name: (p.lon, p.lat) for p in scenario.plazas
-             if p.lat is not None and p.lon is not None}
     if not known:
         return {n: tuple(map(float, xy)) for n, xy in nx.spring_layout(graph, seed=1).items()}
-    if len(known) == len(graph):
-        return known
     centre = np.mean(list(known.values()), axis=0)
     start = dict(known)
     for name in graph:
