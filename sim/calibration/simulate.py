@@ -1,8 +1,10 @@
 """Simulating the observations at one parameter point: the part that runs in worker processes.
 
 A point's evaluation is a matrix of shape (replicates, observations): what each replicate
-run (paired seeds) gives for each observed count, over the same period, region and measure.
-It depends only on the point and the seeds, so it is the same whatever process computes it.
+run (paired seeds) gives for each observed count, over the same period, region and measure;
+in a joint fit, every episode is run with the same seeds and their observation columns are
+put side by side. It depends only on the point and the seeds, so it is the same whatever
+process computes it.
 """
 
 from __future__ import annotations
@@ -29,23 +31,28 @@ def days_needed(scenario: Scenario, observations: list[Observation]) -> int:
     return int((last - pd.Timestamp(scenario.simulation.start)).days) + 1
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _scenario(scenario_json: str) -> Scenario:
     return Scenario.model_validate_json(scenario_json)
 
 
 def evaluate_point(task: dict) -> tuple[tuple, np.ndarray]:
-    """Run one point over its seeds; returns (task key, counts of shape (seeds, observations)).
+    """Run one point on every episode over its seeds; returns (task key, counts of shape
+    (seeds, observations of all episodes)).
 
-    ``task``: scenario (JSON), days, overrides {path: value}, seeds, observations (records of
-    :func:`observation_table`), key (any label, returned unchanged).
+    ``task``: episodes (a list of {scenario (JSON), days, observations (records of
+    :func:`observation_table`)}), overrides {path: value}, seeds, key (any label, returned
+    unchanged).
     """
-    scenario = _scenario(task["scenario"]).with_overrides(task["overrides"])
-    counts = np.empty((len(task["seeds"]), len(task["observations"])))
-    for r, seed in enumerate(task["seeds"]):
-        counts[r] = measure(run(scenario, seed=int(seed), days=task["days"]),
-                            task["observations"])
-    return tuple(task["key"]), counts
+    parts = []
+    for episode in task["episodes"]:
+        scenario = _scenario(episode["scenario"]).with_overrides(task["overrides"])
+        counts = np.empty((len(task["seeds"]), len(episode["observations"])))
+        for r, seed in enumerate(task["seeds"]):
+            counts[r] = measure(run(scenario, seed=int(seed), days=episode["days"]),
+                                episode["observations"])
+        parts.append(counts)
+    return tuple(task["key"]), np.concatenate(parts, axis=1)
 
 
 def measure(results, observations: list[dict]) -> np.ndarray:
