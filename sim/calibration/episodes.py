@@ -78,10 +78,18 @@ def load_episodes(spec: CalibrationSpec) -> list[EpisodeInputs]:
 def _load(spec: CalibrationSpec, episode: Episode, first: int) -> EpisodeInputs:
     try:
         scenario = load_scenario(episode.scenario)
+    except ScenarioError as exc:
+        raise CalibrationError(str(exc)) from None
+    try:
         for end in ("low", "high"):
             scenario.with_overrides({p: getattr(v, end) for p, v in spec.parameters.items()})
+    except ScenarioError as exc:
+        shared = ("; a parameter fitted jointly must exist in every episode's scenario (or "
+                  "fit the episodes apart)") if spec.joint else ""
+        raise CalibrationError(f"{exc}{shared}") from None
+    try:
         observations = read_observed(episode.observed, [p.name for p in scenario.plazas])
-    except (ScenarioError, ObservedError) as exc:
+    except ObservedError as exc:
         raise CalibrationError(str(exc)) from None
     start = pd.Timestamp(scenario.simulation.start)
     chosen, held_back, problems = [], [], []

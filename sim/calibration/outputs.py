@@ -87,6 +87,16 @@ def parameters_toml(spec: CalibrationSpec, best: dict, out: Path) -> str:
     return _header(spec, out) + note + tomli_w.dumps({"parameters": table})
 
 
+def written(spec: CalibrationSpec) -> str:
+    """The files a calibration writes, as the command lists them."""
+    if not spec.joint:
+        return ("best.toml, posterior.parquet, trace.parquet, predictive.parquet, "
+                "calibration.json, figures/")
+    names = ", ".join(f"{e.name}/" for e in spec.episode_list())
+    return (f"best_parameters.toml, posterior.parquet, trace.parquet, calibration.json, "
+            f"figures/; per episode in {names}: best.toml, predictive.parquet, figures/")
+
+
 def summary(record: dict) -> str:
     """The best point, the evaluations and the held-back check, as printed at the end."""
     check = record["check"]

@@ -169,8 +169,8 @@ class CalibrationSpec(BaseModel):
             check_periods(self.fit, self.check)
             return self
         if given := [k for k, v in single.items() if v is not None]:
-            raise ValueError(f"{', '.join(given)} given beside [[episodes]]; move them into "
-                             "each [[episodes]] table")
+            raise ValueError(f"{', '.join(given)} given beside [[episodes]]; write it in "
+                             "each [[episodes]] table instead")
         _distinct(self.episodes, "scenario", "two episodes run one scenario file; a joint fit "
                   "needs different scenarios (merge their observed files into one episode)")
         _distinct(self.episodes, "name", "two episodes have one name (their output folder); "
