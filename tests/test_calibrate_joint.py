@@ -104,6 +104,9 @@ def test_every_episode_runs_with_the_same_replicate_seeds(tmp_path):
     bcs_2013 = sim.run(sim.load_scenario(SCENARIOS / "bcs_2014.toml").with_overrides(point),
                        seed=12, days=365).homicides("YS").sum()
     assert joint[1, :2].sum() == bcs_2013  # the second seed's run, both half-years
+    two = sim.run(episodes[1].scenario.with_overrides(point), seed=11)  # the first seed
+    lethal = two.violence[two.violence["lethal"] & (two.violence["plaza"] == "Ciudad Norte")]
+    assert joint[0, 3] == lethal.loc[lethal["date"] >= "2020-07-01", "count"].sum()
 
 
 def test_joint_same_seed_same_result_serial_two_workers_and_outputs(tmp_path):
