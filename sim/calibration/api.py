@@ -8,6 +8,9 @@ The folder holds ``calibration.json`` (inputs, hashes, versions, wall time, the 
 ``best.toml`` (the best point as a scenario variant), ``posterior.parquet``,
 ``trace.parquet``, ``predictive.parquet`` (bands per observation), ``evaluations.db``
 (every point evaluated) and the method's own database (``abc.db`` or ``optuna.db``).
+A joint fit (``[[episodes]]``) runs each point on every episode with the same seeds; its
+distance is the weighted mean of the episodes' distances; it writes ``best_parameters.toml``
+and, per episode, ``<name>/best.toml``, ``predictive.parquet`` and ``figures/check.png``.
 """
 
 from __future__ import annotations
