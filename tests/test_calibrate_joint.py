@@ -241,6 +241,8 @@ def test_the_command_prints_each_episodes_check(tmp_path, capsys):
     (('observed = "two.csv"', 'observed = "two.csv"\nname = "bcs_2014"'),
      "two episodes have one name"),
     (('observed = "two.csv"', 'observed = "missing.csv"'), "missing.csv: file not found"),
+    (('observed = "two.csv"', 'observed = "two.csv"\nname = "../x"'),
+     "episodes[name=\"../x\"]: name '../x' cannot name its output folder"),
     (("fit = [2020-01-01, 2020-06-30]", "fit = [2019-01-01, 2019-06-30]"),
      "episodes[1] (two_cartels): "),
 ])

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -124,6 +125,9 @@ class Episode(BaseModel):
         check_periods(self.fit, self.check)
         if not self.name:
             self.name = Path(self.scenario).stem
+        if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", self.name) or self.name == "figures":
+            raise ValueError(f"name {self.name!r} cannot name its output folder; give name = "
+                             "letters, digits, '_', '-' or '.' (not 'figures')")
         return self
 
 
