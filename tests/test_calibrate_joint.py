@@ -208,7 +208,7 @@ def test_a_resume_after_an_episode_changed_is_refused_naming_it(tmp_path, capsys
                  "--resume"]) == 2
     error = capsys.readouterr().err
     assert "holds another calibration" in error
-    assert "episodes.two_cartels.scenario_sha256" in error and "bcs_2014" not in error
+    assert f"episodes.two_cartels.scenario_sha256 of {two}" in error and "bcs_2014" not in error
 
     record = json.loads((out / "calibration.json").read_text())
     two.write_text(two.read_text().replace("clash_rate = 0.003", "clash_rate = 0.002"))

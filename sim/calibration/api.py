@@ -203,9 +203,14 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
 
 
 def _changed(previous, inputs, prefix: str = "") -> str:
-    """The entries of calibration.json's ``inputs`` that differ, as dotted keys."""
+    """The entries of calibration.json's ``inputs`` that differ, as dotted keys; a digest
+    table (``scenario_sha256``: file -> SHA-256) names the files that changed."""
     if not (isinstance(previous, dict) and isinstance(inputs, dict)):
         return prefix.rstrip(".") or "inputs"
+    if prefix.endswith("_sha256."):
+        files = sorted(f for f in previous.keys() | inputs.keys()
+                       if previous.get(f) != inputs.get(f))
+        return f"{prefix.rstrip('.')} of {', '.join(files)}"
     return ", ".join(_changed(previous.get(k), inputs.get(k), f"{prefix}{k}.")
                      for k in sorted(previous.keys() | inputs.keys())
                      if previous.get(k) != inputs.get(k))
