@@ -191,7 +191,7 @@ def cmd_sweep(args) -> None:
 def cmd_calibrate(args) -> None:
     from contextlib import ExitStack
 
-    from .calibration import CalibrationError, CalibrationSpec, calibrate, summary
+    from .calibration import CalibrationError, CalibrationSpec, calibrate, summary, written
 
     if args.workers is not None and args.workers <= 0:
         raise UserError(f"--workers must be at least 1 (got {args.workers})")
@@ -212,8 +212,7 @@ def cmd_calibrate(args) -> None:
     except OSError as exc:
         raise UserError(cannot_write(out, exc, "--out")) from None
     print(summary(record))
-    print(f"Wrote {out}/ (best.toml, posterior.parquet, trace.parquet, predictive.parquet, "
-          "calibration.json, figures/)")
+    print(f"Wrote {out}/ ({written(spec)})")
 
 
 def _dask_executor(args, stack):

@@ -7,8 +7,8 @@ held-back one.
 
 from .api import calibrate
 from .observed import Observation, ObservedError, read_observed
-from .outputs import summary
+from .outputs import summary, written
 from .spec import CalibrationError, CalibrationSpec
 
 __all__ = ["CalibrationError", "CalibrationSpec", "Observation", "ObservedError", "calibrate",
-           "read_observed", "summary"]
+           "read_observed", "summary", "written"]

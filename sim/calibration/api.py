@@ -8,11 +8,13 @@ The folder holds ``calibration.json`` (inputs, hashes, versions, wall time, the 
 ``best.toml`` (the best point as a scenario variant), ``posterior.parquet``,
 ``trace.parquet``, ``predictive.parquet`` (bands per observation), ``evaluations.db``
 (every point evaluated) and the method's own database (``abc.db`` or ``optuna.db``).
+A joint fit (``[[episodes]]``) runs each point on every episode with the same seeds; its
+distance is the weighted mean of the episodes' distances; it writes ``best_parameters.toml``
+and, per episode, ``<name>/best.toml``, ``predictive.parquet`` and ``figures/check.png``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -26,15 +28,12 @@ import numpy as np
 import pandas as pd
 
 from ..folder_lock import FolderBusyError, folder_lock
-from ..scenario import ScenarioError, load_scenario
-from ..sweep import MODEL_ROOTS, replicate_seeds, warm_up
+from ..sweep import MODEL_ROOTS, replicate_seeds
 from ..sweep_folder import model_changes, model_record
-from .distance import DISTANCES
-from .evaluator import Evaluator, LocalWorkers
-from .observed import Observation, ObservedError, read_observed
+from .episodes import EpisodeInputs, inputs_record, load_episodes, weighted_distance
+from .evaluator import Evaluator, LocalWorkers, warm_up_episodes
 from .outputs import write_outputs
 from .predictive import bands, coverage, draw_points
-from .simulate import days_needed, observation_table
 from .spec import CalibrationError, CalibrationSpec
 from .store import EvaluationStore
 
@@ -47,7 +46,8 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
               executor: Executor | None = None, workers: int | None = None,
               resume: bool = False, progress: bool = True) -> dict:
     """Run (or resume) a calibration into ``out``; returns what ``calibration.json`` holds
-    plus ``posterior`` and ``trace`` DataFrames and the ``predictive`` bands.
+    plus ``posterior`` and ``trace`` DataFrames and the ``predictive`` bands (in a joint
+    fit, with an ``episode`` column).
 
     Args:
         spec: a CalibrationSpec, or the path of a calibration file.
@@ -60,38 +60,34 @@ def calibrate(spec: CalibrationSpec | str | os.PathLike, out: str | os.PathLike,
     out = Path(out)
     if not isinstance(spec, CalibrationSpec):
         spec = CalibrationSpec.from_toml(spec)
-    scenario, observations, held_back = _inputs(spec)
-    record = _record(spec, scenario)
+    episodes = load_episodes(spec)
+    record = _record(spec, episodes)
     try:
         with folder_lock(out):
-            return _calibrate(spec, out, scenario, observations, held_back, record, executor,
-                              workers, resume, progress, started)
+            return _calibrate(spec, out, episodes, record, executor, workers, resume,
+                              progress, started)
     except FolderBusyError as exc:
         raise CalibrationError(f"another calibration is running in {out}: {exc}; wait for "
                                "it to finish, or choose another folder") from None
 
 
-def _calibrate(spec, out, scenario, observations, held_back, record, executor, workers,
-               resume, progress, started) -> dict:
+def _calibrate(spec, out, episodes, record, executor, workers, resume, progress,
+               started) -> dict:
     _prepare_folder(out, record, resume)
-    scenario_json = scenario.model_dump_json()
-    fit_columns = ~np.array(held_back)
-    distance = DISTANCES[spec.distance]
-    observed = np.array([o.value for o in observations])
-    common = {"scenario": scenario_json, "days": days_needed(scenario, observations),
-              "observations": observation_table(observations),
-              "seeds": replicate_seeds(spec.seed, spec.replicates)}
+    tasks = [e.task() for e in episodes]
+    common = {"episodes": tasks, "seeds": replicate_seeds(spec.seed, spec.replicates)}
     store = EvaluationStore(out / "evaluations.db")
     with ExitStack() as stack:
         stack.callback(store.close)
         bar = stack.enter_context(_progress(progress))
         if executor is None and workers != 1:
-            executor = LocalWorkers(workers, initializer=warm_up, initargs=(scenario_json,))
+            executor = LocalWorkers(workers, initializer=warm_up_episodes,
+                                    initargs=([t["scenario"] for t in tasks],))
             stack.callback(executor.close)
         evaluate = Evaluator(common, store, executor, bar)
 
         def score(batch):
-            return [{"distance": distance(c[:, fit_columns], observed[fit_columns])}
+            return [{"distance": weighted_distance(episodes, spec.distance, c)}
                     for c in evaluate(batch)]
 
         posterior, trace, best = _run_method(spec, score, out)
@@ -101,15 +97,25 @@ def _calibrate(spec, out, scenario, observations, held_back, record, executor, w
             [((PREDICTIVE_STAGE, i), p) for i, p in enumerate(points)],
             seeds=[[s] for s in seeds]))
         evaluations = store.count()
-    table = bands(observations, predictive, held_back)
-    check = {**coverage(table),
-             "distance_fit": distance(predictive[:, fit_columns], observed[fit_columns]),
-             "distance_check": (distance(predictive[:, ~fit_columns], observed[~fit_columns])
-                                if (~fit_columns).any() else None)}
+    tables = {e.name: bands(e.observations, predictive[:, e.columns], list(e.held_back))
+              for e in episodes}
+    checks = {e.name: {**coverage(tables[e.name]),
+                       "distance_fit": e.distance(spec.distance, predictive),
+                       "distance_check": e.distance(spec.distance, predictive, held_back=True)}
+              for e in episodes}
+    if spec.joint:
+        check = {"distance_fit": weighted_distance(episodes, spec.distance, predictive),
+                 "distance_check": weighted_distance(episodes, spec.distance, predictive,
+                                                     held_back=True),
+                 "episodes": checks}
+        table = pd.concat([t.assign(episode=name) for name, t in tables.items()],
+                          ignore_index=True)
+    else:
+        (check,), (table,) = checks.values(), tables.values()
     record.update(best=best, check=check, evaluations=evaluations,
                   points_this_run=evaluate.points, simulations_this_run=evaluate.simulations,
                   wall_seconds=round(time.perf_counter() - started, 2))
-    write_outputs(out, spec, record, posterior, trace, table)
+    write_outputs(out, spec, record, posterior, trace, tables)
     return {**record, "posterior": posterior, "trace": trace, "predictive": table}
 
 
@@ -136,60 +142,43 @@ def _weighted_median(posterior: pd.DataFrame, paths: list[str]) -> dict:
     return best
 
 
-def _inputs(spec: CalibrationSpec):
-    """The scenario, the observations in the fit or check period, and which are held back."""
-    try:
-        scenario = load_scenario(spec.scenario)
-        for end in ("low", "high"):
-            scenario.with_overrides({p: getattr(v, end) for p, v in spec.parameters.items()})
-        observations = read_observed(spec.observed, [p.name for p in scenario.plazas])
-    except (ScenarioError, ObservedError) as exc:
-        raise CalibrationError(str(exc)) from None
-    start = pd.Timestamp(scenario.simulation.start)
-    chosen, held_back, problems = [], [], []
-    for o in observations:
-        where = [name for name, period in (("fit", spec.fit), ("check", spec.check))
-                 if period is not None and _inside(o, period)]
-        if o.start < start:
-            problems.append(f"{spec.observed}: row {o.row}: period {o.period} starts before "
-                            f"the scenario ({start.date()}); drop the row or move the "
-                            "scenario's start")
-        elif where:
-            chosen.append(o)
-            held_back.append(where[0] == "check")
-    if problems:
-        raise CalibrationError("\n".join(problems))
-    if not any(not h for h in held_back):
-        raise CalibrationError(f"{spec.observed}: no observation lies inside the fit period "
-                               f"{spec.fit[0]}..{spec.fit[1]}; widen 'fit' or add rows")
-    return scenario, chosen, held_back
-
-
-def _inside(o: Observation, period) -> bool:
-    return pd.Timestamp(period[0]) <= o.start and o.end <= pd.Timestamp(period[1])
-
-
-def _record(spec: CalibrationSpec, scenario) -> dict:
-    """Inputs, the model (as sweeps record it: version, source hashes, resolved scenario)
-    and versions. Imports only the chosen method's library (ModuleNotFoundError if absent)."""
+def _record(spec: CalibrationSpec, episodes: list[EpisodeInputs]) -> dict:
+    """Inputs, the model (as sweeps record it: version, source hashes, resolved scenario;
+    in a joint fit, per episode) and versions. Imports only the chosen method's library
+    (ModuleNotFoundError if absent)."""
     library = "optuna" if spec.method == "optuna" else "pyabc"
     method_version = importlib.import_module(library).__version__
-    observed_bytes = Path(spec.observed).read_bytes()
-    return {"inputs": {"spec": spec.model_dump(mode="json"),
-                       "observed_sha256": hashlib.sha256(observed_bytes).hexdigest(),
-                       "scenario_sha256": scenario.source_sha256},
-            "model": model_record(scenario, CALIBRATION_ROOTS),
+    models = {e.name: model_record(e.scenario, CALIBRATION_ROOTS) for e in episodes}
+    return {"inputs": inputs_record(spec, episodes),
+            "model": {"episodes": models} if spec.joint else models[episodes[0].name],
             "versions": {"cartel-sim": metadata.version("cartel-sim"), library: method_version,
                          "numpy": np.__version__}}
+
+
+def _model_changes(previous: dict, model: dict) -> list[str]:
+    """How the model that started the calibration differs from this one, in words; in a
+    joint fit, a scenario's resolved parameters are named with their episode."""
+    if "episodes" not in model:
+        return model_changes(previous, model)
+    changes: list[str] = []
+    for name, record in model["episodes"].items():
+        for change in model_changes(previous["episodes"][name], record):
+            shared = change.startswith(("cartel-sim", "source changed"))
+            change = change if shared else f"episode {name}: {change}"
+            if change not in changes:
+                changes.append(change)
+    return changes
 
 
 def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
     record_file = out / "calibration.json"
     if record_file.exists():
         previous = json.loads(record_file.read_text())
-        if previous.get("inputs") != json.loads(json.dumps(record["inputs"])):
+        inputs = json.loads(json.dumps(record["inputs"]))
+        if previous.get("inputs") != inputs:
             raise CalibrationError(f"{out} holds another calibration (or its inputs changed "
-                                   "since); choose another folder")
+                                   f"since: {_changed(previous.get('inputs'), inputs)}); "
+                                   "choose another folder")
         if not resume:
             raise CalibrationError(f"{out} holds a run of this calibration; pass resume=True "
                                    "(--resume) to continue it, or choose another folder")
@@ -197,7 +186,7 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
             changes = ["calibration.json does not record the model (written by an older "
                        "cartel-sim)"]
         else:
-            changes = model_changes(previous["model"], record["model"])
+            changes = _model_changes(previous["model"], record["model"])
         if changes:
             raise CalibrationError(
                 f"{out} was started by another model ({'; '.join(changes)}); resuming would "
@@ -211,6 +200,20 @@ def _prepare_folder(out: Path, record: dict, resume: bool) -> None:
     tmp = record_file.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(record, indent=2))
     os.replace(tmp, record_file)
+
+
+def _changed(previous, inputs, prefix: str = "") -> str:
+    """The entries of calibration.json's ``inputs`` that differ, as dotted keys; a digest
+    table (``scenario_sha256``: file -> SHA-256) names the files that changed."""
+    if not (isinstance(previous, dict) and isinstance(inputs, dict)):
+        return prefix.rstrip(".") or "inputs"
+    if prefix.endswith("_sha256."):
+        files = sorted(f for f in previous.keys() | inputs.keys()
+                       if previous.get(f) != inputs.get(f))
+        return f"{prefix.rstrip('.')} of {', '.join(files)}"
+    return ", ".join(_changed(previous.get(k), inputs.get(k), f"{prefix}{k}.")
+                     for k in sorted(previous.keys() | inputs.keys())
+                     if previous.get(k) != inputs.get(k))
 
 
 def _progress(enabled: bool):

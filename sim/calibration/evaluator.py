@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from ..sweep import warm_up
 from ..workers import RESTARTS, start_worker
 from .simulate import evaluate_point
 from .store import EvaluationStore
@@ -60,6 +61,14 @@ class Evaluator:
         finally:
             for future in futures:
                 future.cancel()
+
+
+def warm_up_episodes(scenario_jsons: list[str]) -> None:
+    """Compile the kernel (or load it from numba's cache) on every episode's scenario, once
+    per worker process (the initializer of :class:`LocalWorkers`), so no evaluation pays
+    for it."""
+    for scenario_json in scenario_jsons:
+        warm_up(scenario_json)
 
 
 class LocalWorkers:

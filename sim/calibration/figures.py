@@ -1,4 +1,5 @@
-"""Figures of a calibration: the fit and the held-back check, the posterior, convergence."""
+"""Figures of a calibration: the fit and the held-back check (per episode), the posterior,
+convergence."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from .spec import CalibrationSpec
 
 def calibration_figures(spec: CalibrationSpec, posterior: pd.DataFrame, trace: pd.DataFrame,
                         predictive: pd.DataFrame) -> dict[str, Figure]:
-    """``check`` (observed against the predictive bands), ``posterior`` (marginals and
-    pairs), ``convergence`` (epsilon per generation, or distance per trial)."""
-    return {"check": check_figure(predictive), "posterior": posterior_figure(spec, posterior),
+    """``check`` (observed against the predictive bands of one episode), ``posterior``
+    (marginals and pairs), ``convergence`` (epsilon per generation, or distance per trial)."""
+    return {"check": check_figure(predictive), **posterior_figures(spec, posterior, trace)}
+
+
+def posterior_figures(spec: CalibrationSpec, posterior: pd.DataFrame, trace: pd.DataFrame
+                      ) -> dict[str, Figure]:
+    """``posterior`` (marginals and pairs) and ``convergence`` (epsilon per generation, or
+    distance per trial); each episode's ``check`` is :func:`check_figure`."""
+    return {"posterior": posterior_figure(spec, posterior),
             "convergence": convergence_figure(spec, trace)}
 
 

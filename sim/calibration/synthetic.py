@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..runner import run
 from ..scenario import Scenario
 from ..sweep import replicate_seeds
 from .observed import Observation, period_bounds
-from .simulate import days_needed, measure, observation_table
+from .simulate import days_needed, observation_table, simulate_counts
 
 
 def half_years(scenario: Scenario) -> list[str]:
@@ -36,7 +35,7 @@ def write_synthetic_observed(scenario: Scenario, truth: dict[str, float], period
                     for p in periods for m in ("homicides", "conflict_homicides")]
     at_truth = scenario.with_overrides(truth)
     days, records = days_needed(scenario, observations), observation_table(observations)
-    counts = np.array([measure(run(at_truth, seed=s, days=days), records)
+    counts = np.array([simulate_counts(at_truth, s, days, records)
                        for s in replicate_seeds(seed, runs)])
     lines = ["period,region,measure,value,source"] + [
         f"{o.period},all,{o.measure},{value:.2f},\"{o.source}\""
