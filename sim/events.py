@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import ALLY, FEDERAL, L_MOVED, NEUTRAL, POLICE_KINDS, WAR, parameter_vector
+from .codes import ALLY, L_MOVED, NEUTRAL, POLICE_KINDS, WAR, parameter_vector
 from .rng import stable_id
 from .scenario import apply_parameter_event
 from .state import State, background_rates, enter_cell_id
@@ -140,7 +140,8 @@ APPLY: dict[str, Callable[[object, Scheduled], None]] = {
 
 
 def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) -> int:
-    """Station a federal unit in each plaza until ``spec.duration_days`` have passed.
+    """Station a unit of ``spec.force`` (federal police or army) in each plaza until
+    ``spec.duration_days`` have passed.
 
     Uses the spare police rows (freed again when a deployment leaves); returns the number
     of units placed, which is smaller than asked only if every spare row is in use.
@@ -153,10 +154,10 @@ def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) 
         if not free.size:
             break
         u = int(free[0])
-        state.unit_id[u] = stable_id(f"police/federal/{state.plaza_id[p]}/{step}")
+        state.unit_id[u] = stable_id(f"police/{spec.force}/{state.plaza_id[p]}/{step}")
         state.unit_active[u] = True
         state.unit_plaza[u] = p
-        state.unit_kind[u] = FEDERAL
+        state.unit_kind[u] = POLICE_KINDS.index(spec.force)
         state.unit_officers[u] = state.unit_authorized[u] = spec.officers
         state.unit_integrity[u] = spec.integrity
         state.unit_payroll[u] = -1

@@ -17,12 +17,14 @@ import mesa
 
 from ..codes import (
     ALLY,
+    ARMY,
     ARREST,
     FEDERAL,
     L_ARRESTED,
     L_DESERTED,
     L_MOVED,
     L_RECRUITED,
+    MUNICIPAL,
     POLICE,
     S_CORRUPTION,
     S_DESERTION,
@@ -32,6 +34,7 @@ from ..codes import (
     S_PURGE,
     S_REPLENISH,
     S_SPLIT,
+    STATE_POLICE,
     VIA_STATE,
     WAR,
 )
@@ -295,7 +298,8 @@ class Cell(mesa.Agent):
 
 
 class PoliceUnit(mesa.Agent):
-    """Municipal, state or federal police in one plaza; ``payroll`` is its patron or None."""
+    """Municipal, state or federal police, or an army unit, in one plaza; ``payroll`` is its
+    patron or None."""
 
     def __init__(self, model, state: State, row: int, plaza, payroll: Organization | None):
         super().__init__(model)
@@ -323,6 +327,13 @@ class PoliceUnit(mesa.Agent):
         state.unit_payment[r], state.unit_effectiveness[r] = self.payment, self.effectiveness
         state.unit_expires[r] = self.expires
 
+    def fight_share(self) -> float:
+        """The share of its officers that fight for a patron (payroll_fight_share_<kind>)."""
+        p = self.model.p
+        return {MUNICIPAL: p.payroll_fight_share_municipal,
+                STATE_POLICE: p.payroll_fight_share_state,
+                FEDERAL: p.payroll_fight_share_federal}.get(self.kind, 0.0)
+
     # phase 1
     def leave_if_due(self, t: int) -> None:
         """A federal deployment whose time is up leaves (its row is free for the next)."""
@@ -348,7 +359,8 @@ class PoliceUnit(mesa.Agent):
     def consider_bribes(self, t: int, p_consider: float, p_purge: float, present: set,
                         federal: set) -> None:
         """Purged (maybe) if federal forces are in its plaza; else it accepts each affordable
-        offer with probability p_consider (1 - integrity), and the largest budget wins."""
+        offer with probability p_consider (1 - integrity), and the largest budget wins.
+        Army units are never bought."""
         if self.officers <= 0:
             return
         model, p = self.model, self.model.p
@@ -356,6 +368,8 @@ class PoliceUnit(mesa.Agent):
         if self.plaza in federal and self.kind != FEDERAL and self.payroll is not None:
             if draw.bernoulli(draw.key(model.seed, S_PURGE, t, self.id, 0), p_purge):
                 self.payroll, self.payment = None, 0.0
+            return
+        if self.kind == ARMY:
             return
         if self.payroll is None:
             price = p.bribe_per_officer_day

@@ -45,7 +45,10 @@ DurationDays = Annotated[int, Field(gt=0, le=DAYS_MAX, description="how long the
 Effectiveness = Annotated[float, Field(ge=0, le=1e6, description="arrest effectiveness of the forces "
                                        "relative to a usual unit (factor)")]
 ForcesIntegrity = Annotated[float, Field(ge=0, le=1, description="integrity of the forces "
-                                         "(share, 0-1)")]
+                                         "(share, 0-1; army units are never bought)")]
+Force = Annotated[Literal["federal", "army"], Field(
+    description="who deploys: federal police, or the army (never bought, confronts armed "
+    "cells at confront_rate) (force)")]
 
 
 class Event(Section):
@@ -216,9 +219,10 @@ def _listed_twice(field: str, names: list[str]) -> Iterator[Problem]:
 
 
 class FederalDeployment(_InPlazas):
-    """Federal forces are stationed in plazas for a while."""
+    """Federal forces (federal police or the army) are stationed in plazas for a while."""
     kind: Literal["federal_deployment"]
     plazas: list[PlazaName] = Field(..., description="where, 1 or more (plaza names)")
+    force: Force = "federal"
     officers: Officers = 100
     duration_days: DurationDays = 180
     effectiveness: Effectiveness = 2.0
@@ -346,6 +350,7 @@ class Trigger(Section):
         [], description="plazas whose homicides count; empty for every plaza (plaza names)")
     plazas: list[PlazaName] = Field(
         ..., min_length=1, description="where forces deploy (plaza names)")
+    force: Force = "federal"
     officers: Officers = 100
     duration_days: DurationDays = 180
     effectiveness: Effectiveness = 2.0
