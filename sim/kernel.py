@@ -32,7 +32,7 @@ from .mechanisms.civilians import civilians, preying
 from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
-from .mechanisms.forces import confronting, confrontations
+from .mechanisms.forces import confrontations, confronting
 from .mechanisms.policing import corruption, policing
 from .mechanisms.territory import control, fragmentation, grievance_and_intel
 from .mechanisms.violence import assassinations, background, clashes, kidnappings
