@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.metrics import run_metrics
 from sim.scenario import Scenario
 
 QUIET = dict(clash_rate=0.0, kidnap_rate=0.0, assassination_rate=0.0, arrest_rate=0.0,
@@ -152,3 +153,16 @@ def test_civilian_kidnappings_count_as_homicides_only_when_the_captive_is_murder
     assert not v.loc[v["type"] == "civilian_kidnapping", "lethal"].any()
     assert v.loc[v["type"] == "civilian_kidnap_murder", "lethal"].all()
     assert result.homicides(freq=None) == murdered
+
+
+def test_sweep_metrics_count_the_new_types():
+    """A sweep's run metrics count confrontation deaths and civilian kidnappings apart."""
+    s = scenario(dict(confront_rate=1.0, civilian_kidnap_per_100k_year=200.0,
+                      civilian_kidnap_murder_probability=0.4), days=60,
+                 police=[dict(plaza="Town", kind="army", officers=100)])
+    model = sim.CartelModel(s, rng=6)
+    model.run_for(model.n_steps)
+    metrics, c = run_metrics(model), counts_by_type(model.results())
+    assert metrics["civilian_kidnappings"] == c["civilian_kidnapping"] > 0
+    for name in ("killed_by_forces", "forces_killed", "civilian_kidnap_murder"):
+        assert metrics[f"homicides_{name}"] == c[name] > 0
