@@ -24,7 +24,6 @@ from ..codes import (
     L_DESERTED,
     L_MOVED,
     L_RECRUITED,
-    MUNICIPAL,
     POLICE,
     S_CORRUPTION,
     S_DESERTION,
@@ -34,7 +33,6 @@ from ..codes import (
     S_PURGE,
     S_REPLENISH,
     S_SPLIT,
-    STATE_POLICE,
     VIA_STATE,
     WAR,
 )
@@ -326,13 +324,6 @@ class PoliceUnit(mesa.Agent):
         state.unit_payroll[r] = -1 if self.payroll is None else self.payroll.row
         state.unit_payment[r], state.unit_effectiveness[r] = self.payment, self.effectiveness
         state.unit_expires[r] = self.expires
-
-    def fight_share(self) -> float:
-        """The share of its officers that fight for a patron (payroll_fight_share_<kind>)."""
-        p = self.model.p
-        return {MUNICIPAL: p.payroll_fight_share_municipal,
-                STATE_POLICE: p.payroll_fight_share_state,
-                FEDERAL: p.payroll_fight_share_federal}.get(self.kind, 0.0)
 
     # phase 1
     def leave_if_due(self, t: int) -> None:

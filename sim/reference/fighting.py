@@ -42,6 +42,7 @@ from ..codes import (
     WAR,
 )
 from .draws import pair_id
+from .forces import fight_share
 
 
 class Fighting:
@@ -111,7 +112,7 @@ class Fighting:
                     for u in self.units:
                         if u.payroll is x and u.officers > 0:
                             k = draw.binomial(draw.key(seed, S_POLICE_KILLED, t, u.id, y.id),
-                                              u.officers, q * u.fight_share())
+                                              u.officers, q * fight_share(p, u))
                             u.officers -= k
                             cops += k
                     x.ledger[L_KILLED] += dead

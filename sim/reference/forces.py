@@ -21,6 +21,7 @@ from ..codes import (
     FORCES_KILLED,
     KILLED_BY_FORCES,
     L_KILLED,
+    MUNICIPAL,
     POLICE,
     S_CIVILIAN_KIDNAP,
     S_CIVILIAN_KIDNAP_MURDER,
@@ -30,9 +31,17 @@ from ..codes import (
     S_FORCES_KILLED,
     S_VIA_FORCES_KILLED,
     STATE_FORCES,
+    STATE_POLICE,
     VIA_CELL,
     VIA_STATE,
 )
+
+
+def fight_share(p, unit) -> float:
+    """The share of a payroll unit's officers that fight for its patron
+    (payroll_fight_share_<kind>; p the model's parameters); army units are never on one."""
+    return {MUNICIPAL: p.payroll_fight_share_municipal, STATE_POLICE: p.payroll_fight_share_state,
+            FEDERAL: p.payroll_fight_share_federal}.get(unit.kind, 0.0)
 
 
 class StateForces:

@@ -28,7 +28,7 @@ from ..codes import (
 )
 from ..state import State
 from .fighting import Fighting
-from .forces import StateForces
+from .forces import StateForces, fight_share
 
 
 @dataclass(slots=True)
@@ -86,7 +86,7 @@ class Plaza(Fighting, StateForces, mesa.Agent):
 
     def forces(self) -> dict:
         """Each organization with members here -> its Side, in ascending organization rows
-        (payroll police: the share of each unit's officers that fight, PoliceUnit.fight_share)."""
+        (payroll police: the share of each unit's officers that fight, forces.fight_share)."""
         sides: dict = {}
         for c in self.cells:
             if c.members <= 0:
@@ -104,7 +104,7 @@ class Plaza(Fighting, StateForces, mesa.Agent):
         for u in self.units:
             side = sides.get(u.payroll)
             if side is not None:
-                fighting = u.officers * u.fight_share()
+                fighting = u.officers * fight_share(self.model.p, u)
                 side.officers += fighting
                 side.fire_police += fighting * self.model.p.police_firepower
         return dict(sorted(sides.items(), key=lambda item: item[0].row))

@@ -235,7 +235,8 @@ class PolicePurge(Event):
     plazas: list[PlazaName] | None = Field(
         None, description="where; not set: every plaza (plaza names)")
     kinds: list[PoliceKind] = Field(
-        list(POLICE_KINDS), description="kinds of unit purged (kinds)")
+        [k for k in POLICE_KINDS if k != "army"],
+        description="kinds of unit purged; the army is never on a payroll (kinds)")
     integrity: float | None = Field(
         None, ge=0, le=1, description="new integrity of the purged units; not set: unchanged "
         "(share, 0-1)")
