@@ -91,7 +91,7 @@ class Cell(_RowAgent):
 
 
 class PoliceUnit(_RowAgent):
-    """Municipal, state or federal police in one plaza."""
+    """Municipal, state or federal police, or an army unit, in one plaza."""
 
     @property
     def plaza(self) -> "Plaza":

@@ -9,30 +9,38 @@ from __future__ import annotations
 import numpy as np
 
 from .rng import stream_id
+from .scenario.fields import POLICE_KINDS
 from .scenario.parameters import Parameters
 
-# relations between organizations, and police kinds (the scenario's words, in this order)
+# relations between organizations, and police kinds (POLICE_KINDS: the scenario's words, in
+# this order; a unit's kind is its index)
 WAR, NEUTRAL, ALLY = -1, 0, 1
 RELATION_CODES = {"war": WAR, "neutral": NEUTRAL, "ally": ALLY}
-POLICE_KINDS = ("municipal", "state", "federal")
-FEDERAL = POLICE_KINDS.index("federal")
+MUNICIPAL, STATE_POLICE, FEDERAL, ARMY = (POLICE_KINDS.index(k)
+                                          for k in ("municipal", "state", "federal", "army"))
 
-# violence types; the first six are lethal (homicides)
+# violence types, new ones appended so that codes keep their numbers
 CLASH, ASSASSINATION, COLLATERAL, KIDNAP_MURDER, POLICE_KILLED, BACKGROUND = 0, 1, 2, 3, 4, 5
 KIDNAPPING, ARREST = 6, 7
+KILLED_BY_FORCES, FORCES_KILLED = 8, 9  # confrontations with the army or federal police
+EXTORTION_KILLING, CIVILIAN_KIDNAPPING, CIVILIAN_KIDNAP_MURDER = 10, 11, 12
 TYPE_NAMES = (
     "clash", "assassination", "collateral", "kidnap_murder", "police_killed", "background",
-    "kidnapping", "arrest",
+    "kidnapping", "arrest", "killed_by_forces", "forces_killed", "extortion_killing",
+    "civilian_kidnapping", "civilian_kidnap_murder",
 )
-LETHAL_TYPES = np.array([True] * 6 + [False] * 2)
+# which types are homicides
+LETHAL_TYPES = np.array([True] * 6 + [False] * 2 + [True] * 3 + [False, True])
 
-# who did it for the perpetrator
+# who did it for the perpetrator (VIA_STATE: police or soldiers)
 VIA_CELL, VIA_LOCAL_CELL, VIA_POLICE, VIA_STATE, VIA_NONE = 0, 1, 2, 3, 4
 VIA_NAMES = ("cell", "local_cell", "police", "state", "none")
 
 # perpetrators and victims that are not organizations (organizations are rows >= 0)
-POLICE, CIVILIAN, UNKNOWN = -1, -2, -3
-ACTOR_NAMES = {POLICE: "police", CIVILIAN: "civilian", UNKNOWN: "unknown"}
+# (STATE_FORCES: soldiers and federal police confronting armed cells)
+POLICE, CIVILIAN, UNKNOWN, STATE_FORCES = -1, -2, -3, -4
+ACTOR_NAMES = {POLICE: "police", CIVILIAN: "civilian", UNKNOWN: "unknown",
+               STATE_FORCES: "state"}
 
 # why advance() returned
 DONE, TRIGGER, SPLIT, BUFFER_FULL = 0, 1, 2, 3
@@ -70,6 +78,13 @@ S_VIA_CLASH = stream_id("via_clash")
 S_VIA_POLICE_KILLED = stream_id("via_police_killed")
 S_VIA_COLLATERAL = stream_id("via_collateral")
 S_TRUCE_HOLD = stream_id("truce_hold")
+S_CONFRONT = stream_id("confront")
+S_CONFRONT_LOSS = stream_id("confront_loss")
+S_FORCES_KILLED = stream_id("forces_killed")
+S_VIA_FORCES_KILLED = stream_id("via_forces_killed")
+S_EXTORTION_KILLING = stream_id("extortion_killing")
+S_CIVILIAN_KIDNAP = stream_id("civilian_kidnap")
+S_CIVILIAN_KIDNAP_MURDER = stream_id("civilian_kidnap_murder")
 
 # The parameter vector: prm[P_<NAME>] is scenario.parameters.<name> (units in
 # sim/scenario/parameters.py), in the order the Parameters model declares them; P_CLASH_RATE and the

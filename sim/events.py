@@ -20,7 +20,6 @@ import numpy as np
 
 from .codes import (
     ALLY,
-    FEDERAL,
     L_MOVED,
     NEUTRAL,
     POLICE_KINDS,
@@ -241,7 +240,8 @@ internal ``ramp`` and ``truce_break`` are scheduled by ``war``, ``intensity`` an
 
 
 def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) -> int:
-    """Station a federal unit in each plaza until ``spec.duration_days`` have passed.
+    """Station a unit of ``spec.force`` (federal police or army) in each plaza until
+    ``spec.duration_days`` have passed.
 
     Uses the spare police rows (freed again when a deployment leaves); returns the number
     of units placed, which is smaller than asked only if every spare row is in use.
@@ -254,10 +254,10 @@ def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) 
         if not free.size:
             break
         u = int(free[0])
-        state.unit_id[u] = _federal_id(state, p, step)
+        state.unit_id[u] = _unit_id(state, spec.force, p, step)
         state.unit_active[u] = True
         state.unit_plaza[u] = p
-        state.unit_kind[u] = FEDERAL
+        state.unit_kind[u] = POLICE_KINDS.index(spec.force)
         state.unit_officers[u] = state.unit_authorized[u] = spec.officers
         state.unit_integrity[u] = spec.integrity
         state.unit_payroll[u] = -1
@@ -268,11 +268,11 @@ def deploy_federal(state: State, spec, plazas: list[int], step: int, dt: float) 
     return placed
 
 
-def _federal_id(state: State, plaza: int, step: int) -> int:
-    """The id of a federal unit arriving in row ``plaza`` at ``step``, keyed by both and, when
-    another unit arrived there in the same step (a trigger's and a dated deployment's), by
-    a count: no two units share an id, and so their draws."""
-    name = f"police/federal/{state.plaza_id[plaza]}/{step}"
+def _unit_id(state: State, force: str, plaza: int, step: int) -> int:
+    """The id of a ``force`` unit ("federal" or "army") arriving in row ``plaza`` at ``step``,
+    keyed by all three and, when another unit arrived there in the same step (a trigger's and
+    a dated deployment's), by a count: no two units share an id, and so their draws."""
+    name = f"police/{force}/{state.plaza_id[plaza]}/{step}"
     unit_id, n = stable_id(name), 1
     while (state.unit_id == unit_id).any():
         n += 1

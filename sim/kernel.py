@@ -28,9 +28,11 @@ from numba import njit
 from . import records
 from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
 from .compiling import announce_compiling
+from .mechanisms.civilians import civilians, preying
 from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
+from .mechanisms.forces import confrontations, confronting
 from .mechanisms.policing import corruption, policing
 from .mechanisms.territory import control, fragmentation, grievance_and_intel
 from .mechanisms.violence import assassinations, background, clashes, kidnappings
@@ -161,10 +163,15 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
        and grievance, beats the defender's), reinforcements moving along the plaza
        network, local cells hired in enemy-held plazas next to the organization's cells.
     3. Clashes between hostile organizations in each plaza (Lanchester-like attrition;
-       payroll police fight, and die, for their patron).
+       payroll police fight, and die, for their patron: the payroll_fight_share of their
+       kind).
     4. Assassinations of plaza bosses (and lieutenants) by attacking organizations.
     5. Bystanders: collateral deaths drawn with each clash and assassination (3, 4).
     6. Kidnappings: abductions, murders of some captives, intelligence for the captor.
+    6a. Confrontations: army and federal units fight the armed organizations of their
+        plaza; deaths on both sides.
+    6b. Civilians: controllers extort their plazas' people (revenue; killings of those who
+        resist) and kidnap some (murdering some captives).
     7. Policing: arrests by units not on the organization's payroll, police killed while
        arresting, national incapacitation, units replenished.
     8. Corruption: units bought within bribe budgets, or turned by rivals who pay more;
@@ -212,6 +219,12 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
         # 6. kidnappings
         kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch)
+        # 6a. confrontations with state forces (6a and 6b: no call at all while off)
+        if confronting(run.prm):
+            confrontations(run, t, index, orgs, cells, units, violence, scratch)
+        # 6b. extortion and kidnapping of civilians
+        if preying(run.prm):
+            civilians(run, t, orgs, plazas, violence)
         # 7. policing
         policing(run, t, index, orgs, cells, units, plazas, violence)
         # 8. corruption

@@ -5,7 +5,7 @@ Used by parameter sweeps (one row of ``runs.parquet`` per run). Names and units:
 
 - ``homicides_total``: all lethal violence; ``homicides_conflict``: all but background;
   ``homicides_<type>`` for each lethal type (clash, assassination, …);
-- ``kidnappings``, ``arrests``: non-lethal counts;
+- ``kidnappings``, ``arrests``, ``civilian_kidnappings``: non-lethal counts;
 - ``peak_month_homicides``: the largest calendar-month total;
 - ``plazas_changed_hands``: control changes over the run (a plaza changing twice counts 2);
 - ``days_to_first_change``: days from the start to the first control change (NaN if none);
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codes import ARREST, KIDNAPPING, LETHAL_TYPES, TYPE_NAMES
+from .codes import ARREST, CIVILIAN_KIDNAPPING, KIDNAPPING, LETHAL_TYPES, TYPE_NAMES
 from .results import TYPES, count_homicides, time_axis
 
 
@@ -43,6 +43,7 @@ def run_metrics(model) -> dict[str, float]:
     kinds = np.bincount(types, weights=counts, minlength=len(TYPE_NAMES)).astype(np.int64)
     out["kidnappings"] = int(kinds[KIDNAPPING])
     out["arrests"] = int(kinds[ARREST])
+    out["civilian_kidnappings"] = int(kinds[CIVILIAN_KIDNAPPING])
     out["peak_month_homicides"] = int(homicides(freq="MS").max())
 
     T = model.steps

@@ -6,7 +6,7 @@ federal deployments). A spare row has ``*_active == False`` until it is used.
 
 Codes:
 - relation: -1 war, 0 neutral, 1 ally;
-- police kind: 0 municipal, 1 state, 2 federal;
+- police kind: 0 municipal, 1 state, 2 federal, 3 army;
 - organization, controller and payroll references are row indices, -1 meaning none.
 """
 

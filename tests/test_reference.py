@@ -104,6 +104,11 @@ TINY = dict(
         neutral_conflict_factor=0.5, ally_conflict_factor=0.3, ally_shielding=1.0,
         recruit_rate=0.01, recruit_cost=500.0, max_member_share=0.02, corruption_rate=0.1,
         bribe_per_officer_day=20.0, desertion_rate=0.05,
+        # state forces and civilians (issue 13 items 4, 5)
+        confront_rate=0.02, army_firepower=1.5, payroll_fight_share_municipal=1.0,
+        payroll_fight_share_state=0.6, extortion_per_person_day=0.05,
+        extortion_killing_per_100k_year=40.0, extortion_contested_factor=3.0,
+        civilian_kidnap_per_100k_year=60.0, civilian_kidnap_murder_probability=0.3,
     ),
     organizations=[
         _org("A", 2e5, 0.5, 50, 0.3),
@@ -132,12 +137,15 @@ TINY = dict(
         dict(plaza="Beta", kind="state", officers=20, integrity=0.3, payroll="B"),
         dict(plaza="Gamma", kind="municipal", officers=15, integrity=0.1),
         dict(plaza="Delta", kind="municipal", officers=5, integrity=0.5),
+        dict(plaza="Delta", kind="army", officers=10),
     ],
     relations=[  # B-C and A-D are neutral: they fight at neutral_conflict_factor
         dict(between=["A", "B"], state="war"), dict(between=["A", "C"], state="ally"),
         dict(between=["B", "D"], state="ally"),
         dict(between=["C", "D"], state="war", intensity=0.7),
     ],
+    events=[dict(kind="federal_deployment", force="army", day=dt.date(2020, 2, 1),
+                 plazas=["Alfa", "Delta"], officers=25, duration_days=60)],
     triggers=[dict(kind="federal_deployment", when="homicides_10d >= 4", plazas=["Beta"],
                    officers=30, duration_days=15, once=False)],
 )

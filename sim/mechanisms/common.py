@@ -8,12 +8,18 @@ from numba import njit, typeof, types
 
 from ..codes import (
     ALLY,
+    FEDERAL,
     LETHAL_TYPES,
+    MUNICIPAL,
     P_ALLY_CONFLICT_FACTOR,
     P_COLLATERAL_HALF_POPULATION,
     P_NEUTRAL_CONFLICT_FACTOR,
+    P_PAYROLL_FIGHT_SHARE_FEDERAL,
+    P_PAYROLL_FIGHT_SHARE_MUNICIPAL,
+    P_PAYROLL_FIGHT_SHARE_STATE,
     P_POLICE_FIREPOWER,
     S_VIA,
+    STATE_POLICE,
     VIA_CELL,
     VIA_LOCAL_CELL,
     VIA_POLICE,
@@ -126,19 +132,33 @@ def present_organizations(index, cells, n_org):
 
 
 @njit(cache=True, inline="always")
+def fight_share(prm, kind):
+    """Share of a payroll unit's officers that fight for its patron, by police kind (army
+    units are never on a payroll)."""
+    if kind == MUNICIPAL:
+        return prm[P_PAYROLL_FIGHT_SHARE_MUNICIPAL]
+    if kind == STATE_POLICE:
+        return prm[P_PAYROLL_FIGHT_SHARE_STATE]
+    if kind == FEDERAL:
+        return prm[P_PAYROLL_FIGHT_SHARE_FEDERAL]
+    return 0.0
+
+
+@njit(cache=True, inline="always")
 def gather(p, prm, index, cells, units, scratch):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
 
     Fills scratch.present[:k] (rows, ascending) and scratch.agg[:k] (k, 7): members,
     firepower of own cells, firepower of local cells, firepower of payroll police,
-    attacking (0/1), highest cell intelligence, payroll officers. scratch.slot (O,) must be
-    all -1 on entry and is left so.
+    attacking (0/1), highest cell intelligence, payroll officers; the payroll police count
+    for the share of their officers that fight (:func:`fight_share`). scratch.slot (O,)
+    must be all -1 on entry and is left so.
     """
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
     unit_ptr = index.unit_ptr
     cell_attack, cell_firepower, cell_intel = cells.attack, cells.firepower, cells.intel
     cell_local, cell_members, cell_org = cells.local, cells.members, cells.org
-    unit_officers, unit_payroll = units.officers, units.payroll
+    unit_kind, unit_officers, unit_payroll = units.kind, units.officers, units.payroll
     agg, present, slot = scratch.agg, scratch.present, scratch.slot
     k = 0
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
@@ -173,8 +193,9 @@ def gather(p, prm, index, cells, units, scratch):
         u = unit_idx[j]
         o = unit_payroll[u]
         if o >= 0 and slot[o] >= 0:
-            agg[slot[o], A_OFF] += unit_officers[u]
-            agg[slot[o], A_FP] += unit_officers[u] * prm[P_POLICE_FIREPOWER]
+            fighting = unit_officers[u] * fight_share(prm, unit_kind[u])
+            agg[slot[o], A_OFF] += fighting
+            agg[slot[o], A_FP] += fighting * prm[P_POLICE_FIREPOWER]
     for i in range(k):
         slot[present[i]] = -1
     return k

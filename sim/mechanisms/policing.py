@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from ..codes import (
+    ARMY,
     ARREST,
     FEDERAL,
     L_ARRESTED,
@@ -117,7 +118,7 @@ def corruption(run, t, index, orgs, cells, units):
     offer with probability (1 - integrity) p_corruption per step; of the offers it accepts,
     the largest budget wins (ties: lower row), and the unit is paid its price from then on
     (phase 9). In a plaza with federal forces each payroll unit is purged with probability
-    p_purge per step instead.
+    p_purge per step instead. Army units are never bought, and do not purge.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_ptr = index.cell_ptr
@@ -149,6 +150,8 @@ def corruption(run, t, index, orgs, cells, units):
             if bernoulli(key(seed, S_PURGE, t, unit_id[u], 0), p_purge):
                 unit_payroll[u] = -1
                 unit_payment[u] = 0.0
+            continue
+        if unit_kind[u] == ARMY:
             continue
         price = prm[P_BRIBE_PER_OFFICER_DAY]
         if unit_payroll[u] >= 0:

@@ -65,6 +65,7 @@ from .common import (
     VECTOR,
     WAR,
     density,
+    fight_share,
     gather,
     group_cells_by_org,
     hostile_pairs_among,
@@ -80,11 +81,9 @@ from .common import (
 
 @njit(INT(INT, INT, INT, INT, INT, INT, FLOAT, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR), cache=True)
 def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
-    """Each person in plaza p's rows owned by o dies with probability q; returns the deaths.
-
-    Rows are cells (owner: organization, counts: members) or police units (owner: payroll,
-    counts: officers), indexed by plaza as ptr/idx; each row's draw is keyed by its id and
-    the killer's ``other_id``.
+    """Each member of plaza p's cells of organization o (ptr/idx the plaza index, owner the
+    cells' organizations, counts their members) dies with probability q; returns the
+    deaths. Each cell's draw is keyed by its id and the killer's ``other_id``.
     """
     total = 0
     for j in range(ptr[p], ptr[p + 1]):
@@ -105,8 +104,9 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     lambda = clash_rate h (1 + aggr_a + aggr_b) (1 + w_g (G_ab + G_ba) + w_r (R_ab + R_ba))
     (1 + w_i (I_a + I_b)) M (N_a + N_b)^(1 - s), M = attack_multiplier if either side
     attacks, R relative grievance, s relative_clash_scaling.
-    Each member of a (and each officer on a's payroll) then dies with probability
-    1 - exp(-n lethality F_b / (people in the fight) / (1 + allies_a)^shielding), allies_a
+    Each member of a then dies with probability q_a = 1 - exp(-n lethality F_b / (people
+    in the fight) / (1 + allies_a)^shielding), and each officer on a's payroll with q_a
+    times its kind's payroll_fight_share (the share that fights, common.fight_share), allies_a
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density (N_a + N_b)^s) civilians.
@@ -121,7 +121,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     grievance_share, intensity = orgs.grievance_share, orgs.intensity
     ledger, relation = orgs.ledger, orgs.relation
     cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
-    unit_id, unit_officers, unit_payroll = units.id, units.officers, units.payroll
+    unit_id, unit_kind, unit_officers = units.id, units.kind, units.officers
+    unit_payroll = units.payroll
     plaza_id, plaza_population = plazas.id, plazas.population
     agg, kills, pair_i, pair_j = scratch.agg, scratch.kills, scratch.pair_i, scratch.pair_j
     present, slot = scratch.present, scratch.slot
@@ -166,8 +167,14 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                 q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
                 dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, cell_ptr,
                             cell_idx, cell_id, cell_org, cell_members)
-                cops = kill(seed, S_POLICE_KILLED, t, org_id[y], x, p, q, unit_ptr,
-                            unit_idx, unit_id, unit_payroll, unit_officers)
+                cops = 0
+                for ju in range(unit_ptr[p], unit_ptr[p + 1]):
+                    u = unit_idx[ju]
+                    if unit_payroll[u] == x and unit_officers[u] > 0:
+                        lost = binomial(key(seed, S_POLICE_KILLED, t, unit_id[u], org_id[y]),
+                                        unit_officers[u], q * fight_share(prm, unit_kind[u]))
+                        unit_officers[u] -= lost
+                        cops += lost
                 ledger[x, L_KILLED] += dead
                 kills[x, y] += dead
                 counts[0], counts[1], counts[2] = split_by_via(

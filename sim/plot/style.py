@@ -26,7 +26,9 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 ACTOR_COLORS = {"police": "#4d4d4d", "civilian": "#9e9e9e", "unknown": "#c8c8c8"}
 NOBODY = "#ececec"  # a plaza nobody controls
 TYPE_COLORS = {"clash": "#d62728", "assassination": "#7b3294", "collateral": "#fdae61",
-               "kidnap_murder": "#1a9641", "police_killed": "#2b83ba", "background": "#9e9e9e"}
+               "kidnap_murder": "#1a9641", "police_killed": "#2b83ba", "background": "#9e9e9e",
+               "killed_by_forces": "#525252", "forces_killed": "#92c5de",
+               "extortion_killing": "#e7298a", "civilian_kidnap_murder": "#a6d96a"}
 INDEX_COLORS = {"S1": "#6baed6", "ST": "#08519c", "mu_star": "#08519c", "sigma": "#6baed6"}
 SPLINTER = re.compile(r"(.+) splinter (\d+)")
 MAX_LEGEND = 12  # legend entries; beyond, the heaviest are named and the rest counted

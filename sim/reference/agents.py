@@ -17,6 +17,7 @@ import mesa
 
 from ..codes import (
     ALLY,
+    ARMY,
     ARREST,
     FEDERAL,
     L_ARRESTED,
@@ -290,7 +291,8 @@ class Cell(mesa.Agent):
 
 
 class PoliceUnit(mesa.Agent):
-    """Municipal, state or federal police in one plaza; ``payroll`` is its patron or None."""
+    """Municipal, state or federal police, or an army unit, in one plaza; ``payroll`` is its
+    patron or None."""
 
     def __init__(self, model, state: State, row: int, plaza, payroll: Organization | None):
         super().__init__(model)
@@ -343,7 +345,8 @@ class PoliceUnit(mesa.Agent):
     def consider_bribes(self, t: int, p_consider: float, p_purge: float, present: set,
                         federal: set) -> None:
         """Purged (maybe) if federal forces are in its plaza; else it accepts each affordable
-        offer with probability p_consider (1 - integrity), and the largest budget wins."""
+        offer with probability p_consider (1 - integrity), and the largest budget wins.
+        Army units are never bought."""
         if self.officers <= 0:
             return
         model, p = self.model, self.model.p
@@ -351,6 +354,8 @@ class PoliceUnit(mesa.Agent):
         if self.plaza in federal and self.kind != FEDERAL and self.payroll is not None:
             if draw.bernoulli(draw.key(model.seed, S_PURGE, t, self.id, 0), p_purge):
                 self.payroll, self.payment = None, 0.0
+            return
+        if self.kind == ARMY:
             return
         if self.payroll is None:
             price = p.bribe_per_officer_day

@@ -42,6 +42,7 @@ from ..codes import (
     WAR,
 )
 from .draws import pair_id
+from .forces import fight_share
 
 
 class Fighting:
@@ -70,10 +71,10 @@ class Fighting:
     # phase 3 (+5)
     def clashes(self, t: int) -> None:
         """Each hostile pair (a, b) here meets n ~ Poisson(rate dt) times; each member of a
-        (and officer on its payroll) dies with 1 - exp(-n lethality F_b / people /
-        shield_a), rate ~ (N_a + N_b)^(1 - relative_clash_scaling); bystanders ~
-        Poisson(collateral_per_clash n density (N_a + N_b)^relative_clash_scaling), shared by
-        firepower."""
+        dies with q_a = 1 - exp(-n lethality F_b / people / shield_a), each officer on its
+        payroll with q_a times the unit's fight share; rate ~ (N_a + N_b)^(1 -
+        relative_clash_scaling); bystanders ~ Poisson(collateral_per_clash n density (N_a +
+        N_b)^relative_clash_scaling), shared by firepower."""
         model, p, dt = self.model, self.model.p, self.model.dt
         seed, draw = model.seed, model.draw
         sides = self.forces()  # the forces at the start of this plaza's fighting
@@ -117,7 +118,7 @@ class Fighting:
                     for u in self.units:
                         if u.payroll is x and u.officers > 0:
                             k = draw.binomial(draw.key(seed, S_POLICE_KILLED, t, u.id, y.id),
-                                              u.officers, q)
+                                              u.officers, q * fight_share(p, u))
                             u.officers -= k
                             cops += k
                     x.ledger[L_KILLED] += dead

@@ -1,4 +1,4 @@
-"""The step: the 15 parts of docs/model.md §3, in order, over Mesa AgentSets.
+"""The step: the parts of docs/model.md §3, in order, over Mesa AgentSets.
 
 :class:`ReferenceModel` is a ``mesa.Model`` built from a :class:`sim.state.State`; its
 :meth:`~ReferenceModel.step` runs one step of the rules by calling each agent type's phase
@@ -125,6 +125,11 @@ class ReferenceModel(mesa.Model):
         plazas.do("assassinations", t)  # 4 (+5)
         if p.kidnap_rate > 0.0:
             plazas.do("kidnappings", t)  # 6
+        if p.confront_rate > 0.0:
+            plazas.do("confrontations", t)  # 6a
+        if (p.extortion_per_person_day > 0.0 or p.extortion_killing_per_100k_year > 0.0
+                or p.civilian_kidnap_per_100k_year > 0.0):
+            plazas.do("prey_on_civilians", t)  # 6b
 
         # 7. policing
         plazas.do("arrests", t)

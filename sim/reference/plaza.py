@@ -29,6 +29,7 @@ from ..codes import (
 )
 from ..state import State
 from .fighting import Fighting
+from .forces import StateForces, fight_share
 
 
 @dataclass(slots=True)
@@ -41,16 +42,17 @@ class Side:
     fire_police: float = 0.0  # of the police on its payroll there
     attacking: bool = False
     intel: float = 0.0  # the highest intelligence of its cells there
-    officers: int = 0  # police on its payroll there
+    officers: float = 0.0  # police on its payroll there that fight for it
 
     @property
     def fire(self) -> float:
         return self.fire_cell + self.fire_local + self.fire_police
 
 
-class Plaza(Fighting, mesa.Agent):
+class Plaza(Fighting, StateForces, mesa.Agent):
     """A town on the trafficking network; ``controller`` is an Organization or None. Its
-    clashes, assassinations, kidnappings and arrests are in :mod:`sim.reference.fighting`."""
+    clashes, assassinations, kidnappings and arrests are in :mod:`sim.reference.fighting`,
+    its confrontations, extortion and civilian kidnappings in :mod:`sim.reference.forces`."""
 
     def __init__(self, model, state: State, row: int, controller):
         super().__init__(model)
@@ -84,7 +86,8 @@ class Plaza(Fighting, mesa.Agent):
         return self.population / (self.population + self.model.p.collateral_half_population)
 
     def forces(self) -> dict:
-        """Each organization with members here -> its Side, in ascending organization rows."""
+        """Each organization with members here -> its Side, in ascending organization rows
+        (payroll police: the share of each unit's officers that fight, forces.fight_share)."""
         sides: dict = {}
         for c in self.cells:
             if c.members <= 0:
@@ -102,8 +105,9 @@ class Plaza(Fighting, mesa.Agent):
         for u in self.units:
             side = sides.get(u.payroll)
             if side is not None:
-                side.officers += u.officers
-                side.fire_police += u.officers * self.model.p.police_firepower
+                fighting = u.officers * fight_share(self.model.p, u)
+                side.officers += fighting
+                side.fire_police += fighting * self.model.p.police_firepower
         return dict(sorted(sides.items(), key=lambda item: item[0].row))
 
     # phase 2

@@ -44,7 +44,10 @@ DurationDays = Annotated[int, Field(gt=0, le=DAYS_MAX, description="how long the
 Effectiveness = Annotated[float, Field(ge=0, le=1e6, description="arrest effectiveness of the forces "
                                        "relative to a usual unit (factor)")]
 ForcesIntegrity = Annotated[float, Field(ge=0, le=1, description="integrity of the forces "
-                                         "(share, 0-1)")]
+                                         "(share, 0-1; army units are never bought)")]
+Force = Annotated[Literal["federal", "army"], Field(
+    description="who deploys: federal police, or the army (never bought, confronts armed "
+    "cells at confront_rate) (force)")]
 
 
 class Alliance(_BetweenOrganizations):
@@ -109,9 +112,10 @@ class LeaderRemoved(Event):
 
 
 class FederalDeployment(_InPlazas):
-    """Federal forces are stationed in plazas for a while."""
+    """Federal forces (federal police or the army) are stationed in plazas for a while."""
     kind: Literal["federal_deployment"]
     plazas: list[PlazaName] = Field(..., description="where, 1 or more (plaza names)")
+    force: Force = "federal"
     officers: Officers = 100
     duration_days: DurationDays = 180
     effectiveness: Effectiveness = 2.0
@@ -124,7 +128,8 @@ class PolicePurge(Event):
     plazas: list[PlazaName] | None = Field(
         None, description="where; not set: every plaza (plaza names)")
     kinds: list[PoliceKind] = Field(
-        list(POLICE_KINDS), description="kinds of unit purged (kinds)")
+        [k for k in POLICE_KINDS if k != "army"],
+        description="kinds of unit purged; the army is never on a payroll (kinds)")
     integrity: float | None = Field(
         None, ge=0, le=1, description="new integrity of the purged units; not set: unchanged "
         "(share, 0-1)")
@@ -239,6 +244,7 @@ class Trigger(Section):
         [], description="plazas whose homicides count; empty for every plaza (plaza names)")
     plazas: list[PlazaName] = Field(
         ..., min_length=1, description="where forces deploy (plaza names)")
+    force: Force = "federal"
     officers: Officers = 100
     duration_days: DurationDays = 180
     effectiveness: Effectiveness = 2.0

@@ -113,7 +113,7 @@ PATTERN_FIXES = {NAME_PATTERN: "use only letters, digits, '_' and '-', e.g. bcs_
                  COLOR_PATTERN: 'write a colour as "#rrggbb", e.g. "#1f77b4"'}
 """For each pattern a field must match, how to write a value that does."""
 
-PoliceKind = Literal["municipal", "state", "federal"]
+PoliceKind = Literal["municipal", "state", "federal", "army"]
 POLICE_KINDS = get_args(PoliceKind)
 
 

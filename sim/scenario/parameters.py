@@ -133,3 +133,30 @@ class Parameters(Section):
     arrest_rate_per_officer_density: float = nonneg(
         0.0, "arrests per member per day per officer per 100,000 inhabitants of the plaza, "
         "times unit effectiveness (arrests per member per day per officer per 100,000 people)")
+    # state forces as actors (docs/model.md, "Confrontations"); 0 and 1 leave them off
+    confront_rate: float = nonneg(
+        0.0, "confrontations of an army or federal unit with each organization that has "
+        "members in its plaza, times attack_multiplier where the organization attacks "
+        "(confrontations per unit per organization per day)")
+    army_firepower: float = nonneg(
+        2.0, "firepower of one soldier in a confrontation (cell-member equivalents per soldier)")
+    payroll_fight_share_municipal: float = share(
+        1.0, "share of a municipal payroll unit's officers that fight for its patron: their "
+        "firepower and deaths in its clashes, their guard of its bosses (share)")
+    payroll_fight_share_state: float = share(
+        1.0, "the same for a state police unit on a payroll (share)")
+    payroll_fight_share_federal: float = share(
+        1.0, "the same for a federal police unit on a payroll (share)")
+    # violence against civilians (docs/model.md, "Extortion and civilian kidnapping")
+    extortion_per_person_day: float = money(
+        0.0, "extortion a plaza's controller collects (pesos per inhabitant per day)")
+    extortion_killing_per_100k_year: float = nonneg(
+        0.0, "killings of people who resist extortion in a controlled plaza, by its "
+        "controller (homicides per 100,000 people per year)")
+    extortion_contested_factor: float = nonneg(
+        1.0, "factor on extortion killings while the plaza is contested (factor)")
+    civilian_kidnap_per_100k_year: float = nonneg(
+        0.0, "kidnappings of civilians by a plaza's controller (kidnappings per 100,000 "
+        "people per year)")
+    civilian_kidnap_murder_probability: float = share(
+        0.0, "chance a kidnapped civilian is murdered (probability)")

@@ -161,7 +161,8 @@ class Cell(Section):
 
 
 class Police(Section):
-    """A police unit in one plaza, clean or on an organization's payroll."""
+    """A police unit in one plaza, clean or on an organization's payroll; an army unit is
+    never on a payroll and never bought."""
     plaza: PlazaName = Field(..., description="plaza where it serves (plaza name)")
     kind: PoliceKind = Field(..., description="level of government (kind)")
     officers: int = Field(..., ge=0, le=COUNT_MAX, description="officers at the start (officers)")
@@ -170,6 +171,15 @@ class Police(Section):
         "", description='organization paying it at the start, "" for clean (organization name)')
     effectiveness: float = nonneg(1.0, "arrest effectiveness relative to a usual unit (factor)")
     name: str = Field("", description="optional unique label (text)")
+
+    @model_validator(mode="after")
+    def _army_unbought(self) -> Police:
+        """An army unit cannot start on a payroll (it is never bought)."""
+        if self.kind == "army" and self.payroll:
+            raise_problems([(("payroll",), (
+                f"an army unit is never on a payroll (got payroll = '{self.payroll}'); remove "
+                "payroll, or make the unit municipal, state or federal police"))])
+        return self
 
 
 class Relation(Section):
@@ -257,7 +267,7 @@ class Scenario(Section):
             if org.name in RESERVED_ACTORS or SPLINTER_NAME.fullmatch(org.name):
                 yield ("organizations", i, "name"), (
                     f"'{org.name}' is reserved (the output tables use 'police', 'civilian', "
-                    "'unknown' and '<organization> splinter <n>'); choose another name")
+                    "'unknown', 'state' and '<organization> splinter <n>'); choose another name")
 
     def _check_ids(self) -> Iterator[Problem]:
         """No two entities share a stable id, hence their random draws (:mod:`.ids`)."""

@@ -17,7 +17,7 @@ from typing import Any
 from .errors import Problem
 from .fields import DATE_MIN, name_fields
 
-RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims in the tables
+RESERVED_ACTORS = ("police", "civilian", "unknown", "state")  # perpetrators and victims in the tables
 SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
 
 
