@@ -35,10 +35,10 @@ POLICE, CIVILIAN, UNKNOWN = -1, -2, -3
 ACTOR_NAMES = {POLICE: "police", CIVILIAN: "civilian", UNKNOWN: "unknown"}
 
 # why advance() returned
-DONE, TRIGGER, SPLIT, BUFFER_FULL = 0, 1, 2, 3
+DONE, TRIGGER, SPLIT, BUFFER_FULL, RELATIONS = 0, 1, 2, 3, 4  # RELATIONS: a client left
 
 # ledger columns (see sim.state.LEDGER_COLUMNS)
-L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED = 0, 1, 2, 3, 4
+L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED, L_MOBILIZED = 0, 1, 2, 3, 4, 5
 
 # random streams: one per kind of draw, so draws for different purposes never collide
 S_CLASH = stream_id("clash")
@@ -57,6 +57,8 @@ S_HIRE = stream_id("hire")
 S_MOVE = stream_id("move")
 S_BOSS = stream_id("boss")
 S_SPLIT = stream_id("split")
+S_SUCCESSION = stream_id("succession")
+S_MOBILIZE = stream_id("mobilize")
 S_BACKGROUND = stream_id("background")
 S_REPLENISH = stream_id("replenish")
 S_NATIONAL_ARREST = stream_id("national_arrest")

@@ -26,11 +26,26 @@ import numpy as np
 from numba import njit
 
 from . import records
-from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
+from .codes import (
+    BUFFER_FULL,
+    DONE,
+    P_ALLY_SUPPORT_SHARE,
+    P_MOBILIZATION_RATE,
+    RELATIONS,
+    SPLIT,
+    TRIGGER,
+)
 from .compiling import announce_compiling
-from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
+from .mechanisms.common import (
+    N_AGG,
+    alliance_weights,
+    cohesion_factors,
+    hostile_partners,
+    pair_table,
+)
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
+from .mechanisms.mobilization import mobilization
 from .mechanisms.policing import corruption, policing
 from .mechanisms.territory import control, fragmentation, grievance_and_intel
 from .mechanisms.violence import assassinations, background, clashes, kidnappings
@@ -154,7 +169,9 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     order):
 
     1. Scheduled events: applied by the engine (:mod:`sim.engine`) before this call (it
-       stops at each event step); here, federal deployments whose time is up leave.
+       stops at each event step); here, federal deployments whose time is up leave, and
+       each organization's firepower and aggression factors of lost cohesion are set for
+       the step (after a leader's removal; read by 2, 3, 10).
     2. Decisions: postures (attack where own + allied strength, weighted by aggression
        and grievance, beats the defender's), reinforcements moving along the plaza
        network, local cells hired in enemy-held plazas next to the organization's cells.
@@ -168,12 +185,15 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     8. Corruption: units bought within bribe budgets, or turned by rivals who pay more;
        federal forces purge payrolls.
     9. Recruitment and money: recruits within population and treasury, plaza revenue,
-       wages and payroll paid, desertion when unpaid, saturation.
+       wages and payroll paid, desertion when unpaid or without cohesion, saturation.
+    9b. Patronage and mobilization: stipends to clients (a client unpaid too long
+        leaves its patron: return early), allies' support, members from the reserve.
     10. Control: plazas change hands or become contested; bosses replaced.
     11. Grievance and intelligence (gained in 6) decay; grievance grows with this step's
         killings.
     12. Background homicides.
-    13. Fragmentation: a pending leader removal may split the organization.
+    13. Fragmentation: a pending leader removal may split the organization (split or
+        succession fight).
     14. Endogenous triggers are evaluated (return early when one fires).
     15. Record this step.
     """
@@ -185,6 +205,10 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     kills = scratch.kills
     hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     rec_members = dense.members
+    org_patron, org_treasury, before = orgs.patron, orgs.treasury, scratch.before
+    patronage = False
+    for o in range(org_patron.shape[0]):
+        patronage |= org_patron[o] >= 0
     t = t0
     while t < t1:
         hom[:] = 0
@@ -194,6 +218,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
             if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
                 unit_active[u] = False
                 unit_officers[u] = 0
+        cohesion_factors(run, t, orgs, scratch)
         fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
         fill_index(unit_plaza, unit_active, unit_ptr, unit_idx)
         # 2. decisions
@@ -212,9 +237,16 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
+        if run.prm[P_ALLY_SUPPORT_SHARE] > 0.0:
+            before[:] = org_treasury
         economy(run, t, index, orgs, cells, units, plazas)
+        # 9b. patronage and mobilization
+        left = False
+        if patronage or run.prm[P_ALLY_SUPPORT_SHARE] > 0.0 \
+                or run.prm[P_MOBILIZATION_RATE] > 0.0:
+            left = mobilization(run, t, index, orgs, cells, plazas, scratch)
         # 10. control
-        control(run, t, index, orgs, cells, plazas)
+        control(run, t, index, orgs, cells, plazas, scratch)
         # 11. grievance and intelligence
         grievance_and_intel(run, orgs, cells, scratch)
         # 12. background homicides
@@ -231,6 +263,8 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
             return t, TRIGGER, fired
         if split:
             return t, SPLIT, -1
+        if left:
+            return t, RELATIONS, -1
         if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1
@@ -241,9 +275,9 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
          row_reserve: int, recorder: Recorder) -> tuple[int, int, int]:
     """Run steps t0 .. t1-1 on ``state`` (in place), recording into ``recorder``.
 
-    Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT or BUFFER_FULL, index of
-    the trigger that fired or -1). Returns early after a step where a trigger fired, an
-    organization split, or fewer than ``row_reserve`` rows are left in the violence buffer.
+    Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT, RELATIONS or BUFFER_FULL,
+    index of the trigger that fired or -1). Returns early after a step where a trigger
+    fired, an organization split, a client left its patron, or fewer than ``row_reserve`` rows are left in the violence buffer.
     """
     orgs, cells, units, plazas, trigs = records.state_records(state)
     n_org, n_plaza = orgs.id.shape[0], plazas.id.shape[0]

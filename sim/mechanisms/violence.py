@@ -113,7 +113,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
     unit_ptr = index.unit_ptr
     allies, h_idx, h_ptr, pair_ids = pairs.allies, pairs.h_idx, pairs.h_ptr, pairs.pair_ids
-    org_aggression, grievance, org_id = orgs.aggression, orgs.grievance, orgs.id
+    aggression, grievance, org_id = scratch.aggression, orgs.grievance, orgs.id
     intensity, ledger, relation = orgs.intensity, orgs.ledger, orgs.relation
     cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
     unit_id, unit_officers, unit_payroll = units.id, units.officers, units.payroll
@@ -133,7 +133,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
             i, j = pair_i[m], pair_j[m]
             a, b = present[i], present[j]
             h = hostility(prm, relation, intensity, a, b)
-            rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
+            rate = prm[P_CLASH_RATE] * h * (1.0 + aggression[a] + aggression[b])
             rate *= 1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
             if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:

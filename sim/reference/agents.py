@@ -32,6 +32,7 @@ from ..codes import (
     S_PURGE,
     S_REPLENISH,
     S_SPLIT,
+    S_SUCCESSION,
     VIA_STATE,
     WAR,
 )
@@ -56,6 +57,13 @@ class Organization(mesa.Agent):
         self.split_pending = bool(state.org_split_pending[row])
         self.parent = int(state.org_parent[row])  # row it split from, -1 for none
         self.n_splits = int(state.org_n_splits[row])
+        self.cohesion_until = int(state.org_cohesion_until[row])  # step, exclusive
+        self.reserve = int(state.org_reserve[row])  # members outside the plazas
+        self.patron_row = int(state.org_patron[row])  # -1 for none
+        self.stipend = float(state.org_stipend[row])  # pesos per day from the patron
+        self.unpaid_days = float(state.org_unpaid_days[row])
+        self.fire_factor = 1.0  # this step's factors of lost cohesion (phase 1)
+        self.acting_aggression = self.aggression
         self.ledger = [int(v) for v in state.ledger[row]]  # sim.codes L_* columns
         self.relation: dict[Organization, int] = {}
         self.intensity: dict[Organization, float] = {}
@@ -73,6 +81,9 @@ class Organization(mesa.Agent):
         state.org_leader_alive[r], state.org_leader_days[r] = self.leader_alive, self.leader_days
         state.org_split_pending[r], state.org_parent[r] = self.split_pending, self.parent
         state.org_n_splits[r] = self.n_splits
+        state.org_cohesion_until[r], state.org_reserve[r] = self.cohesion_until, self.reserve
+        state.org_patron[r], state.org_stipend[r] = self.patron_row, self.stipend
+        state.org_unpaid_days[r] = self.unpaid_days
         state.ledger[r] = self.ledger
         for other in self.relation:
             state.relation[r, other.row] = self.relation[other]
@@ -95,6 +106,17 @@ class Organization(mesa.Agent):
             if self.relation[other] == ALLY:
                 weight += self.intensity[other]
         return weight
+
+    # phase 1
+    def set_cohesion(self, t: int) -> None:
+        """Until cohesion_until (after a leader's removal) its firepower and aggression act
+        times the cohesion_* factors."""
+        p = self.model.p
+        if t < self.cohesion_until:
+            self.fire_factor = p.cohesion_firepower_factor
+            self.acting_aggression = self.aggression * p.cohesion_aggression_factor
+        else:
+            self.fire_factor, self.acting_aggression = 1.0, self.aggression
 
     # phase 8
     def open_bribe_budget(self) -> None:
@@ -133,7 +155,8 @@ class Organization(mesa.Agent):
     # phase 13
     def replace_leader_or_split(self, t: int) -> None:
         """Leaders are replaced after leader_replacement_days; a pending removal splits the
-        organization with split_probability (one draw): the splinter (the first spare row)
+        organization with split_probability or, drawn independently, when its factions
+        fight (succession_fight_probability): the splinter (the first spare row)
         takes the cells below split_loyalty, the same share of the treasury, this
         organization's relations, aggression, wage and bribe share, and is at war with it."""
         model, p, draw = self.model, self.model.p, self.model.draw
@@ -144,7 +167,12 @@ class Organization(mesa.Agent):
         if not self.split_pending:
             return
         self.split_pending = False
-        if not draw.bernoulli(draw.key(model.seed, S_SPLIT, t, self.id, 0), p.split_probability):
+        splits = draw.bernoulli(draw.key(model.seed, S_SPLIT, t, self.id, 0),
+                                p.split_probability)
+        if p.succession_fight_probability > 0.0:  # the factions fight: an independent draw
+            splits |= draw.bernoulli(draw.key(model.seed, S_SUCCESSION, t, self.id, 0),
+                                     p.succession_fight_probability)
+        if not splits:
             return
         mine = [c for c in model.every(Cell) if c.org is self]
         leaving = [c for c in mine if c.loyalty < p.split_loyalty]
@@ -272,12 +300,16 @@ class Cell(mesa.Agent):
         self.org.size += self.members
 
     def desert(self, t: int) -> None:
-        """Members leave at desertion_rate (1 - loyalty) x the unpaid share of the bill, plus
+        """Members leave at desertion_rate (1 - loyalty) x the unpaid share of the bill (plus
+        cohesion_desertion_factor - 1 while the organization has lost cohesion), plus
         saturation_rate x the organization's size."""
         if self.members <= 0:
             return
         model, org, p = self.model, self.org, self.model.p
-        rate = p.desertion_rate * (1.0 - self.loyalty) * org.unpaid
+        f = org.unpaid
+        if t < org.cohesion_until:
+            f += p.cohesion_desertion_factor - 1.0
+        rate = p.desertion_rate * (1.0 - self.loyalty) * f
         rate += p.saturation_rate * org.size
         if rate > 0.0:
             draw = model.draw

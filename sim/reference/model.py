@@ -15,10 +15,19 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from ..codes import BUFFER_FULL, DONE, FEDERAL, LETHAL_TYPES, PARAM_NAMES, SPLIT, TRIGGER
+from ..codes import (
+    BUFFER_FULL,
+    DONE,
+    FEDERAL,
+    LETHAL_TYPES,
+    PARAM_NAMES,
+    RELATIONS,
+    SPLIT,
+    TRIGGER,
+)
 from ..recorder import Recorder
 from ..state import State
-from . import draws
+from . import draws, mobilization
 from .agents import Cell, Organization, PoliceUnit
 from .plaza import Plaza
 from .world import build, link, record_step, write_back
@@ -45,6 +54,7 @@ class ReferenceModel(mesa.Model):
         self.draw = draws.samplers()
         self.departed: list[PoliceUnit] = []  # federal units that left (written back)
         self.split = False  # an organization split this step
+        self.client_left = False  # a client left its patron this step
         self.fired = -1  # the trigger that fired at the end of this step, if any
         build(self, state)
 
@@ -90,10 +100,12 @@ class ReferenceModel(mesa.Model):
         orgs, plazas = self.every(Organization), self.every(Plaza)
         cells, units = self.every(Cell), self.every(PoliceUnit)  # live: they grow and shrink
         plazas.set("homicides", 0)
-        self.split = False
+        self.split = self.client_left = False
 
-        # 1. scheduled events were applied before this call; deployments whose time is up leave
+        # 1. scheduled events were applied before this call; deployments whose time is up
+        # leave; lost cohesion sets this step's factors
         units.do("leave_if_due", t)
+        orgs.do("set_cohesion", t)
 
         # 2. decisions: postures, reinforcements, hired local cells
         cells.set("attack", False)
@@ -132,6 +144,7 @@ class ReferenceModel(mesa.Model):
                  draw.rate_to_prob(p.federal_purge_rate, dt), present, federal)
 
         # 9. recruitment and money
+        before = {o: o.treasury for o in orgs}
         plazas.do("pay_controller")
         orgs.do("open_books")
         plazas.do("draw_recruits", t)
@@ -143,6 +156,12 @@ class ReferenceModel(mesa.Model):
         orgs.do("pay_bill")
         cells.do("desert", t)
         units.do("quit_if_unpaid", t)
+        # 9b. patronage and mobilization
+        self.client_left = mobilization.pay_stipends(self)
+        if p.ally_support_share > 0.0:
+            mobilization.support_allies(self, before)
+        if p.mobilization_rate > 0.0:
+            mobilization.bring_reserves(self, t)
 
         # 10. control
         plazas.do("control", t, draw.rate_to_prob(1.0 / max(p.boss_replacement_days, 1e-9), dt))
@@ -172,7 +191,8 @@ def advance(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: floa
     Violence rows go to ``recorder.vio`` (from row ``recorder.vio_n[0]``, advancing it) and
     the records of steps 0 <= t < capacity to ``recorder.dense``. Returns (next step,
     reason, trigger index or -1), reason a sim.codes code: after a step where a trigger
-    fired (TRIGGER), an organization split (SPLIT) or fewer than ``row_reserve`` violence
+    fired (TRIGGER), an organization split (SPLIT), a client left its patron (RELATIONS) or
+    fewer than ``row_reserve`` violence
     rows are left (BUFFER_FULL); DONE at t1.
     """
     model = ReferenceModel(state, prm, seed, dt, t0, recorder)
@@ -184,6 +204,8 @@ def advance(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: floa
             reason = TRIGGER
         elif model.split:
             reason = SPLIT
+        elif model.client_left:
+            reason = RELATIONS
         elif rows > 0 and rows - recorder.vio_n[0] < row_reserve:
             reason = BUFFER_FULL
     model.write_back()

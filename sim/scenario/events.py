@@ -192,10 +192,17 @@ class Truce(_BetweenOrganizations):
 
 
 class LeaderRemoved(Event):
-    """An organization's leader is arrested or killed; it may split (split_probability)."""
+    """An organization's leader is arrested or killed; it may split (split_probability,
+    succession_fight_probability) and loses cohesion for a while (cohesion_* parameters)."""
     kind: Literal["leader_removed"]
     organization: OrganizationName = Field(
         ..., description="the organization (organization name)")
+    ends_wars: bool = Field(
+        False, description="a capture that ends the organization's wars: each war becomes "
+        "neutral, both ways (true/false)")
+    cohesion_days: int | None = Field(
+        None, ge=0, le=DAYS_MAX, description="days of lost cohesion from this removal; not "
+        "set: the parameter cohesion_loss_days (days)")
 
 
 class _InPlazas(Event):

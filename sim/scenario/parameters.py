@@ -113,3 +113,26 @@ class Parameters(Section):
         0.0, "members lost per member per member, omega (per member squared per day)")
     national_arrests_per_day: float = nonneg(
         0.0, "arrests shared by all organizations in proportion to size (arrests per day)")
+    cohesion_loss_days: float = nonneg(
+        0.0, "days of lost cohesion after a leader's removal; 0: none (days)")
+    cohesion_desertion_factor: float = nonneg(
+        1.0, "during lost cohesion, desertion runs as if the unpaid share of the bill were "
+        "this much higher minus 1: desertion_rate (1 - loyalty) (unpaid + factor - 1) (factor)")
+    cohesion_firepower_factor: float = nonneg(
+        1.0, "factor on the organization's firepower during lost cohesion (factor)")
+    cohesion_aggression_factor: float = nonneg(
+        1.0, "factor on the organization's aggression during lost cohesion (factor)")
+    succession_fight_probability: float = share(
+        0.0, "chance, at a leader's removal, that its factions fight: a splinter forms at war "
+        "with the parent, drawn independently of split_probability (probability)")
+    mobilization_rate: float = nonneg(
+        0.0, "share of its reserve an organization at war brings in per day, times the "
+        "stakes, value at stake / (value at stake + value held) (share per day)")
+    mobilization_cost: float = money(
+        0.0, "cost of bringing in one member from the reserve (pesos per member)")
+    ally_support_share: float = share(
+        0.0, "share of an organization's surplus of the step (treasury gained in the money "
+        "phase) it sends to its poorer allies at war, split equally (share)")
+    client_loyalty_days: float = nonneg(
+        0.0, "a client whose stipend has gone unpaid this long stops fighting for its "
+        "patron: truce with the patron's enemies, alliance ended; 0: never (days)")

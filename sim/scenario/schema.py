@@ -98,6 +98,29 @@ class Organization(Section):
         "only if the daily budget covers its price on top of the police already paid (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
+    reserve: int = Field(
+        0, ge=0, le=COUNT_MAX, description="members outside the modelled plazas it can bring "
+        "in while at war (mobilization_rate) (members)")
+    patron: OrganizationOrNobody = Field(
+        "", description='the organization paying it as a client, "" for none; a client is an '
+        "ally of its patron and at war with the patron's enemies at the start, unless "
+        "relations say otherwise (organization name)")
+    stipend_per_day: float = money(
+        0.0, "what the patron pays it while the patron can (pesos per day)")
+
+    @model_validator(mode="after")
+    def _check_patron(self) -> Organization:
+        """An organization cannot be its own patron, and only a client has a stipend."""
+        problems = []
+        if self.patron == self.name:
+            problems.append((("patron",), f"'{self.name}' cannot be its own patron; name "
+                             'another organization, or write patron = ""'))
+        if self.stipend_per_day > 0 and not self.patron:
+            problems.append((("stipend_per_day",), "a stipend is paid by a patron, and patron "
+                             "is not set; name the paying organization in patron, or remove "
+                             "stipend_per_day"))
+        raise_problems(problems)
+        return self
 
     @field_validator("color")
     @classmethod
