@@ -13,7 +13,7 @@ from conftest import shipped_scenario
 import sim
 from sim import kernel, records
 from sim.recorder import DENSE_TABLES, Recorder
-from sim.state import State, build_state
+from sim.state import N_LEDGER, State, build_state
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_dense_record_holds_the_recorders_tables():
     assert len(dense) == len(DENSE_TABLES)
     for name in DENSE_TABLES:
         assert getattr(dense, name.removeprefix("rec_")) is recorder.dense[name]
-    assert dense.ledger.shape == (4, 3, 5) and dense.controller.dtype == np.int64
+    assert dense.ledger.shape == (4, 3, N_LEDGER) and dense.controller.dtype == np.int64
 
 
 def test_parameter_codes_follow_the_parameters_declaration():

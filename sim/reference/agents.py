@@ -21,7 +21,6 @@ from ..codes import (
     FEDERAL,
     L_ARRESTED,
     L_DESERTED,
-    L_MOVED,
     L_RECRUITED,
     POLICE,
     S_CORRUPTION,
@@ -31,8 +30,6 @@ from ..codes import (
     S_NATIONAL_ARREST,
     S_PURGE,
     S_REPLENISH,
-    S_SPLIT,
-    S_SUCCESSION,
     VIA_STATE,
     WAR,
 )
@@ -107,17 +104,6 @@ class Organization(mesa.Agent):
                 weight += self.intensity[other]
         return weight
 
-    # phase 1
-    def set_cohesion(self, t: int) -> None:
-        """Until cohesion_until (after a leader's removal) its firepower and aggression act
-        times the cohesion_* factors."""
-        p = self.model.p
-        if t < self.cohesion_until:
-            self.fire_factor = p.cohesion_firepower_factor
-            self.acting_aggression = self.aggression * p.cohesion_aggression_factor
-        else:
-            self.fire_factor, self.acting_aggression = 1.0, self.aggression
-
     # phase 8
     def open_bribe_budget(self) -> None:
         """Pesos per day it can spend on police: bribe_share of its treasury per 30 days."""
@@ -151,56 +137,6 @@ class Organization(mesa.Agent):
         for perp in set(self.grievance) | set(self.killed_by):
             self.grievance[perp] = self.grievance.get(perp, 0.0) * decay + self.killed_by[perp]
         self.killed_by.clear()
-
-    # phase 13
-    def replace_leader_or_split(self, t: int) -> None:
-        """Leaders are replaced after leader_replacement_days; a pending removal splits the
-        organization with split_probability or, drawn independently, when its factions
-        fight (succession_fight_probability): the splinter (the first spare row)
-        takes the cells below split_loyalty, the same share of the treasury, this
-        organization's relations, aggression, wage and bribe share, and is at war with it."""
-        model, p, draw = self.model, self.model.p, self.model.draw
-        if not self.leader_alive:
-            self.leader_days += model.dt
-            if self.leader_days >= p.leader_replacement_days:
-                self.leader_alive, self.leader_days = True, 0.0
-        if not self.split_pending:
-            return
-        self.split_pending = False
-        splits = draw.bernoulli(draw.key(model.seed, S_SPLIT, t, self.id, 0),
-                                p.split_probability)
-        if p.succession_fight_probability > 0.0:  # the factions fight: an independent draw
-            splits |= draw.bernoulli(draw.key(model.seed, S_SUCCESSION, t, self.id, 0),
-                                     p.succession_fight_probability)
-        if not splits:
-            return
-        mine = [c for c in model.every(Cell) if c.org is self]
-        leaving = [c for c in mine if c.loyalty < p.split_loyalty]
-        total = sum(c.members for c in mine)
-        taken = sum(c.members for c in leaving)
-        if not model.spare_organization_rows or taken == 0:
-            return
-        splinter = model.new_organization()
-        self.n_splits += 1
-        splinter.id = int(draw.key(0, S_SPLIT, self.n_splits, self.id, 0)) >> 1
-        splinter.parent = self.row
-        splinter.treasury = self.treasury * taken / total
-        self.treasury -= splinter.treasury
-        splinter.aggression, splinter.wage = self.aggression, self.wage
-        splinter.bribe_share, splinter.leader_alive = self.bribe_share, True
-        for other in model.every(Organization):
-            if other is not self and other is not splinter:
-                splinter.relation[other] = self.relation[other]
-                other.relation[splinter] = other.relation[self]
-                splinter.intensity[other] = self.intensity[other]
-                other.intensity[splinter] = other.intensity[self]
-        splinter.relation[self] = self.relation[splinter] = WAR
-        splinter.intensity[self] = self.intensity[splinter] = 1.0
-        for c in leaving:
-            c.org = splinter
-        self.ledger[L_MOVED] -= taken
-        splinter.ledger[L_MOVED] += taken
-        model.split = True
 
     def __repr__(self) -> str:
         return f"Organization(row={self.row}, treasury={self.treasury:.0f})"

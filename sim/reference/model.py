@@ -27,7 +27,7 @@ from ..codes import (
 )
 from ..recorder import Recorder
 from ..state import State
-from . import draws, mobilization
+from . import draws, leaders, mobilization
 from .agents import Cell, Organization, PoliceUnit
 from .plaza import Plaza
 from .world import build, link, record_step, write_back
@@ -105,7 +105,7 @@ class ReferenceModel(mesa.Model):
         # 1. scheduled events were applied before this call; deployments whose time is up
         # leave; lost cohesion sets this step's factors
         units.do("leave_if_due", t)
-        orgs.do("set_cohesion", t)
+        orgs.do(leaders.set_cohesion, t)
 
         # 2. decisions: postures, reinforcements, hired local cells
         cells.set("attack", False)
@@ -169,7 +169,7 @@ class ReferenceModel(mesa.Model):
         orgs.do("remember_killings", 0.5 ** (dt / max(p.grievance_half_life_days, 1e-9)))
         cells.do("forget_intel", 0.5 ** (dt / max(p.intel_half_life_days, 1e-9)))
         plazas.do("background_homicides", t)  # 12
-        orgs.do("replace_leader_or_split", t)  # 13
+        orgs.do(leaders.replace_leader_or_split, t)  # 13
 
         # 14. triggers: the first (in file order) whose condition holds fires
         self.fired = -1

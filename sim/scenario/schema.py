@@ -45,6 +45,7 @@ from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
+from .patronage import PatronageChecks
 
 RESERVED_ACTORS = ("police", "civilian", "unknown")  # perpetrators and victims in the tables
 SPLINTER_NAME = re.compile(r".+ splinter \d+")  # names the model gives splinters
@@ -84,7 +85,7 @@ class Simulation(Section):
         return self
 
 
-class Organization(Section):
+class Organization(PatronageChecks):
     """A cartel or other trafficking organization."""
     name: str = Field(..., min_length=1, description="unique name, used by references (text)")
     color: str | None = Field(
@@ -98,29 +99,13 @@ class Organization(Section):
         "only if the daily budget covers its price on top of the police already paid (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
-    reserve: int = Field(
-        0, ge=0, le=COUNT_MAX, description="members outside the modelled plazas it can bring "
-        "in while at war (mobilization_rate) (members)")
-    patron: OrganizationOrNobody = Field(
-        "", description='the organization paying it as a client, "" for none; a client is an '
-        "ally of its patron and at war with the patron's enemies at the start, unless "
-        "relations say otherwise (organization name)")
-    stipend_per_day: float = money(
-        0.0, "what the patron pays it while the patron can (pesos per day)")
-
-    @model_validator(mode="after")
-    def _check_patron(self) -> Organization:
-        """An organization cannot be its own patron, and only a client has a stipend."""
-        problems = []
-        if self.patron == self.name:
-            problems.append((("patron",), f"'{self.name}' cannot be its own patron; name "
-                             'another organization, or write patron = ""'))
-        if self.stipend_per_day > 0 and not self.patron:
-            problems.append((("stipend_per_day",), "a stipend is paid by a patron, and patron "
-                             "is not set; name the paying organization in patron, or remove "
-                             "stipend_per_day"))
-        raise_problems(problems)
-        return self
+    reserve: int = Field(0, ge=0, le=COUNT_MAX, description="members outside the modelled "
+                         "plazas, brought in while at war (mobilization_rate) (members)")
+    patron: OrganizationOrNobody = Field("", description='organization paying it as a client, '
+                                         '"" for none; at the start an ally of it and at war '
+                                         "with its enemies unless relations say otherwise "
+                                         "(organization name)")
+    stipend_per_day: float = money(0.0, "what the patron pays it while it can (pesos per day)")
 
     @field_validator("color")
     @classmethod
