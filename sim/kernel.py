@@ -2,8 +2,8 @@
 
 :func:`step` runs steps ``t0 .. t1-1`` of a model on a :class:`sim.state.State` and a
 :class:`sim.recorder.Recorder`, through :func:`advance`, which takes them as typed records
-(:mod:`sim.records`), and returns early when a trigger fires, an organization splits or the
-violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
+(:mod:`sim.records`), and returns early when a trigger fires, an organization splits, a
+client leaves its patron or the violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
 group of phases; this module holds the step order, the per-plaza indexes the mechanisms
 share, and the per-step records. No Mesa, no globals but constants, no NumPy float
 reductions, ``fastmath`` off: a plain-Python run of the same rules gives identical results.
@@ -15,7 +15,9 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 phases whose work on a small scenario is less than the cost of passing them whole records
 (every array of each record is copied into the call: policing, corruption, control, moves,
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
-2026-12-06); the five largest stay separate functions. (Compiling those in a second process
+2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is a
+separate function called only when something in it is on, so scenarios without it pay one
+test per step; the cohesion factors (1) are a loop over organizations. (Compiling those in a second process
 on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
 without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
