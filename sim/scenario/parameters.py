@@ -116,8 +116,9 @@ class Parameters(Section):
     cohesion_loss_days: float = nonneg(
         0.0, "days of lost cohesion after a leader's removal; 0: none (days)")
     cohesion_desertion_factor: float = nonneg(
-        1.0, "during lost cohesion, desertion runs as if the unpaid share of the bill were "
-        "this much higher minus 1: desertion_rate (1 - loyalty) (unpaid + factor - 1) (factor)")
+        1.0, "during lost cohesion members desert at desertion_rate (1 - loyalty) (unpaid "
+        "share + this - 1): this times the fully unpaid rate, or this - 1 times it when paid "
+        "(factor)")
     cohesion_firepower_factor: float = nonneg(
         1.0, "factor on the organization's firepower during lost cohesion (factor)")
     cohesion_aggression_factor: float = nonneg(
