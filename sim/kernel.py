@@ -15,9 +15,10 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 phases whose work on a small scenario is less than the cost of passing them whole records
 (every array of each record is copied into the call: policing, corruption, control, moves,
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
-2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is a
-separate function called only when something in it is on, so scenarios without it pay one
-test per step; the cohesion factors (1) are a loop over organizations. (Compiling those in a second process
+2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is compiled only
+for a scenario that uses it (``advance``'s argument ``mobilizing``, None otherwise, lets
+numba prune it): its compile added about 25% to a first run (two_cartels, cold cache,
+2 cores under load, 2026-12-07). (Compiling those in a second process
 on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
 without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
@@ -159,12 +160,14 @@ def fire_triggers(t, trigs, hom):
 
 @njit(cache=True)
 def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, violence, dense,
-            t0, t1, row_reserve):
+            t0, t1, row_reserve, mobilizing):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
 
     The arguments are the records of :mod:`sim.records` (the state's five, the run
     constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
-    and the dense tables) and int64 t0, t1 and row_reserve (see :func:`step`).
+    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and mobilizing:
+    None when every part of phase 9b is off (numba then prunes the phase: a scenario without
+    it never compiles it), else True.
 
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
@@ -207,10 +210,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     kills = scratch.kills
     hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     rec_members = dense.members
-    org_patron, org_treasury, before = orgs.patron, orgs.treasury, scratch.before
-    patronage = False
-    for o in range(org_patron.shape[0]):
-        patronage |= org_patron[o] >= 0
+    org_treasury, before = orgs.treasury, scratch.before
     t = t0
     while t < t1:
         hom[:] = 0
@@ -239,13 +239,12 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
-        if run.prm[P_ALLY_SUPPORT_SHARE] > 0.0:
+        if mobilizing is not None:
             before[:] = org_treasury
         economy(run, t, index, orgs, cells, units, plazas)
         # 9b. patronage and mobilization
         left = False
-        if patronage or run.prm[P_ALLY_SUPPORT_SHARE] > 0.0 \
-                or run.prm[P_MOBILIZATION_RATE] > 0.0:
+        if mobilizing is not None:
             left = mobilization(run, t, index, orgs, cells, plazas, scratch)
         # 10. control
         control(run, t, index, orgs, cells, plazas, scratch)
@@ -272,6 +271,12 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     return t, DONE, -1
 
 
+def mobilizing(state: State, prm: np.ndarray) -> bool:
+    """Whether any part of phase 9b is on: a client, or ally support or mobilization."""
+    return bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
+                or prm[P_MOBILIZATION_RATE] > 0.0)
+
+
 @announce_compiling(advance)
 def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
          row_reserve: int, recorder: Recorder) -> tuple[int, int, int]:
@@ -293,6 +298,6 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
             records.scratch(n_org, N_AGG),
             records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
             records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
-            np.int64(row_reserve))
+            np.int64(row_reserve), True if mobilizing(state, prm) else None)
     t, reason, fired = advance(*args)
     return int(t), int(reason), int(fired)
