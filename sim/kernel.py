@@ -17,8 +17,9 @@ phases whose work on a small scenario is less than the cost of passing them whol
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
 2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is compiled only
 for a scenario that uses it (``advance``'s argument ``mobilizing``, None otherwise, lets
-numba prune it): its compile added about 25% to a first run (two_cartels, cold cache,
-2 cores under load, 2026-12-07). (Compiling those in a second process
+numba prune it). First step of two_cartels with a cold cache, 2026-12-07: 22.0-22.6 s
+(22.4-22.9 s before phase 9b and lost cohesion), 23.6-26.2 s with phase 9b on; compiled
+in every run, it had cost about 25% on a loaded machine. (Compiling those in a second process
 on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
 without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
