@@ -43,10 +43,10 @@ ACTOR_NAMES = {POLICE: "police", CIVILIAN: "civilian", UNKNOWN: "unknown",
                STATE_FORCES: "state"}
 
 # why advance() returned
-DONE, TRIGGER, SPLIT, BUFFER_FULL = 0, 1, 2, 3
+DONE, TRIGGER, SPLIT, BUFFER_FULL, RELATIONS = 0, 1, 2, 3, 4  # RELATIONS: a client left
 
 # ledger columns (see sim.state.LEDGER_COLUMNS)
-L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED = 0, 1, 2, 3, 4
+L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED, L_MOBILIZED = 0, 1, 2, 3, 4, 5
 
 # An organization's money flows in one step (pesos), the columns of State.org_flows and of
 # the organizations table: org_flows[o, F_REVENUE] ... org_flows[o, F_REINFORCEMENT_COST].
@@ -70,6 +70,8 @@ S_HIRE = stream_id("hire")
 S_MOVE = stream_id("move")
 S_BOSS = stream_id("boss")
 S_SPLIT = stream_id("split")
+S_SUCCESSION = stream_id("succession")
+S_MOBILIZE = stream_id("mobilize")
 S_BACKGROUND = stream_id("background")
 S_REPLENISH = stream_id("replenish")
 S_NATIONAL_ARREST = stream_id("national_arrest")

@@ -151,12 +151,23 @@ def truce_break(run, event: Scheduled) -> None:
 
 
 def leader_removed(run, event: Scheduled) -> None:
-    o = run.org_row[event.spec.organization]
-    run.state.org_leader_alive[o] = False
-    run.state.org_leader_days[o] = 0.0
-    run.state.org_split_pending[o] = True
-    if event.spec.splinter:
-        run.pending_splinters[o] = event.spec.splinter
+    """The leader is gone (a split is drawn at the step's end); cohesion is lost for
+    cohesion_days (the event's, else the parameter's) from this step on, and with
+    ``ends_wars`` every war of the organization ends (neutral, both ways). A ``splinter``
+    name goes to a splinter formed by this removal."""
+    e, state = event.spec, run.state
+    o = run.org_row[e.organization]
+    state.org_leader_alive[o] = False
+    state.org_leader_days[o] = 0.0
+    state.org_split_pending[o] = True
+    if e.splinter:
+        run.pending_splinters[o] = e.splinter
+    days = run.parameters.cohesion_loss_days if e.cohesion_days is None else e.cohesion_days
+    if days > 0:
+        until = event.step + math.ceil(round(days / run.dt, 9))
+        state.org_cohesion_until[o] = max(state.org_cohesion_until[o], until)
+    if e.ends_wars:
+        _set_relation(run, [o], np.flatnonzero(state.relation[o] == WAR), NEUTRAL)
 
 
 def plaza_change(run, event: Scheduled) -> None:

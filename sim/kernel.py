@@ -2,8 +2,8 @@
 
 :func:`step` runs steps ``t0 .. t1-1`` of a model on a :class:`sim.state.State` and a
 :class:`sim.recorder.Recorder`, through :func:`advance`, which takes them as typed records
-(:mod:`sim.records`), and returns early when a trigger fires, an organization splits or the
-violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
+(:mod:`sim.records`), and returns early when a trigger fires, an organization splits, a
+client leaves its patron or the violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
 group of phases; this module holds the step order, the per-plaza indexes the mechanisms
 share, and the per-step records. No Mesa, no globals but constants, no NumPy float
 reductions, ``fastmath`` off: a plain-Python run of the same rules gives identical results.
@@ -15,7 +15,11 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 phases whose work on a small scenario is less than the cost of passing them whole records
 (every array of each record is copied into the call: policing, corruption, control, moves,
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
-2026-12-06); the five largest stay separate functions. (Compiling those in a second process
+2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is compiled only
+for a scenario that uses it (``advance``'s argument ``mobilizing``, None otherwise, lets
+numba prune it). First step of two_cartels with a cold cache, 2026-12-07: 22.0-22.6 s
+(22.4-22.9 s before phase 9b and lost cohesion), 23.6-26.2 s with phase 9b on; compiled
+in every run, it had cost about 25% on a loaded machine. (Compiling those in a second process
 on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
 without, median of 3, two_cartels on 2 cores, 2026-12-06.)
 """
@@ -26,13 +30,28 @@ import numpy as np
 from numba import njit
 
 from . import records
-from .codes import BUFFER_FULL, DONE, SPLIT, TRIGGER
+from .codes import (
+    BUFFER_FULL,
+    DONE,
+    P_ALLY_SUPPORT_SHARE,
+    P_MOBILIZATION_RATE,
+    RELATIONS,
+    SPLIT,
+    TRIGGER,
+)
 from .compiling import announce_compiling
 from .mechanisms.civilians import civilians, preying
-from .mechanisms.common import N_AGG, alliance_weights, hostile_partners, pair_table
+from .mechanisms.common import (
+    N_AGG,
+    alliance_weights,
+    cohesion_factors,
+    hostile_partners,
+    pair_table,
+)
 from .mechanisms.decisions import decide_postures, hire_cells, move_members
 from .mechanisms.economy import economy
 from .mechanisms.forces import confrontations, confronting
+from .mechanisms.mobilization import mobilization
 from .mechanisms.policing import corruption, policing
 from .mechanisms.territory import control, fragmentation, grievance_and_intel
 from .mechanisms.violence import assassinations, background, clashes, kidnappings
@@ -146,19 +165,23 @@ def fire_triggers(t, trigs, hom):
 
 @njit(cache=True)
 def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, violence, dense,
-            t0, t1, row_reserve):
+            t0, t1, row_reserve, mobilizing):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
 
     The arguments are the records of :mod:`sim.records` (the state's five, the run
     constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
-    and the dense tables) and int64 t0, t1 and row_reserve (see :func:`step`).
+    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and mobilizing:
+    None when every part of phase 9b is off (numba then prunes the phase: a scenario without
+    it never compiles it), else True.
 
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
     order):
 
     1. Scheduled events: applied by the engine (:mod:`sim.engine`) before this call (it
-       stops at each event step); here, federal deployments whose time is up leave.
+       stops at each event step); here, federal deployments whose time is up leave, and
+       each organization's firepower and aggression factors of lost cohesion are set for
+       the step (after a leader's removal; read by 2, 3, 10).
     2. Decisions: postures (attack where own + allied strength, weighted by aggression
        and grievance, beats the defender's), reinforcements moving along the plaza
        network, local cells hired in enemy-held plazas next to the organization's cells.
@@ -177,13 +200,17 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     8. Corruption: units bought within bribe budgets, or turned by rivals who pay more;
        federal forces purge payrolls.
     9. Recruitment and money: recruits within population and treasury, plaza revenue,
-       wages and payroll paid, desertion when unpaid, saturation (the step's revenue, wages
-       and police pay go to orgs.flows, zeroed at the start of the step).
+       wages and payroll paid, desertion when unpaid or without cohesion, saturation (the
+       step's revenue, wages and police pay go to orgs.flows, zeroed at the start of the
+       step).
+    9b. Patronage and mobilization: stipends to clients (a client unpaid too long
+        leaves its patron: return early), allies' support, members from the reserve.
     10. Control: plazas change hands or become contested; bosses replaced.
     11. Grievance and intelligence (gained in 6) decay; grievance grows with this step's
         killings (absolute and as a share of the victim's members).
     12. Background homicides.
-    13. Fragmentation: a pending leader removal may split the organization.
+    13. Fragmentation: a pending leader removal may split the organization (split or
+        succession fight).
     14. Endogenous triggers are evaluated (return early when one fires).
     15. Record this step.
     """
@@ -196,6 +223,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     kills = scratch.kills
     hom, vio, vio_n = violence.hom, violence.vio, violence.vio_n
     rec_members = dense.members
+    org_treasury, before = orgs.treasury, scratch.before
     t = t0
     while t < t1:
         hom[:] = 0
@@ -206,6 +234,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
             if unit_active[u] and unit_expires[u] >= 0 and t >= unit_expires[u]:
                 unit_active[u] = False
                 unit_officers[u] = 0
+        cohesion_factors(run, t, orgs, scratch)
         fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
         fill_index(unit_plaza, unit_active, unit_ptr, unit_idx)
         # 2. decisions
@@ -230,9 +259,15 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
+        if mobilizing is not None:
+            before[:] = org_treasury
         economy(run, t, index, orgs, cells, units, plazas)
+        # 9b. patronage and mobilization
+        left = False
+        if mobilizing is not None:
+            left = mobilization(run, t, index, orgs, cells, plazas, scratch)
         # 10. control
-        control(run, t, index, orgs, cells, plazas)
+        control(run, t, index, orgs, cells, plazas, scratch)
         # 11. grievance and intelligence
         grievance_and_intel(run, orgs, cells, scratch)
         # 12. background homicides
@@ -249,9 +284,17 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
             return t, TRIGGER, fired
         if split:
             return t, SPLIT, -1
+        if left:
+            return t, RELATIONS, -1
         if vio.shape[0] > 0 and vio.shape[0] - vio_n[0] < row_reserve:
             return t, BUFFER_FULL, -1
     return t, DONE, -1
+
+
+def mobilizing(state: State, prm: np.ndarray) -> bool:
+    """Whether any part of phase 9b is on: a client, or ally support or mobilization."""
+    return bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
+                or prm[P_MOBILIZATION_RATE] > 0.0)
 
 
 @announce_compiling(advance)
@@ -259,9 +302,9 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
          row_reserve: int, recorder: Recorder) -> tuple[int, int, int]:
     """Run steps t0 .. t1-1 on ``state`` (in place), recording into ``recorder``.
 
-    Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT or BUFFER_FULL, index of
-    the trigger that fired or -1). Returns early after a step where a trigger fired, an
-    organization split, or fewer than ``row_reserve`` rows are left in the violence buffer.
+    Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT, RELATIONS or BUFFER_FULL,
+    index of the trigger that fired or -1). Returns early after a step where a trigger
+    fired, an organization split, a client left its patron, or fewer than ``row_reserve`` rows are left in the violence buffer.
     """
     orgs, cells, units, plazas, trigs = records.state_records(state)
     n_org, n_plaza = orgs.id.shape[0], plazas.id.shape[0]
@@ -275,6 +318,6 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
             records.scratch(n_org, N_AGG),
             records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
             records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
-            np.int64(row_reserve))
+            np.int64(row_reserve), True if mobilizing(state, prm) else None)
     t, reason, fired = advance(*args)
     return int(t), int(reason), int(fired)

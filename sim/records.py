@@ -66,8 +66,10 @@ Index = namedtuple("Index", "cell_ptr cell_idx unit_ptr unit_idx")
 # kills int64 (O, O) this step's deaths [victim, perpetrator]; slot int64 (O,) an
 # organization's index among a plaza's (-1 between uses); present int64 (O,) those
 # organizations; agg float64 (O, N_AGG) their aggregates (common.gather); pair_i, pair_j
-# int64 (O*O,) their hostile pairs.
-Scratch = namedtuple("Scratch", "kills slot present agg pair_i pair_j")
+# int64 (O*O,) their hostile pairs; fire, aggression float64 (O,) this step's cohesion factor
+# on firepower and aggression as acted on (common.cohesion_factors); before float64 (O,) the
+# treasuries before the money phase (pesos, read by ally support).
+Scratch = namedtuple("Scratch", "kills slot present agg pair_i pair_j fire aggression before")
 
 
 def state_records(state: State) -> tuple:
@@ -91,6 +93,9 @@ def scratch(n_org: int, n_agg: int) -> Scratch:
         agg=np.zeros((n_org, n_agg)),
         pair_i=np.empty(n_org * n_org, dtype=np.int64),
         pair_j=np.empty(n_org * n_org, dtype=np.int64),
+        fire=np.ones(n_org),
+        aggression=np.zeros(n_org),
+        before=np.zeros(n_org),
     )
 
 

@@ -29,7 +29,7 @@ TABLE_FACTOR = 3
 FIGURE_MAX_PLAZAS = 2_000
 """Above this many plazas the summary figure is not drawn (its map and legends grow with
 the plazas: 290,000 plazas took over 12 GB)."""
-STATE_BYTES = {"org": 8 * 10 + 3, "cell": 8 * 7 + 3, "unit": 8 * 9 + 2, "plaza": 8 * 8 + 2}
+STATE_BYTES = {"org": 8 * 15 + 3, "cell": 8 * 7 + 3, "unit": 8 * 9 + 2, "plaza": 8 * 8 + 2}
 """Bytes of one row of each entity in :class:`sim.state.State` (its docstring lists them)."""
 
 

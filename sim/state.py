@@ -23,8 +23,12 @@ from .scenario import Scenario
 from .scenario.ids import enter_cell_key, entity_keys
 from .scenario.timeline import created_names
 
-N_LEDGER = 5  # recruited, killed, arrested, deserted, moved (net, into the organization)
-LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved")
+LEDGER_COLUMNS = ("recruited", "killed", "arrested", "deserted", "moved", "mobilized")
+"""Cumulative member flows of each organization: moved is net, into the organization;
+mobilized counts members brought in from its reserve."""
+N_LEDGER = len(LEDGER_COLUMNS)
+NO_STEP = np.iinfo(np.int64).min
+"""A step before every step (an org_cohesion_until that never applies)."""
 
 
 @dataclass
@@ -43,13 +47,19 @@ class State:
         org_split_pending bool (a removal whose split has not been drawn yet);
         org_parent int64 row of the organization a splinter broke from, -1 otherwise;
         org_n_splits int64 splinters formed so far;
+        org_cohesion_until int64 the step (exclusive) until which it has lost cohesion
+        after a leader's removal, NO_STEP for none;
+        org_reserve int64 members outside the modelled plazas it can still bring in;
+        org_patron int64 row of the organization paying it as a client, -1 for none;
+        org_stipend float64 pesos per day its patron pays it;
+        org_unpaid_days float64 days its stipend has gone unpaid in a row;
         org_flows float64 (O, 4) pesos in the current step: revenue collected, wages and
         police pay paid, reinforcement cost (FLOW_COLUMNS; zeroed at the start of a step);
         relation int8 (O, O) symmetric; intensity float64 (O, O) clash-rate factor at war;
         grievance float64 (O, O) [victim, perpetrator], deaths, decaying with a half-life;
         grievance_share float64 (O, O) [victim, perpetrator], the same deaths each as a share
         of the victim's members when they died, decaying alike (relative grievance);
-        ledger int64 (O, 5) cumulative recruited, killed, arrested, deserted, moved in (net).
+        ledger int64 (O, N_LEDGER) cumulative flows of members (LEDGER_COLUMNS).
     Cells, shape (C,):
         cell_id int64; cell_active bool; cell_org int64; cell_plaza int64;
         cell_members int64; cell_firepower float64 per member; cell_loyalty float64 0-1;
@@ -86,6 +96,11 @@ class State:
     org_split_pending: np.ndarray
     org_parent: np.ndarray
     org_n_splits: np.ndarray
+    org_cohesion_until: np.ndarray
+    org_reserve: np.ndarray
+    org_patron: np.ndarray
+    org_stipend: np.ndarray
+    org_unpaid_days: np.ndarray
     org_flows: np.ndarray
     relation: np.ndarray = field(metadata={"entity": "org"})
     intensity: np.ndarray = field(metadata={"entity": "org"})
@@ -175,6 +190,22 @@ def background_rates(plazas, parameters) -> np.ndarray:
                     dtype=np.float64)
 
 
+def client_relations(scenario: Scenario, org_row: dict[str, int], relation: np.ndarray) -> None:
+    """A client is an ally of its patron and at war with the patron's enemies, in place in
+    relation (O, O), for every pair the scenario's relations do not give."""
+    given = {frozenset(r.between) for r in scenario.relations}
+    for client in scenario.organizations:
+        if not client.patron:
+            continue
+        c, q = org_row[client.name], org_row[client.patron]
+        pairs = [(q, RELATION_CODES["ally"])] + [
+            (x, RELATION_CODES["war"]) for x in range(len(scenario.organizations))
+            if x != c and relation[q, x] == RELATION_CODES["war"]]
+        for x, code in pairs:
+            if frozenset((client.name, scenario.organizations[x].name)) not in given:
+                relation[c, x] = relation[x, c] = code
+
+
 def build_state(scenario: Scenario) -> tuple[State, Names]:
     """Arrays for the scenario's initial state, with spare rows for mid-run entities."""
     orgs, plazas = scenario.organizations, scenario.plazas
@@ -200,6 +231,7 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         a, b = org_row[r.between[0]], org_row[r.between[1]]
         relation[a, b] = relation[b, a] = RELATION_CODES[r.state]
         intensity[a, b] = intensity[b, a] = r.intensity
+    client_relations(scenario, org_row, relation)
 
     neighbours: list[list[int]] = [[] for _ in plazas]
     for i, j in scenario.neighbour_pairs():
@@ -233,6 +265,11 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         org_split_pending=np.zeros(O, dtype=np.bool_),
         org_parent=np.full(O, -1, dtype=np.int64),
         org_n_splits=np.zeros(O, dtype=np.int64),
+        org_cohesion_until=np.full(O, NO_STEP, dtype=np.int64),
+        org_reserve=pad([o.reserve for o in orgs], O, np.int64),
+        org_patron=pad([org_row[o.patron] if o.patron else -1 for o in orgs], O, np.int64, -1),
+        org_stipend=pad([o.stipend_per_day for o in orgs], O, np.float64),
+        org_unpaid_days=np.zeros(O, dtype=np.float64),
         org_flows=np.zeros((O, len(FLOW_COLUMNS)), dtype=np.float64),
         relation=relation,
         intensity=intensity,

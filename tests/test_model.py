@@ -169,7 +169,7 @@ def test_ledger_identity_and_violence_match_the_ledger(name, seed):
     start = initial_members(scenario)
     expected = (start[None, :] + ledger[:, :, col["recruited"]] - ledger[:, :, col["killed"]]
                 - ledger[:, :, col["arrested"]] - ledger[:, :, col["deserted"]]
-                + ledger[:, :, col["moved"]])
+                + ledger[:, :, col["moved"]] + ledger[:, :, col["mobilized"]])
     np.testing.assert_array_equal(members, expected)
     assert (members >= 0).all()
 

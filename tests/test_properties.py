@@ -1,7 +1,7 @@
 """Property: any scenario, with any overrides, is either refused cleanly (a ScenarioError whose
 every line names a field and a fix) or runs with finite, non-negative counts and an exact
 ledger per organization: members now = members at start + recruited - killed - arrested -
-deserted + moved in.
+deserted + moved in + mobilized.
 
 Hypothesis generates small scenarios whose values mix ordinary ones with hostile ones (wrong
 types, huge and non-finite numbers, colliding names, duplicate plazas); the runs are short
@@ -31,7 +31,8 @@ def hostile_or(ordinary: st.SearchStrategy, wild: bool) -> st.SearchStrategy:
 
 
 RATES = ("clash_rate", "lethality", "recruit_rate", "arrest_rate", "kidnap_rate", "hire_rate",
-         "move_rate", "desertion_rate", "saturation_rate", "national_arrests_per_day")
+         "move_rate", "desertion_rate", "saturation_rate", "national_arrests_per_day",
+         "mobilization_rate", "ally_support_share")
 
 
 @st.composite
@@ -78,7 +79,8 @@ def scenarios(draw) -> tuple[dict, dict]:
                        "spin_up_days": draw(st.integers(0, 10))},
         "parameters": parameters,
         "organizations": [{"name": name, "aggression": draw(st.floats(0, 1)),
-                           "treasury": draw(sometimes_hostile(st.floats(0, 1e7)))}
+                           "treasury": draw(sometimes_hostile(st.floats(0, 1e7))),
+                           "reserve": draw(sometimes_hostile(st.integers(0, 500)))}
                           for name in orgs],
         "plazas": [{"name": name, "population": draw(sometimes_hostile(st.integers(0, 10**6))),
                     "value_per_day": draw(sometimes_hostile(st.floats(0, 1e5)))}
@@ -137,4 +139,5 @@ def test_a_scenario_is_refused_cleanly_or_runs_with_sound_counts(generated, seed
         state.cell_active], minlength=len(start)).astype(np.int64)
     col = {c: state.ledger[:, i] for i, c in enumerate(LEDGER_COLUMNS)}
     np.testing.assert_array_equal(now, start + col["recruited"] - col["killed"]
-                                  - col["arrested"] - col["deserted"] + col["moved"])
+                                  - col["arrested"] - col["deserted"] + col["moved"]
+                                  + col["mobilized"])

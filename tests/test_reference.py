@@ -27,11 +27,11 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, L_RECRUITED, SPLIT, TRIGGER, TYPE_NAMES
+from sim.codes import BUFFER_FULL, L_RECRUITED, RELATIONS, SPLIT, TRIGGER, TYPE_NAMES
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
-from sim.state import State
+from sim.state import LEDGER_COLUMNS, State
 from sim.synthetic import world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,6 +200,49 @@ def cheap_recruits() -> Scenario:
                  cells=[_cell("X", "Town", 20)])
 
 
+def leaders_and_mobilization() -> Scenario:
+    """Issue 13 items 2 and 3 all on: Patron's leader is removed (lost cohesion, a certain
+    succession fight); Patron and Rival bring members from their reserves at a price;
+    Rival supports its poorer ally Friend; Patron pays its client Gang until its treasury
+    runs out, and Gang leaves it; Friend's leader is captured and its wars end."""
+    return small(
+        "leaders_and_mobilization",
+        dict(clash_rate=0.003, attack_threshold=0.8, recruit_rate=0.002, desertion_rate=0.05,
+             kidnap_rate=0.001, cohesion_loss_days=25, cohesion_desertion_factor=3.0,
+             cohesion_firepower_factor=0.5, cohesion_aggression_factor=0.4,
+             split_probability=0.0, succession_fight_probability=1.0, split_loyalty=0.7,
+             mobilization_rate=0.05, mobilization_cost=200.0, ally_support_share=0.3,
+             client_loyalty_days=8),
+        200, simulation=dict(spare_organizations=2),
+        organizations=[
+            dict(name="Patron", treasury=6e4, aggression=0.5, wage_per_member_day=20,
+                 reserve=150),
+            dict(name="Gang", treasury=500, wage_per_member_day=5, patron="Patron",
+                 stipend_per_day=400),
+            dict(name="Rival", treasury=3e5, aggression=0.4, wage_per_member_day=15,
+                 reserve=300),
+            dict(name="Friend", treasury=2000, wage_per_member_day=10),
+        ],
+        plazas=[
+            dict(name="North", population=30000, value_per_day=800, controller="Patron",
+                 neighbours=["South", "East"]),
+            dict(name="South", population=20000, value_per_day=3000, controller="Rival",
+                 neighbours=["East"]),
+            dict(name="East", population=10000, value_per_day=500, controller="Friend"),
+        ],
+        cells=[_cell("Patron", "North", 30), _cell("Patron", "South", 15, loyalty=0.5),
+               _cell("Gang", "North", 10, local=True, loyalty=0.6),
+               _cell("Gang", "East", 8, local=True), _cell("Rival", "South", 35),
+               _cell("Rival", "North", 12), _cell("Friend", "East", 12),
+               _cell("Friend", "North", 5)],
+        relations=[dict(between=["Patron", "Rival"], state="war"),
+                   dict(between=["Rival", "Friend"], state="ally"),
+                   dict(between=["Friend", "Patron"], state="war")],
+        events=[dict(kind="leader_removed", organization="Patron", day=dt.date(2020, 1, 10)),
+                dict(kind="leader_removed", organization="Friend", day=dt.date(2020, 5, 1),
+                     ends_wars=True, cohesion_days=10)])
+
+
 # every rule the synthetic country leaves off, on
 SYNTHETIC_RULES = {
     "parameters.national_arrests_per_day": 0.5, "parameters.neutral_conflict_factor": 0.2,
@@ -308,6 +351,7 @@ CASES = {
     "bcs_scale_free": (bcs_scale_free, 7, 300, False),
     "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
     "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
+    "leaders_and_mobilization": (leaders_and_mobilization, 3, 200, False),
 }
 
 
@@ -342,6 +386,12 @@ def test_kernel_matches_reference(case):
         assert (end.ledger[:, 1:4] > 0).any(axis=0).all()  # killed, arrested, deserted
         payroll = run.engine.recorder.dense["rec_payroll"]
         assert (np.diff(payroll, axis=0) > 0).any() and (np.diff(payroll, axis=0) < 0).any()
+    if case == "leaders_and_mobilization":  # every rule of items 2 and 3 acted
+        assert SPLIT in reasons and RELATIONS in reasons
+        end = run.engine.state
+        mobilized = end.ledger[:, LEDGER_COLUMNS.index("mobilized")]
+        assert mobilized[0] > 0 and mobilized[2] > 0
+        assert end.org_patron[1] == -1 and end.org_reserve[0] < 150
 
 
 @pytest.mark.parametrize("build", [hire_chain, zero_firepower, cheap_recruits])

@@ -12,6 +12,8 @@ from ..codes import (
     LETHAL_TYPES,
     MUNICIPAL,
     P_ALLY_CONFLICT_FACTOR,
+    P_COHESION_AGGRESSION_FACTOR,
+    P_COHESION_FIREPOWER_FACTOR,
     P_COLLATERAL_HALF_POPULATION,
     P_NEUTRAL_CONFLICT_FACTOR,
     P_PAYROLL_FIGHT_SHARE_FEDERAL,
@@ -145,21 +147,40 @@ def fight_share(prm, kind):
 
 
 @njit(cache=True, inline="always")
+def cohesion_factors(run, t, orgs, scratch):
+    """This step's factors on each organization's firepower (scratch.fire, float64 (O,))
+    and its aggression as it acts (scratch.aggression, float64 (O,)): the cohesion_*
+    parameters while t < org_cohesion_until (after a leader's removal), else 1."""
+    prm = run.prm
+    org_aggression, org_cohesion_until = orgs.aggression, orgs.cohesion_until
+    fire, aggression = scratch.fire, scratch.aggression
+    for o in range(org_aggression.shape[0]):
+        if t < org_cohesion_until[o]:
+            fire[o] = prm[P_COHESION_FIREPOWER_FACTOR]
+            aggression[o] = org_aggression[o] * prm[P_COHESION_AGGRESSION_FACTOR]
+        else:
+            fire[o] = 1.0
+            aggression[o] = org_aggression[o]
+
+
+@njit(cache=True, inline="always")
 def gather(p, prm, index, cells, units, scratch):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
 
     Fills scratch.present[:k] (rows, ascending) and scratch.agg[:k] (k, 7): members,
-    firepower of own cells, firepower of local cells, firepower of payroll police,
-    attacking (0/1), highest cell intelligence, payroll officers; the payroll police count
-    for the share of their officers that fight (:func:`fight_share`). scratch.slot (O,)
-    must be all -1 on entry and is left so.
+    firepower of own cells and of local cells (times scratch.fire, the cohesion factor of
+    :func:`cohesion_factors`), firepower of payroll police, attacking (0/1), highest cell
+    intelligence, payroll officers; the payroll police count for the share of their
+    officers that fight (:func:`fight_share`). scratch.slot (O,) must be all -1 on entry
+    and is left so.
     """
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
     unit_ptr = index.unit_ptr
     cell_attack, cell_firepower, cell_intel = cells.attack, cells.firepower, cells.intel
     cell_local, cell_members, cell_org = cells.local, cells.members, cells.org
     unit_kind, unit_officers, unit_payroll = units.kind, units.officers, units.payroll
-    agg, present, slot = scratch.agg, scratch.present, scratch.slot
+    agg, fire_factor = scratch.agg, scratch.fire
+    present, slot = scratch.present, scratch.slot
     k = 0
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
@@ -181,7 +202,7 @@ def gather(p, prm, index, cells, units, scratch):
             continue
         i = slot[cell_org[c]]
         agg[i, A_N] += cell_members[c]
-        fire = cell_members[c] * cell_firepower[c]
+        fire = cell_members[c] * cell_firepower[c] * fire_factor[cell_org[c]]
         if cell_local[c]:
             agg[i, A_FL] += fire
         else:

@@ -31,12 +31,13 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
     Strength of a side in a plaza: firepower of its organization's and its allies' cells
     plus its payroll police there. Organization a attacks controller d when
     (S_a / S_d) (1 + aggression_a) (1 + grievance_weight G[a, d]
-    + grievance_relative_weight R[a, d]) >= attack_threshold.
+    + grievance_relative_weight R[a, d]) >= attack_threshold (firepower and aggression as
+    this step's cohesion leaves them: scratch.fire, .aggression).
     scratch: the kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     prm = run.prm
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
-    org_aggression, grievance, relation = orgs.aggression, orgs.grievance, orgs.relation
+    aggression, grievance, relation = scratch.aggression, orgs.grievance, orgs.relation
     grievance_share = orgs.grievance_share
     cell_attack, cell_org = cells.attack, cells.org
     plaza_controller = plazas.controller
@@ -62,7 +63,7 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
                 x = present[j]
                 if x == a or (relation[a, x] == ALLY and relation[x, d] != ALLY):
                     own += agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
-            score = own / max(defence, 1e-9) * (1.0 + org_aggression[a])
+            score = own / max(defence, 1e-9) * (1.0 + aggression[a])
             score *= (1.0 + prm[P_GRIEVANCE_WEIGHT] * grievance[a, d]
                       + prm[P_GRIEVANCE_RELATIVE_WEIGHT] * grievance_share[a, d])
             if score >= prm[P_ATTACK_THRESHOLD]:

@@ -13,6 +13,7 @@ from ..codes import (
     F_WAGES,
     L_DESERTED,
     L_RECRUITED,
+    P_COHESION_DESERTION_FACTOR,
     P_DESERTION_RATE,
     P_LEADERLESS_VALUE_SHARE,
     P_MAX_MEMBER_SHARE,
@@ -66,7 +67,8 @@ def economy(run, t, index, orgs, cells, units, plazas):
     recruit_payback_days 0: its treasury, at recruit_cost).
     Then wages and police pay are due; an organization that cannot pay them
     all pays what it has, and with unpaid share f its members desert at rate
-    desertion_rate (1 - loyalty) f and each payroll unit quits with probability f.
+    desertion_rate (1 - loyalty) f and each payroll unit quits with probability f; while it
+    has lost cohesion (t < org_cohesion_until) f + cohesion_desertion_factor - 1 replaces f.
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
     The step's revenue, and the wages and police pay actually paid (the bill times the
@@ -75,7 +77,7 @@ def economy(run, t, index, orgs, cells, units, plazas):
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_active, org_id, ledger, org_treasury = orgs.active, orgs.id, orgs.ledger, orgs.treasury
-    org_flows, org_wage = orgs.flows, orgs.wage
+    org_cohesion_until, org_flows, org_wage = orgs.cohesion_until, orgs.flows, orgs.wage
     cell_active, cell_id, cell_loyalty = cells.active, cells.id, cells.loyalty
     cell_members, cell_org = cells.members, cells.org
     unit_active, unit_id, unit_officers = units.active, units.id, units.officers
@@ -153,7 +155,10 @@ def economy(run, t, index, orgs, cells, units, plazas):
         if not cell_active[c] or cell_members[c] <= 0:
             continue
         o = cell_org[c]
-        rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * unpaid[o]
+        f = unpaid[o]
+        if t < org_cohesion_until[o]:
+            f += prm[P_COHESION_DESERTION_FACTOR] - 1.0
+        rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * f
         rate += prm[P_SATURATION_RATE] * size[o]
         if rate > 0.0:
             n = binomial_at_rate(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],

@@ -16,9 +16,11 @@ from ..codes import (
     P_LEADER_REPLACEMENT_DAYS,
     P_SPLIT_LOYALTY,
     P_SPLIT_PROBABILITY,
+    P_SUCCESSION_FIGHT_PROBABILITY,
     P_TAKEOVER_SHARE,
     S_BOSS,
     S_SPLIT,
+    S_SUCCESSION,
     WAR,
 )
 from ..rng import bernoulli, key, rate_to_prob
@@ -26,10 +28,11 @@ from .common import sort_head
 
 
 @njit(cache=True, inline="always")
-def control(run, t, index, orgs, cells, plazas):
+def control(run, t, index, orgs, cells, plazas, scratch):
     """Plazas change hands, become contested, and get new bosses.
 
-    With S_o the firepower of o's cells in a plaza and S the total: the strongest
+    With S_o the firepower of o's cells in a plaza (times scratch.fire, its cohesion factor)
+    and S the total: the strongest
     organization x at war with the controller d (any organization if there is none) takes
     the plaza when S_x / S >= takeover_share and d is leaderless or below collapse_share;
     it installs a boss. The plaza is contested while two organizations at war each hold at
@@ -43,6 +46,7 @@ def control(run, t, index, orgs, cells, plazas):
     plaza_boss_alive, plaza_contested = plazas.boss_alive, plazas.contested
     plaza_controller, plaza_days_leaderless = plazas.controller, plazas.days_leaderless
     plaza_id, plaza_share = plazas.id, plazas.share
+    fire_factor = scratch.fire
     n_org = org_active.shape[0]
     strength = np.zeros(n_org)
     seen = np.zeros(n_org, dtype=np.bool_)
@@ -60,7 +64,7 @@ def control(run, t, index, orgs, cells, plazas):
                 seen[o] = True
                 present[k] = o
                 k += 1
-            s = cell_members[c] * cell_firepower[c]
+            s = cell_members[c] * cell_firepower[c] * fire_factor[o]
             strength[o] += s
             total += s
         sort_head(present, k)
@@ -134,7 +138,10 @@ def grievance_and_intel(run, orgs, cells, scratch):
 
 @njit(cache=True, inline="always")
 def fragmentation(run, t, orgs, cells):
-    """A leader removal splits the organization with split_probability; returns True if so.
+    """A leader removal splits the organization; returns True if so.
+
+    Two independent draws: the split (split_probability) and the succession fight among its
+    factions (succession_fight_probability); either forms the one splinter of the removal.
 
     The splinter takes every cell with loyalty below split_loyalty (no such cell: no
     split), a share of the treasury equal to its share of members, the parent's relations
@@ -162,7 +169,11 @@ def fragmentation(run, t, orgs, cells):
         if not org_split_pending[o]:
             continue
         org_split_pending[o] = False
-        if not bernoulli(key(seed, S_SPLIT, t, org_id[o], 0), prm[P_SPLIT_PROBABILITY]):
+        splits = bernoulli(key(seed, S_SPLIT, t, org_id[o], 0), prm[P_SPLIT_PROBABILITY])
+        if prm[P_SUCCESSION_FIGHT_PROBABILITY] > 0.0:
+            splits |= bernoulli(key(seed, S_SUCCESSION, t, org_id[o], 0),
+                                prm[P_SUCCESSION_FIGHT_PROBABILITY])
+        if not splits:
             continue
         s = -1
         for x in range(n_org):

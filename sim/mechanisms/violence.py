@@ -117,7 +117,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
     unit_ptr = index.unit_ptr
     allies, h_idx, h_ptr, pair_ids = pairs.allies, pairs.h_idx, pairs.h_ptr, pairs.pair_ids
-    org_aggression, grievance, org_id = orgs.aggression, orgs.grievance, orgs.id
+    aggression, grievance, org_id = scratch.aggression, orgs.grievance, orgs.id
     grievance_share, intensity = orgs.grievance_share, orgs.intensity
     ledger, relation = orgs.ledger, orgs.relation
     cell_id, cell_members, cell_org = cells.id, cells.members, cells.org
@@ -139,7 +139,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
             i, j = pair_i[m], pair_j[m]
             a, b = present[i], present[j]
             h = hostility(prm, relation, intensity, a, b)
-            rate = prm[P_CLASH_RATE] * h * (1.0 + org_aggression[a] + org_aggression[b])
+            rate = prm[P_CLASH_RATE] * h * (1.0 + aggression[a] + aggression[b])
             rate *= (1.0 + prm[P_GRIEVANCE_WEIGHT] * (grievance[a, b] + grievance[b, a])
                      + prm[P_GRIEVANCE_RELATIVE_WEIGHT]
                      * (grievance_share[a, b] + grievance_share[b, a]))

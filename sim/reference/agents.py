@@ -22,7 +22,6 @@ from ..codes import (
     FEDERAL,
     L_ARRESTED,
     L_DESERTED,
-    L_MOVED,
     L_RECRUITED,
     POLICE,
     S_CORRUPTION,
@@ -32,7 +31,6 @@ from ..codes import (
     S_NATIONAL_ARREST,
     S_PURGE,
     S_REPLENISH,
-    S_SPLIT,
     VIA_STATE,
     WAR,
 )
@@ -59,6 +57,13 @@ class Organization(Books, mesa.Agent):
         self.split_pending = bool(state.org_split_pending[row])
         self.parent = int(state.org_parent[row])  # row it split from, -1 for none
         self.n_splits = int(state.org_n_splits[row])
+        self.cohesion_until = int(state.org_cohesion_until[row])  # step, exclusive
+        self.reserve = int(state.org_reserve[row])  # members outside the plazas
+        self.patron_row = int(state.org_patron[row])  # -1 for none
+        self.stipend = float(state.org_stipend[row])  # pesos per day from the patron
+        self.unpaid_days = float(state.org_unpaid_days[row])
+        self.fire_factor = 1.0  # this step's factors of lost cohesion (phase 1)
+        self.acting_aggression = self.aggression
         self.ledger = [int(v) for v in state.ledger[row]]  # sim.codes L_* columns
         self.relation: dict[Organization, int] = {}
         self.intensity: dict[Organization, float] = {}
@@ -78,6 +83,9 @@ class Organization(Books, mesa.Agent):
         state.org_leader_alive[r], state.org_leader_days[r] = self.leader_alive, self.leader_days
         state.org_split_pending[r], state.org_parent[r] = self.split_pending, self.parent
         state.org_n_splits[r] = self.n_splits
+        state.org_cohesion_until[r], state.org_reserve[r] = self.cohesion_until, self.reserve
+        state.org_patron[r], state.org_stipend[r] = self.patron_row, self.stipend
+        state.org_unpaid_days[r] = self.unpaid_days
         state.ledger[r], state.org_flows[r] = self.ledger, self.flows
         for other in self.relation:
             state.relation[r, other.row] = self.relation[other]
@@ -123,50 +131,6 @@ class Organization(Books, mesa.Agent):
         for perp in set(self.grievance_share) | set(self.killed_by):
             self.grievance_share[perp] = (self.grievance_share.get(perp, 0.0) * decay
                                           + self.killed_by[perp] / before)
-
-    # phase 13
-    def replace_leader_or_split(self, t: int) -> None:
-        """Leaders are replaced after leader_replacement_days; a pending removal splits the
-        organization with split_probability (one draw): the splinter (the first spare row)
-        takes the cells below split_loyalty, the same share of the treasury, this
-        organization's relations, aggression, wage and bribe share, and is at war with it."""
-        model, p, draw = self.model, self.model.p, self.model.draw
-        if not self.leader_alive:
-            self.leader_days += model.dt
-            if self.leader_days >= p.leader_replacement_days:
-                self.leader_alive, self.leader_days = True, 0.0
-        if not self.split_pending:
-            return
-        self.split_pending = False
-        if not draw.bernoulli(draw.key(model.seed, S_SPLIT, t, self.id, 0), p.split_probability):
-            return
-        mine = [c for c in model.every(Cell) if c.org is self]
-        leaving = [c for c in mine if c.loyalty < p.split_loyalty]
-        total = sum(c.members for c in mine)
-        taken = sum(c.members for c in leaving)
-        if not model.spare_organization_rows or taken == 0:
-            return
-        splinter = model.new_organization()
-        self.n_splits += 1
-        splinter.id = int(draw.key(0, S_SPLIT, self.n_splits, self.id, 0)) >> 1
-        splinter.parent = self.row
-        splinter.treasury = self.treasury * taken / total
-        self.treasury -= splinter.treasury
-        splinter.aggression, splinter.wage = self.aggression, self.wage
-        splinter.bribe_share, splinter.leader_alive = self.bribe_share, True
-        for other in model.every(Organization):
-            if other is not self and other is not splinter:
-                splinter.relation[other] = self.relation[other]
-                other.relation[splinter] = other.relation[self]
-                splinter.intensity[other] = self.intensity[other]
-                other.intensity[splinter] = other.intensity[self]
-        splinter.relation[self] = self.relation[splinter] = WAR
-        splinter.intensity[self] = self.intensity[splinter] = 1.0
-        for c in leaving:
-            c.org = splinter
-        self.ledger[L_MOVED] -= taken
-        splinter.ledger[L_MOVED] += taken
-        model.split = True
 
     def __repr__(self) -> str:
         return f"Organization(row={self.row}, treasury={self.treasury:.0f})"
@@ -268,12 +232,16 @@ class Cell(mesa.Agent):
         self.org.size += self.members
 
     def desert(self, t: int) -> None:
-        """Members leave at desertion_rate (1 - loyalty) x the unpaid share of the bill, plus
+        """Members leave at desertion_rate (1 - loyalty) x the unpaid share of the bill (plus
+        cohesion_desertion_factor - 1 while the organization has lost cohesion), plus
         saturation_rate x the organization's size."""
         if self.members <= 0:
             return
         model, org, p = self.model, self.org, self.model.p
-        rate = p.desertion_rate * (1.0 - self.loyalty) * org.unpaid
+        f = org.unpaid
+        if t < org.cohesion_until:
+            f += p.cohesion_desertion_factor - 1.0
+        rate = p.desertion_rate * (1.0 - self.loyalty) * f
         rate += p.saturation_rate * org.size
         if rate > 0.0:
             draw = model.draw

@@ -85,7 +85,7 @@ class Fighting:
                 if h <= 0.0:
                     continue
                 A, B = sides[a], sides[b]
-                rate = p.clash_rate * h * (1.0 + a.aggression + b.aggression)
+                rate = p.clash_rate * h * (1.0 + a.acting_aggression + b.acting_aggression)
                 rate *= (1.0 + p.grievance_weight * (a.grievance.get(b, 0.0)
                                                      + b.grievance.get(a, 0.0))
                          + p.grievance_relative_weight * (a.grievance_share.get(b, 0.0)

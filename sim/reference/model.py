@@ -23,12 +23,13 @@ from ..codes import (
     FLOW_COLUMNS,
     LETHAL_TYPES,
     PARAM_NAMES,
+    RELATIONS,
     SPLIT,
     TRIGGER,
 )
 from ..recorder import Recorder
 from ..state import State
-from . import draws
+from . import draws, leaders, mobilization
 from .agents import Cell, Organization, PoliceUnit
 from .plaza import Plaza
 from .world import build, link, record_step, write_back
@@ -55,6 +56,7 @@ class ReferenceModel(mesa.Model):
         self.draw = draws.samplers()
         self.departed: list[PoliceUnit] = []  # federal units that left (written back)
         self.split = False  # an organization split this step
+        self.client_left = False  # a client left its patron this step
         self.fired = -1  # the trigger that fired at the end of this step, if any
         build(self, state)
 
@@ -102,10 +104,12 @@ class ReferenceModel(mesa.Model):
         plazas.set("homicides", 0)
         for org in orgs:
             org.flows = [0.0] * len(FLOW_COLUMNS)  # this step's money
-        self.split = False
+        self.split = self.client_left = False
 
-        # 1. scheduled events were applied before this call; deployments whose time is up leave
+        # 1. scheduled events were applied before this call; deployments whose time is up
+        # leave; lost cohesion sets this step's factors
         units.do("leave_if_due", t)
+        orgs.do(leaders.set_cohesion, t)
 
         # 2. decisions: postures, reinforcements, hired local cells
         cells.set("attack", False)
@@ -149,6 +153,7 @@ class ReferenceModel(mesa.Model):
                  draw.rate_to_prob(p.federal_purge_rate, dt), present, federal)
 
         # 9. recruitment and money
+        before = {o: o.treasury for o in orgs}
         plazas.do("pay_controller")
         orgs.do("open_books", cells, units)
         plazas.do("draw_recruits", t)
@@ -160,6 +165,12 @@ class ReferenceModel(mesa.Model):
         orgs.do("pay_bill")
         cells.do("desert", t)
         units.do("quit_if_unpaid", t)
+        # 9b. patronage and mobilization
+        self.client_left = mobilization.pay_stipends(self)
+        if p.ally_support_share > 0.0:
+            mobilization.support_allies(self, before)
+        if p.mobilization_rate > 0.0:
+            mobilization.bring_reserves(self, t)
 
         # 10. control
         plazas.do("control", t, draw.rate_to_prob(1.0 / max(p.boss_replacement_days, 1e-9), dt))
@@ -173,7 +184,7 @@ class ReferenceModel(mesa.Model):
             org.remember_killings(decay, members[org] if shares else None)
         cells.do("forget_intel", 0.5 ** (dt / max(p.intel_half_life_days, 1e-9)))
         plazas.do("background_homicides", t)  # 12
-        orgs.do("replace_leader_or_split", t)  # 13
+        orgs.do(leaders.replace_leader_or_split, t)  # 13
 
         # 14. triggers: the first (in file order) whose condition holds fires
         self.fired = -1
@@ -195,7 +206,8 @@ def advance(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: floa
     Violence rows go to ``recorder.vio`` (from row ``recorder.vio_n[0]``, advancing it) and
     the records of steps 0 <= t < capacity to ``recorder.dense``. Returns (next step,
     reason, trigger index or -1), reason a sim.codes code: after a step where a trigger
-    fired (TRIGGER), an organization split (SPLIT) or fewer than ``row_reserve`` violence
+    fired (TRIGGER), an organization split (SPLIT), a client left its patron (RELATIONS) or
+    fewer than ``row_reserve`` violence
     rows are left (BUFFER_FULL); DONE at t1.
     """
     model = ReferenceModel(state, prm, seed, dt, t0, recorder)
@@ -207,6 +219,8 @@ def advance(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: floa
             reason = TRIGGER
         elif model.split:
             reason = SPLIT
+        elif model.client_left:
+            reason = RELATIONS
         elif rows > 0 and rows - recorder.vio_n[0] < row_reserve:
             reason = BUFFER_FULL
     model.write_back()

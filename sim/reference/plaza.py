@@ -96,10 +96,11 @@ class Plaza(Fighting, StateForces, mesa.Agent):
             if side is None:
                 side = sides[c.org] = Side()
             side.members += c.members
+            fire = c.members * c.firepower * c.org.fire_factor  # cohesion's factor
             if c.local:
-                side.fire_local += c.members * c.firepower
+                side.fire_local += fire
             else:
-                side.fire_cell += c.members * c.firepower
+                side.fire_cell += fire
             side.attacking = side.attacking or c.attack
             side.intel = max(side.intel, c.intel)
         for u in self.units:
@@ -132,7 +133,7 @@ class Plaza(Fighting, StateForces, mesa.Agent):
             for x, side in sides.items():
                 if x is a or (a.relation[x] == ALLY and x.relation[d] != ALLY):
                     own += side.fire
-            score = own / max(defence, 1e-9) * (1.0 + a.aggression)
+            score = own / max(defence, 1e-9) * (1.0 + a.acting_aggression)
             score *= (1.0 + p.grievance_weight * a.grievance.get(d, 0.0)
                       + p.grievance_relative_weight * a.grievance_share.get(d, 0.0))
             if score >= p.attack_threshold:
@@ -178,7 +179,7 @@ class Plaza(Fighting, StateForces, mesa.Agent):
         for c in self.cells:
             if c.members <= 0:
                 continue
-            s = c.members * c.firepower
+            s = c.members * c.firepower * c.org.fire_factor
             strength[c.org] = strength.get(c.org, 0.0) + s
             total += s
         present = sorted(strength, key=lambda o: o.row)

@@ -101,7 +101,8 @@ class Truce(_BetweenOrganizations):
 
 
 class LeaderRemoved(Event):
-    """An organization's leader is arrested or killed; it may split (split_probability)."""
+    """An organization's leader is arrested or killed; it may split (split_probability,
+    succession_fight_probability) and loses cohesion for a while (cohesion_* parameters)."""
     kind: Literal["leader_removed"]
     organization: OrganizationName = Field(
         ..., description="the organization (organization name)")
@@ -109,6 +110,12 @@ class LeaderRemoved(Event):
         None, min_length=1, description="the name a splinter from this removal takes, if the "
         "split draw makes one; later events may name it, and are skipped (with a note in "
         "run.json) if it never formed (text)")
+    ends_wars: bool = Field(
+        False, description="a capture that ends the organization's wars: each war becomes "
+        "neutral, both ways (true/false)")
+    cohesion_days: int | None = Field(
+        None, ge=0, le=DAYS_MAX, description="days of lost cohesion from this removal; not "
+        "set: the parameter cohesion_loss_days (days)")
 
 
 class FederalDeployment(_InPlazas):

@@ -160,3 +160,27 @@ class Parameters(Section):
         "people per year)")
     civilian_kidnap_murder_probability: float = share(
         0.0, "chance a kidnapped civilian is murdered (probability)")
+    cohesion_loss_days: float = nonneg(
+        0.0, "days of lost cohesion after a leader's removal; 0: none (days)")
+    cohesion_desertion_factor: float = nonneg(
+        1.0, "during lost cohesion members desert at desertion_rate (1 - loyalty) (unpaid "
+        "share + this - 1): this times the fully unpaid rate, or this - 1 times it when paid "
+        "(factor)")
+    cohesion_firepower_factor: float = nonneg(
+        1.0, "factor on the organization's firepower during lost cohesion (factor)")
+    cohesion_aggression_factor: float = nonneg(
+        1.0, "factor on the organization's aggression during lost cohesion (factor)")
+    succession_fight_probability: float = share(
+        0.0, "chance, at a leader's removal, that its factions fight: a splinter forms at war "
+        "with the parent, drawn independently of split_probability (probability)")
+    mobilization_rate: float = nonneg(
+        0.0, "share of its reserve an organization at war brings in per day, times the "
+        "stakes, value at stake / (value at stake + value held) (share per day)")
+    mobilization_cost: float = money(
+        0.0, "cost of bringing in one member from the reserve (pesos per member)")
+    ally_support_share: float = share(
+        0.0, "share of an organization's surplus of the step (treasury gained in the money "
+        "phase) it sends to its poorer allies at war, split equally (share)")
+    client_loyalty_days: float = nonneg(
+        0.0, "a client whose stipend has gone unpaid this long stops fighting for its "
+        "patron: truce with the patron's enemies, alliance ended; 0: never (days)")

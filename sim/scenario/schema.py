@@ -46,6 +46,7 @@ from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
+from .patronage import PatronageChecks
 from .timeline import (
     RESERVED_ACTORS,
     SPLINTER_NAME,
@@ -89,7 +90,7 @@ class Simulation(Section):
         return self
 
 
-class Organization(Section):
+class Organization(PatronageChecks):
     """A cartel or other trafficking organization."""
     name: str = Field(..., min_length=1, description="unique name, used by references (text)")
     color: str | None = Field(
@@ -103,6 +104,13 @@ class Organization(Section):
         "only if the daily budget covers its price on top of the police already paid (share)")
     leader_alive: bool = Field(
         True, description="whether the leader is free and alive at the start (true/false)")
+    reserve: int = Field(0, ge=0, le=COUNT_MAX, description="members outside the modelled "
+                         "plazas, brought in while at war (mobilization_rate) (members)")
+    patron: OrganizationOrNobody = Field("", description='organization paying it as a client, '
+                                         '"" for none; at the start an ally of it and at war '
+                                         "with its enemies unless relations say otherwise "
+                                         "(organization name)")
+    stipend_per_day: float = money(0.0, "what the patron pays it while it can (pesos per day)")
 
     @field_validator("color")
     @classmethod

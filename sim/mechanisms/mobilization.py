@@ -1,0 +1,183 @@
+"""Phase 9b: patronage and mobilization: stipends to clients, support among allies, members
+brought in from the reserve.
+
+Runs after the money phase (9), so that an organization spends what is left after wages.
+:func:`sim.kernel.advance` calls :func:`mobilization` only when something in it is on (a
+client, ally_support_share > 0 or mobilization_rate > 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..codes import (
+    ALLY,
+    L_MOBILIZED,
+    NEUTRAL,
+    P_ALLY_SUPPORT_SHARE,
+    P_CLIENT_LOYALTY_DAYS,
+    P_MOBILIZATION_COST,
+    P_MOBILIZATION_RATE,
+    S_MOBILIZE,
+    WAR,
+)
+from ..rng import binomial_at_rate, key
+
+
+@njit(cache=True, inline="always")
+def at_war(relation, org_active, o):
+    """Whether organization o is at war with an active organization."""
+    for x in range(org_active.shape[0]):
+        if org_active[x] and x != o and relation[o, x] == WAR:
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def pay_stipends(run, orgs):
+    """Each client (ascending rows) gets stipend dt from its patron, capped at the patron's
+    treasury; a client paid less than due for client_loyalty_days in a row (if > 0) leaves:
+    neutral to its patron and to every organization both were at war with, no patron.
+    Returns True if a client left (the relations changed)."""
+    dt, prm = run.dt, run.prm
+    org_active, org_patron, org_stipend = orgs.active, orgs.patron, orgs.stipend
+    org_treasury, org_unpaid_days, relation = orgs.treasury, orgs.unpaid_days, orgs.relation
+    left = False
+    for o in range(org_active.shape[0]):
+        q = org_patron[o]
+        if q < 0 or not org_active[o]:
+            continue
+        due = org_stipend[o] * dt
+        paid = min(due, max(org_treasury[q], 0.0)) if org_active[q] else 0.0
+        org_treasury[q] -= paid
+        org_treasury[o] += paid
+        if paid < due:
+            org_unpaid_days[o] += dt
+        else:
+            org_unpaid_days[o] = 0.0
+        loyalty = prm[P_CLIENT_LOYALTY_DAYS]
+        if loyalty > 0.0 and org_unpaid_days[o] >= loyalty:
+            for x in range(org_active.shape[0]):
+                if org_active[x] and relation[q, x] == WAR and relation[o, x] == WAR:
+                    relation[o, x] = relation[x, o] = NEUTRAL
+            if relation[o, q] == ALLY:
+                relation[o, q] = relation[q, o] = NEUTRAL
+            org_patron[o] = -1
+            left = True
+    return left
+
+
+@njit(cache=True, inline="always")
+def support_allies(run, orgs, scratch):
+    """An organization whose treasury grew in the money phase (surplus s, from
+    scratch.before) sends ally_support_share s, in equal parts, to its allies at war whose
+    treasury is below its own; every gift is decided on the treasuries before any of them."""
+    prm = run.prm
+    org_active, org_treasury, relation = orgs.active, orgs.treasury, orgs.relation
+    before = scratch.before
+    n_org = org_active.shape[0]
+    sent = np.zeros(n_org)
+    received = np.zeros(n_org)
+    for o in range(n_org):
+        surplus = org_treasury[o] - before[o]
+        if not org_active[o] or surplus <= 0.0:
+            continue
+        n = 0
+        for x in range(n_org):
+            if (org_active[x] and x != o and relation[o, x] == ALLY
+                    and org_treasury[x] < org_treasury[o] and at_war(relation, org_active, x)):
+                n += 1
+        if n == 0:
+            continue
+        sent[o] = prm[P_ALLY_SUPPORT_SHARE] * surplus
+        for x in range(n_org):
+            if (org_active[x] and x != o and relation[o, x] == ALLY
+                    and org_treasury[x] < org_treasury[o] and at_war(relation, org_active, x)):
+                received[x] += sent[o] / n
+    for o in range(n_org):
+        org_treasury[o] += received[o]
+        org_treasury[o] -= sent[o]
+
+
+@njit(cache=True, inline="always")
+def bring_reserves(run, t, index, orgs, cells, plazas):
+    """An organization at war brings members from its reserve R:
+    n ~ Binomial(R, 1 - exp(-mobilization_rate stakes dt)), stakes = V / (V + H) with H the
+    value per day of the plazas it controls and V that of the plazas controlled by an
+    organization at war with it or contested where it controls or has members; n is capped
+    at what its treasury pays, mobilization_cost + wage dt each, and paid mobilization_cost
+    each. They join its largest cell in a plaza at stake (else its largest cell; none: no one
+    comes), booked as mobilized."""
+    dt, prm, seed = run.dt, run.prm, run.seed
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    org_active, org_id, org_reserve = orgs.active, orgs.id, orgs.reserve
+    org_treasury, org_wage, ledger, relation = orgs.treasury, orgs.wage, orgs.ledger, orgs.relation
+    cell_active, cell_members, cell_org, cell_plaza = (cells.active, cells.members, cells.org,
+                                                       cells.plaza)
+    plaza_contested, plaza_controller, plaza_value = (plazas.contested, plazas.controller,
+                                                      plazas.value)
+    n_org = org_active.shape[0]
+    held = np.zeros(n_org)
+    stake = np.zeros(n_org)
+    counted = np.full(n_org, -1, dtype=np.int64)  # the plaza o's stake last counted
+    for p in range(plaza_controller.shape[0]):
+        d, v = plaza_controller[p], plaza_value[p]
+        if d >= 0:
+            held[d] += v
+            for o in range(n_org):
+                if o != d and relation[o, d] == WAR:
+                    stake[o] += v
+                    counted[o] = p
+            if plaza_contested[p] and counted[d] != p:
+                stake[d] += v
+                counted[d] = p
+        if plaza_contested[p]:
+            for j in range(cell_ptr[p], cell_ptr[p + 1]):
+                o = cell_org[cell_idx[j]]
+                if cell_members[cell_idx[j]] > 0 and counted[o] != p:
+                    stake[o] += v
+                    counted[o] = p
+    for o in range(n_org):
+        if not org_active[o] or org_reserve[o] <= 0 or stake[o] <= 0.0:
+            continue
+        if not at_war(relation, org_active, o):
+            continue
+        rate = prm[P_MOBILIZATION_RATE] * stake[o] / (stake[o] + held[o])
+        n = binomial_at_rate(key(seed, S_MOBILIZE, t, org_id[o], 0), org_reserve[o], rate, dt)
+        price = prm[P_MOBILIZATION_COST] + org_wage[o] * dt
+        if price > 0.0:
+            n = min(n, np.int64(math.floor(min(max(org_treasury[o], 0.0) / price, 1e18))))
+        if n <= 0:
+            continue
+        target, best_at_stake = -1, False
+        for c in range(cell_active.shape[0]):
+            if not cell_active[c] or cell_org[c] != o or cell_members[c] <= 0:
+                continue
+            d = plaza_controller[cell_plaza[c]]
+            at_stake = plaza_contested[cell_plaza[c]] or (d >= 0 and relation[o, d] == WAR)
+            if (target < 0 or (at_stake and not best_at_stake)
+                    or (at_stake == best_at_stake and cell_members[c] > cell_members[target])):
+                target, best_at_stake = c, at_stake
+        if target < 0:
+            continue
+        cell_members[target] += n
+        org_reserve[o] -= n
+        ledger[o, L_MOBILIZED] += n
+        org_treasury[o] -= n * prm[P_MOBILIZATION_COST]
+
+
+@njit(cache=True)
+def mobilization(run, t, index, orgs, cells, plazas, scratch):
+    """Phase 9b: stipends (:func:`pay_stipends`), ally support (:func:`support_allies`),
+    reserves (:func:`bring_reserves`), each only when on. Returns True if a client left its
+    patron (relations changed: the kernel returns so the engine recomputes the pairs)."""
+    prm = run.prm
+    left = pay_stipends(run, orgs)
+    if prm[P_ALLY_SUPPORT_SHARE] > 0.0:
+        support_allies(run, orgs, scratch)
+    if prm[P_MOBILIZATION_RATE] > 0.0:
+        bring_reserves(run, t, index, orgs, cells, plazas)
+    return left
