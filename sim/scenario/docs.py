@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .events import Event, EventSpec
+from .file_keys import FileKeys
 from .messages import constraints, inner_model, show
-from .schema import FileKeys, Scenario
+from .schema import Scenario
 
 
 def _type_text(annotation: Any) -> str:

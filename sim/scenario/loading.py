@@ -19,9 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import ScenarioError
+from .file_keys import FileKeys
 from .messages import error_lines
 from .paths import PathError, remove_items, set_value
-from .schema import FileKeys, Scenario, validate
+from .schema import Scenario, validate
 
 MAX_BASE_CHAIN = 32
 """Files a base chain may hold, the file itself included."""

@@ -1,6 +1,6 @@
 """The scenario file format as pydantic models: the sections, the :class:`Scenario` that
-holds them with its checks across sections, :func:`validate`, the keys only files have
-(:class:`FileKeys`) and the :func:`json_schema` of a file.
+holds them with its checks across sections, :func:`validate` and the :func:`json_schema`
+of a file (with the keys only files have, :mod:`sim.scenario.file_keys`).
 
 A scenario file is data only; nothing in it is executed. Each section checks its own fields
 (bounds, units in the descriptions); the Scenario checks names, references and the timeline.
@@ -42,6 +42,7 @@ from .fields import (
     nonneg,
     share,
 )
+from .file_keys import FileKeys
 from .ids import colliding_keys, collision_fix
 from .messages import error_lines
 from .parameters import Parameters
@@ -374,23 +375,6 @@ class Scenario(Section):
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
-
-
-class FileKeys(Section):
-    """Keys only files have: load_scenario resolves them and the Scenario does not keep them."""
-    base: str = Field(
-        "", description="scenario file this one builds on, relative to this file's folder; keys "
-        "here replace the base's, tables merge key by key, lists are replaced whole (path)")
-    overrides: dict[str, Any] = Field(
-        {}, description='values set after merging with base, by dotted path, every match, e.g. '
-        '"police[kind=state].payroll" = "" (table of path = value)')
-    remove: list[str] = Field(
-        [], description='list items deleted after the overrides, by dotted path, '
-        'e.g. ["events[kind=alliance]"] (paths)')
-    append: dict[Literal["organizations", "plazas", "cells", "police", "relations", "events",
-                         "triggers"], list[dict[str, Any]]] = Field(
-        {}, description="entries added at the end of the merged lists after overrides and "
-        "remove, e.g. [[append.events]] (tables, by section)")
 
 
 def json_schema() -> dict:
