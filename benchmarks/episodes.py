@@ -9,8 +9,6 @@ the targets as PASS/FAIL lines:
   or 2010 in at least 70% of seeds; 2012 at most 0.35 x 2010 (means); police killed in 2010 of
   the observed order; Sinaloa's side holding most plazas at the end in at least 60% of seeds.
 
-An episode whose scenario this version of cartel-sim cannot load is skipped with the reason.
-
     python benchmarks/episodes.py [n_seeds]        # default 40
 """
 
@@ -125,20 +123,10 @@ EPISODES: dict[str, Callable[[sim.Replicates, pd.DataFrame, int], list[Check]]] 
 }
 
 
-def scenario_path(name: str) -> Path:
-    """scenarios/<name>.toml, or scenarios/pending/<name>.toml while it waits for its syntax."""
-    shipped = ROOT / "scenarios" / f"{name}.toml"
-    return shipped if shipped.exists() else ROOT / "scenarios" / "pending" / f"{name}.toml"
 
 
 def report(name: str, n: int) -> None:
-    try:
-        scenario = sim.load_scenario(scenario_path(name))
-    except sim.ScenarioError as exc:
-        first = str(exc).splitlines()[0]
-        print(f"{name}: SKIPPED: this version of cartel-sim cannot load the scenario (it uses "
-              f"issue 13's syntax, which has not landed here). First problem:\n  {first}\n")
-        return
+    scenario = sim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
     runs = sim.run_many(scenario, seeds=range(n))
     yearly = yearly_homicides(runs)
     observed = observed_by_year(name)
