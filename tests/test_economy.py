@@ -33,6 +33,8 @@ BANKRUPT_TODAY = {
     "bcs_2014_no_alliance": GROWS_PAST_ITS_PLAZAS,
     "kingpin_removal": "Pacífico grows from 82 to about 340 members; at 150 pesos a day each "
                        "its wages pass the 14,300 pesos a day of its plazas",
+    "kingpin_removal_succession": "its base kingpin_removal's organizations and plazas, and "
+                                  "so its base's reason",
 }
 
 

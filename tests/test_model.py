@@ -25,7 +25,7 @@ from sim.codes import FEDERAL
 from sim.scenario import Scenario
 from sim.state import LEDGER_COLUMNS
 
-KILLED_TYPES = ("clash", "assassination", "kidnap_murder")  # lethal, victim an organization
+KILLED_TYPES = ("clash", "assassination", "kidnap_murder", "killed_by_forces")  # lethal, victim an org
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
