@@ -1,0 +1,52 @@
+"""Where the rules of issue 13, written on separate branches, meet (the review of their
+merge): money columns that must see every mechanism that spends or collects, and runs that
+combine them."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import tiny
+
+import sim
+from sim import reference
+from sim.state import LEDGER_COLUMNS
+
+AT_WAR = [{"between": ["A", "B"], "state": "war"}]
+
+
+def run(scenario, seed=1, step=None):
+    model = sim.CartelModel(scenario, rng=seed, **({"step": step} if step else {}))
+    model.run_for(model.n_steps)
+    return model
+
+
+def money_world(days=40):
+    """A (controller, value 1,000 a day) and B at war, both mobilizing from a reserve at
+    100 pesos each, A extorting 0.01 pesos per inhabitant a day."""
+    params = {"mobilization_rate": 0.05, "mobilization_cost": 100.0,
+              "extortion_per_person_day": 0.01}
+    orgs = [{"name": "A", "treasury": 1e9, "reserve": 2000},
+            {"name": "B", "treasury": 1e9, "reserve": 2000}]
+    plazas = [{"name": "P", "population": 100_000, "controller": "A", "value_per_day": 1000}]
+    return tiny(params, days=days, organizations=orgs, plazas=plazas, relations=AT_WAR)
+
+
+def test_reinforcement_cost_is_what_mobilization_pays():
+    """The organizations table's reinforcement_cost sums to mobilization_cost times the
+    members each organization brought from its reserve, in the kernel and the reference."""
+    for step in (None, reference.advance):
+        model = run(money_world(), step=step)
+        table = model.results().organizations
+        mobilized = model.state.ledger[:2, LEDGER_COLUMNS.index("mobilized")]
+        assert (mobilized > 0).all()
+        for row, org in enumerate("AB"):
+            paid = table.loc[table["organization"] == org, "reinforcement_cost"].sum()
+            assert paid == 100.0 * mobilized[row]
+
+
+def test_extortion_is_part_of_the_controllers_revenue():
+    """Revenue per step: the plaza's value plus 0.01 x 100,000 pesos of extortion."""
+    for step in (None, reference.advance):
+        table = run(money_world(), step=step).results().organizations
+        revenue = table.loc[table["organization"] == "A", "revenue"].to_numpy()
+        assert np.allclose(revenue, 1000.0 + 1000.0)
