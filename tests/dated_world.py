@@ -124,5 +124,5 @@ def ledger_gaps(model: sim.CartelModel) -> np.ndarray:
         start[model.engine.org_row[cell.organization]] += cell.members
     col = {name: s.ledger[:, k] for k, name in enumerate(LEDGER_COLUMNS)}
     expected = (start + col["recruited"] - col["killed"] - col["arrested"] - col["deserted"]
-                + col["moved"])
+                + col["moved"] + col["mobilized"])
     return members_by_org(model) - expected

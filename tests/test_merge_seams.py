@@ -9,6 +9,7 @@ from conftest import tiny
 
 import sim
 from sim import reference
+from sim.recorder import row_reserve
 from sim.state import LEDGER_COLUMNS
 
 AT_WAR = [{"between": ["A", "B"], "state": "war"}]
@@ -50,3 +51,22 @@ def test_extortion_is_part_of_the_controllers_revenue():
         table = run(money_world(), step=step).results().organizations
         revenue = table.loc[table["organization"] == "A", "revenue"].to_numpy()
         assert np.allclose(revenue, 1000.0 + 1000.0)
+
+
+def test_one_step_writes_no_more_violence_rows_than_the_reserve():
+    """300 federal units that arrest and confront two organizations in one plaza, with
+    extortion and kidnapping of civilians: the rows of the first step stay within
+    sim.recorder.row_reserve, the bound the kernel's buffer checks rely on."""
+    params = {"confront_rate": 0.5, "arrest_rate": 0.001, "police_killed_per_arrest": 0.5,
+              "extortion_killing_per_100k_year": 1e5, "civilian_kidnap_per_100k_year": 1e5,
+              "civilian_kidnap_murder_probability": 0.5}
+    police = [{"plaza": "P", "kind": "federal", "officers": 200, "integrity": 1.0}] * 300
+    cells = [{"organization": org, "plaza": "P", "members": 50_000, "firepower": 1e-4}
+             for org in "AB"]
+    scenario = tiny(params, days=1, police=police, cells=cells,
+                    simulation={"start": "2020-01-01", "days": 1, "spare_cells": 0})
+    model = sim.CartelModel(scenario, rng=1)
+    reserve = row_reserve(model.state)
+    model.run_for(1)
+    rows = sum(len(chunk) for chunk in model.recorder.chunks) + int(model.recorder.vio_n[0])
+    assert 1000 < rows <= reserve
