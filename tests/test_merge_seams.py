@@ -4,6 +4,8 @@ combine them."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from conftest import tiny
 
@@ -70,3 +72,28 @@ def test_one_step_writes_no_more_violence_rows_than_the_reserve():
     model.run_for(1)
     rows = sum(len(chunk) for chunk in model.recorder.chunks) + int(model.recorder.vio_n[0])
     assert 1000 < rows <= reserve
+
+
+def test_the_longest_ramp_schedules_its_changes_quickly(tmp_path):
+    """A ramp of the most days validation allows makes some 30,000 internal events; the
+    engine files each in order by bisection (before: a copy of the whole queue per event,
+    about a minute for a 240-day run)."""
+    from dated_world import world
+
+    from sim.scenario.fields import DAYS_MAX
+
+    scenario = world(tmp_path, f'''
+[[events]]
+day = 2020-01-05
+kind = "intensity"
+between = ["North", "South"]
+intensity = 3.0
+ramp_days = {DAYS_MAX}
+''')
+    started = time.perf_counter()
+    model = run(scenario)
+    assert time.perf_counter() - started < 15
+    ramp = [e for e in model.engine.events if e.kind == "ramp"]
+    assert len(ramp) > 30_000
+    assert [(e.step, e.order) for e in model.engine.events] == sorted(
+        (e.step, e.order) for e in model.engine.events)
