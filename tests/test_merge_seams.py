@@ -97,3 +97,20 @@ ramp_days = {DAYS_MAX}
     assert len(ramp) > 30_000
     assert [(e.step, e.order) for e in model.engine.events] == sorted(
         (e.step, e.order) for e in model.engine.events)
+
+
+def test_a_plaza_emptied_by_a_plaza_change_has_no_bystanders_at_any_half_population():
+    """The scale-free setting collateral_half_population = 0 (density 1) and a plaza_change
+    to population 0: clashes go on there without bystanders (before: a ZeroDivisionError
+    from the kernel), in the kernel and the reference alike."""
+    params = {"clash_rate": 0.0005, "collateral_per_clash": 1.0,
+              "collateral_half_population": 0.0, "attack_threshold": 0.5}
+    orgs = [{"name": org, "aggression": 0.9, "treasury": 1e9} for org in "AB"]
+    emptied = [{"kind": "plaza_change", "day": "2020-01-05", "plazas": ["P"], "population": 0}]
+    scenario = tiny(params, days=20, organizations=orgs, relations=AT_WAR, events=emptied)
+    for step in (None, reference.advance):
+        violence = run(scenario, step=step).results().violence
+        after = violence[violence["step"] >= 4]
+        assert after.loc[after["type"] == "clash", "count"].sum() > 0
+        assert after.loc[after["type"] == "collateral", "count"].sum() == 0
+        assert violence.loc[violence["type"] == "collateral", "count"].sum() > 0
