@@ -138,9 +138,9 @@ class Engine:
 
     def schedule_later(self, event: Scheduled) -> None:
         """Add an internal event, after the due ones of its (step, order)."""
-        order = [(e.step, e.order) for e in self.events[self.next_event:]]
-        at = bisect.bisect_right(order, (event.step, event.order))
-        self.events.insert(self.next_event + at, event)
+        at = bisect.bisect_right(self.events, (event.step, event.order), lo=self.next_event,
+                                 key=lambda e: (e.step, e.order))
+        self.events.insert(at, event)
 
     def _apply_due_events(self) -> None:
         while self.next_event < len(self.events) and self.events[self.next_event].step <= self.t:

@@ -97,9 +97,11 @@ def row_reserve(state: State) -> int:
 
     Per plaza with k organizations, c cells and u units: clashes write at most 18 rows per
     pair of organizations (clash, police killed and bystanders, 3 vias, 2 sides),
-    kidnappings 2 per ordered pair, assassinations 2, policing 2 per (unit, cell); plus
-    background, and national arrests per cell. A hired cell brings at most one organization
-    more into its plaza.
+    kidnappings 2 per ordered pair, assassinations 2, policing 2 per (unit, cell),
+    confrontations 3 per (unit, organization) (killed by forces, forces killed by 2 vias),
+    civilians 3 (extortion killings, kidnappings, their murders); plus background, and
+    national arrests per cell. A hired cell brings at most one organization more into its
+    plaza.
     """
     P, O = state.plaza_id.shape[0], state.org_id.shape[0]
     active = state.cell_active
@@ -117,7 +119,7 @@ def reserve_for(k: np.ndarray, units: np.ndarray, cells: np.ndarray, spare: int,
     """:func:`row_reserve` from counts: per plaza (P,) the organizations ``k``, police
     ``units`` and ``cells`` present; ``spare`` inactive cell rows (hires can fill them) and
     the active ``organizations``."""
-    per_plaza = 22 * k * (k - 1) // 2 + 2 * units * cells + 3
+    per_plaza = 22 * k * (k - 1) // 2 + 2 * units * cells + 3 * units * k + 6
     k_max = min(int(k.max(initial=0)) + spare, organizations)  # hires can add up to spare cells
-    per_hire = 22 * k_max + 2 * int(units.max(initial=0)) + 1
+    per_hire = 22 * k_max + 5 * int(units.max(initial=0)) + 1
     return int(per_plaza.sum()) + spare * per_hire + int(cells.sum()) + 64

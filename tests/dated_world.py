@@ -117,12 +117,12 @@ def members_by_org(model: sim.CartelModel) -> np.ndarray:
 
 def ledger_gaps(model: sim.CartelModel) -> np.ndarray:
     """Per organization row: members now - (members at the start + recruited - killed -
-    arrested - deserted + moved); all zero when the ledger is exact."""
+    arrested - deserted + moved + mobilized); all zero when the ledger is exact."""
     s, spec = model.state, model.spec
     start = np.zeros(len(s.org_id), dtype=np.int64)
     for cell in spec.cells:
         start[model.engine.org_row[cell.organization]] += cell.members
     col = {name: s.ledger[:, k] for k, name in enumerate(LEDGER_COLUMNS)}
     expected = (start + col["recruited"] - col["killed"] - col["arrested"] - col["deserted"]
-                + col["moved"])
+                + col["moved"] + col["mobilized"])
     return members_by_org(model) - expected

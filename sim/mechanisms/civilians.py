@@ -9,6 +9,7 @@ from ..codes import (
     CIVILIAN_KIDNAP_MURDER,
     CIVILIAN_KIDNAPPING,
     EXTORTION_KILLING,
+    F_REVENUE,
     P_CIVILIAN_KIDNAP_MURDER_PROBABILITY,
     P_CIVILIAN_KIDNAP_PER_100K_YEAR,
     P_EXTORTION_CONTESTED_FACTOR,
@@ -35,16 +36,16 @@ def preying(prm):
 def civilians(run, t, orgs, plazas, violence):
     """Extortion and kidnapping of civilians by each plaza's controller d (active).
 
-    With population N_p: d collects extortion_per_person_day N_p dt pesos; kills
-    Poisson(extortion_killing_per_100k_year F / 1e5 N_p dt / 365.25) people who resist,
-    F = extortion_contested_factor while the plaza is contested (as control left it at the
-    end of the last step), else 1; kidnaps Poisson(civilian_kidnap_per_100k_year / 1e5 N_p
+    With population N_p: d collects extortion_per_person_day N_p dt pesos (part of its
+    step's revenue); kills Poisson(extortion_killing_per_100k_year F / 1e5 N_p dt / 365.25)
+    people who resist, F = extortion_contested_factor while the plaza is contested (as
+    control left it at the end of the last step), else 1; kidnaps Poisson(civilian_kidnap_per_100k_year / 1e5 N_p
     dt / 365.25) civilians, each murdered with civilian_kidnap_murder_probability. Rows
     ``extortion_killing``, ``civilian_kidnapping`` (every captive) and
     ``civilian_kidnap_murder``, perpetrator d via its cells, victim civilian.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
-    org_active, org_id, org_treasury = orgs.active, orgs.id, orgs.treasury
+    org_active, org_flows, org_id, org_treasury = orgs.active, orgs.flows, orgs.id, orgs.treasury
     plaza_contested, plaza_controller = plazas.contested, plazas.controller
     plaza_id, plaza_population = plazas.id, plazas.population
     for p in range(plaza_controller.shape[0]):
@@ -52,7 +53,9 @@ def civilians(run, t, orgs, plazas, violence):
         if d < 0 or not org_active[d]:
             continue
         people = plaza_population[p]
-        org_treasury[d] += prm[P_EXTORTION_PER_PERSON_DAY] * people * dt
+        extorted = prm[P_EXTORTION_PER_PERSON_DAY] * people * dt
+        org_treasury[d] += extorted
+        org_flows[d, F_REVENUE] += extorted
         per_year = prm[P_EXTORTION_KILLING_PER_100K_YEAR]
         if plaza_contested[p]:
             per_year *= prm[P_EXTORTION_CONTESTED_FACTOR]

@@ -355,7 +355,10 @@ def pick_via(u, f_cell, f_local, f_police):
 
 @njit(cache=True)
 def density(prm, population):
-    """Bystander exposure of a plaza, 0-1: population / (population + half population)."""
+    """Bystander exposure of a plaza, 0-1: population / (population + half population); 0
+    in a plaza nobody lives in (a plaza_change can empty one, and half population may be 0)."""
+    if population <= 0:
+        return 0.0
     return population / (population + prm[P_COLLATERAL_HALF_POPULATION])
 
 

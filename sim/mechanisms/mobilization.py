@@ -15,6 +15,7 @@ from numba import njit
 
 from ..codes import (
     ALLY,
+    F_REINFORCEMENT_COST,
     L_MOBILIZED,
     NEUTRAL,
     P_ALLY_SUPPORT_SHARE,
@@ -110,11 +111,12 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
     organization at war with it or contested where it controls or has members; n is capped
     at what its treasury pays, mobilization_cost + wage dt each, and paid mobilization_cost
     each. They join its largest cell in a plaza at stake (else its largest cell; none: no one
-    comes), booked as mobilized."""
+    comes), booked as mobilized; what they cost goes to the step's reinforcement_cost."""
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_active, org_id, org_reserve = orgs.active, orgs.id, orgs.reserve
     org_treasury, org_wage, ledger, relation = orgs.treasury, orgs.wage, orgs.ledger, orgs.relation
+    org_flows = orgs.flows
     cell_active, cell_members, cell_org, cell_plaza = (cells.active, cells.members, cells.org,
                                                        cells.plaza)
     plaza_contested, plaza_controller, plaza_value = (plazas.contested, plazas.controller,
@@ -167,6 +169,7 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
         org_reserve[o] -= n
         ledger[o, L_MOBILIZED] += n
         org_treasury[o] -= n * prm[P_MOBILIZATION_COST]
+        org_flows[o, F_REINFORCEMENT_COST] += n * prm[P_MOBILIZATION_COST]
 
 
 @njit(cache=True)

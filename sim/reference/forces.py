@@ -17,6 +17,7 @@ from ..codes import (
     CIVILIAN_KIDNAP_MURDER,
     CIVILIAN_KIDNAPPING,
     EXTORTION_KILLING,
+    F_REVENUE,
     FEDERAL,
     FORCES_KILLED,
     KILLED_BY_FORCES,
@@ -92,7 +93,7 @@ class StateForces:
 
     # phase 6b
     def prey_on_civilians(self, t: int) -> None:
-        """The controller d collects extortion_per_person_day per inhabitant, kills
+        """The controller d collects extortion_per_person_day per inhabitant (revenue), kills
         Poisson(extortion_killing_per_100k_year (x extortion_contested_factor if contested)
         / 1e5 population dt / 365.25) who resist, and kidnaps Poisson(
         civilian_kidnap_per_100k_year / 1e5 population dt / 365.25) civilians, murdering
@@ -103,7 +104,9 @@ class StateForces:
         model, p, dt = self.model, self.model.p, self.model.dt
         seed, draw = model.seed, model.draw
         people = self.population
-        d.treasury += p.extortion_per_person_day * people * dt
+        extorted = p.extortion_per_person_day * people * dt
+        d.treasury += extorted
+        d.flows[F_REVENUE] += extorted
         per_year = p.extortion_killing_per_100k_year
         if self.contested:
             per_year *= p.extortion_contested_factor

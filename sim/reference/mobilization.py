@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..codes import ALLY, L_MOBILIZED, NEUTRAL, S_MOBILIZE, WAR
+from ..codes import ALLY, F_REINFORCEMENT_COST, L_MOBILIZED, NEUTRAL, S_MOBILIZE, WAR
 from .agents import Cell, Organization
 from .plaza import Plaza
 
@@ -92,8 +92,8 @@ def stakes(model) -> tuple[dict, dict]:
 def bring_reserves(model, t: int) -> None:
     """An organization at war brings Binomial(reserve, 1 - exp(-mobilization_rate x stakes x
     dt)) members, stakes = at stake / (at stake + held), as many as its treasury pays at
-    mobilization_cost + wage x dt each (charged mobilization_cost), into its largest cell in
-    a plaza at stake (else its largest cell)."""
+    mobilization_cost + wage x dt each (charged mobilization_cost, its reinforcement_cost),
+    into its largest cell in a plaza at stake (else its largest cell)."""
     p, dt, draw = model.p, model.dt, model.draw
     held, stake = stakes(model)
     for o in model.every(Organization):
@@ -122,3 +122,4 @@ def bring_reserves(model, t: int) -> None:
         o.reserve -= n
         o.ledger[L_MOBILIZED] += n
         o.treasury -= n * p.mobilization_cost
+        o.flows[F_REINFORCEMENT_COST] += n * p.mobilization_cost

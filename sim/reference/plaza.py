@@ -82,7 +82,9 @@ class Plaza(Fighting, StateForces, mesa.Agent):
         return any(c.org is org for c in self.cells)
 
     def density(self) -> float:
-        """Bystander exposure, 0-1."""
+        """Bystander exposure, 0-1; 0 in a plaza nobody lives in."""
+        if self.population <= 0:
+            return 0.0
         return self.population / (self.population + self.model.p.collateral_half_population)
 
     def forces(self) -> dict:
