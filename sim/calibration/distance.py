@@ -1,7 +1,8 @@
 """Distances between a point's simulated counts and the observed ones (smaller is closer).
 
 Both take ``counts`` of shape (replicates, observations) and ``observed`` of shape
-(observations,), counts of homicides per observation period.
+(observations,): per observation, its count (homicides, or the rows of one violence type)
+over its period and region.
 
 - ``log_mean``: root mean square, over observations, of log(1 + replicate mean) minus
   log(1 + observed). On the log scale a miss by a factor counts the same for a small and a

@@ -6,8 +6,11 @@
 
 ``period``: a year (``2013``), a month (``2014-07``), a day (``2014-07-31``) or a range of
 those, ``FROM..TO`` (both ends included). ``region``: ``all``, one plaza name, or plaza names
-separated by ``;``. ``measure``: ``homicides`` (every homicide) or ``conflict_homicides``
-(those the conflict caused, background homicides left out). ``value``: the count, 0 or more.
+separated by ``;``. ``measure``: ``homicides`` (every homicide), ``conflict_homicides``
+(those the conflict caused, background homicides left out), or the name of one violence type
+of the output contract (:data:`sim.codes.TYPE_NAMES`, e.g. ``police_killed``): the rows of
+that type, lethal or not (a ``kidnapping`` counts people kidnapped, an ``arrest`` people
+arrested). ``value``: the count, 0 or more.
 ``source``: where the number comes from (required). Every problem is reported with the
 file, the row (as a spreadsheet numbers it, the header being row 1), the field and a fix.
 """
@@ -22,8 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..codes import TYPE_NAMES
+
 COLUMNS = ("period", "region", "measure", "value", "source")
-MEASURES = ("homicides", "conflict_homicides")
+HOMICIDE_MEASURES = ("homicides", "conflict_homicides")
+MEASURES = HOMICIDE_MEASURES + TYPE_NAMES
 _UNIT = {4: "YS", 7: "MS", 10: "D"}  # length of a period's text -> the unit it names
 
 

@@ -1,7 +1,8 @@
 """Simulating the observations at one parameter point: the part that runs in worker processes.
 
 A point's evaluation is a matrix of shape (replicates, observations): what each replicate
-run (paired seeds) gives for each observed count, over the same period, region and measure;
+run (paired seeds) gives for each observed count, over the same period, region and measure
+(homicides, or the rows of one violence type);
 in a joint fit, every episode is run with the same seeds and their observation columns are
 put side by side. It depends only on the point and the seeds, so it is the same whatever
 process computes it.
@@ -14,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..codes import BACKGROUND, LETHAL_TYPES
+from ..codes import BACKGROUND, LETHAL_TYPES, TYPE_NAMES
 from ..model import CartelModel
 from ..results import time_axis
 from ..runner import for_days
@@ -68,23 +69,32 @@ def simulate_counts(scenario: Scenario, seed: int, days: int,
 
 
 def measure(model: CartelModel, observations: list[dict]) -> np.ndarray:
-    """A run's value for each observation, shape (observations,): its lethal violence (as
-    :func:`sim.results.count_homicides` counts it) within the period, region and measure.
+    """A run's value for each observation, shape (observations,): the count of its measure
+    within its period and region. ``homicides`` and ``conflict_homicides`` sum the lethal
+    rows (as :func:`sim.results.count_homicides` counts them; the second without
+    ``background``); a violence type's name sums that type's rows, lethal or not (as the
+    violence table's ``count`` column gives them).
 
     Read from the model's kernel rows, not from its tables: building the Results tables
     cost more than half of a short run, and the rows' sums by key are the tables' counts."""
     rows = model.recorder.violence_rows()
-    rows = rows[LETHAL_TYPES[rows[:, 2]]]
     dates = time_axis(model.steps, model.spec.simulation.start, model.dt)["date"].to_numpy()
-    dates, plazas, counts = dates[rows[:, 0]], rows[:, 1], rows[:, 6]
-    conflict = rows[:, 2] != BACKGROUND
+    dates, plazas, types, counts = dates[rows[:, 0]], rows[:, 1], rows[:, 2], rows[:, 6]
     names = list(model.names.plazas)
     values = np.empty(len(observations))
     for i, obs in enumerate(observations):
         inside = ((dates >= np.datetime64(obs["start"])) & (dates <= np.datetime64(obs["end"])))
         if obs["plazas"]:
             inside &= np.isin(plazas, [names.index(p) for p in obs["plazas"]])
-        if obs["measure"] == "conflict_homicides":
-            inside &= conflict
+        inside &= _of_measure(types, obs["measure"])
         values[i] = counts[inside].sum()
     return values
+
+
+def _of_measure(types: np.ndarray, measure: str) -> np.ndarray:
+    """Which rows of type codes ``types`` (shape (rows,)) a measure counts, shape (rows,)."""
+    if measure == "homicides":
+        return LETHAL_TYPES[types]
+    if measure == "conflict_homicides":
+        return LETHAL_TYPES[types] & (types != BACKGROUND)
+    return types == TYPE_NAMES.index(measure)
