@@ -100,7 +100,8 @@ def test_the_command_prints_and_stores_the_check(tmp_path, capsys):
     record = json.loads((out / "calibration.json").read_text())
     assert record["check"]["distance_check"] is None  # no observation inside 'check'
     assert set(record["inputs"]["scenario_sha256"].values()) == {
-        hashlib.sha256(BCS.read_bytes()).hexdigest()}
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (BCS, BCS.parent / "shared" / "behaviour.toml")}
     assert record["versions"]["cartel-sim"] == sim.__version__
     # the yearly row spans both periods and the second half-year ends after 'fit': left out
     assert pd.read_parquet(out / "predictive.parquet")["period"].tolist() == [

@@ -322,9 +322,10 @@ def test_run_json_has_the_contract_fields(tmp_path):
     assert meta["steps"] == 90
     assert meta["start"] == "2013-01-01"
     assert meta["end"] == str((pd.Timestamp("2013-01-01") + pd.Timedelta(days=89)).date())
-    # the scenario file and its base, each with the sha256 of its bytes
+    # the scenario file and its base chain, each with the sha256 of its bytes
     hashes = meta["scenario_sha256"]
-    assert {Path(p).name for p in hashes} == {"bcs_2014_no_alliance.toml", "bcs_2014.toml"}
+    assert {Path(p).name for p in hashes} == {"bcs_2014_no_alliance.toml", "bcs_2014.toml",
+                                              "behaviour.toml"}
     for path, digest in hashes.items():
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
     # the fully resolved scenario, enough to rebuild it
