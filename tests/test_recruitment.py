@@ -22,9 +22,9 @@ def finished(scenario: sim.Scenario, seed: int = 1) -> sim.CartelModel:
 
 
 def members_by_cell(model: sim.CartelModel) -> list[int]:
-    """Members of the scenario's cells, in the order it lists them."""
+    """Members of the active cells, in row order (the order the scenario lists them)."""
     state = model.state
-    return [int(m) for m in state.cell_members[:len(model.scenario.cells)]]
+    return [int(m) for m in state.cell_members[state.cell_active]]
 
 
 def recruited(model: sim.CartelModel) -> np.ndarray:
