@@ -58,7 +58,7 @@ def recruit_budget(run, orgs, cells, units):
     return budget
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, recruits, wanted):
     """Scale-free recruits of plaza p: each of the K organizations with members there draws
     Poisson(recruit_per_100k_year / 1e5 population_p dt / 365.25 room / K), added to
@@ -83,7 +83,7 @@ def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, re
             wanted[o] += n
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
     """Whether cell cell_idx[j] has members and is its organization's largest among
     cell_idx[first:last] (a plaza's cells, rows ascending), the lowest row on a tie."""
