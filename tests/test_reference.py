@@ -109,6 +109,7 @@ TINY = dict(
         payroll_fight_share_state=0.6, extortion_per_person_day=0.05,
         extortion_killing_per_100k_year=40.0, extortion_contested_factor=3.0,
         civilian_kidnap_per_100k_year=60.0, civilian_kidnap_murder_probability=0.3,
+        recruit_per_100k_year=600.0,  # recruitment that scales with population (item 6)
     ),
     organizations=[
         _org("A", 2e5, 0.5, 50, 0.3),

@@ -19,10 +19,12 @@ from ..codes import (
     P_MAX_MEMBER_SHARE,
     P_RECRUIT_COST,
     P_RECRUIT_PAYBACK_DAYS,
+    P_RECRUIT_PER_100K_YEAR,
     P_RECRUIT_RATE,
     P_SATURATION_RATE,
     S_DESERTION,
     S_RECRUIT,
+    S_RECRUIT_PER_POPULATION,
 )
 from ..rng import bernoulli, binomial_at_rate, key, poisson
 
@@ -57,6 +59,46 @@ def recruit_budget(run, orgs, cells, units):
 
 
 @njit(cache=True)
+def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, recruits, wanted):
+    """Scale-free recruits of plaza p: each of the K organizations with members there draws
+    Poisson(recruit_per_100k_year / 1e5 population_p dt / 365.25 room / K), added to
+    recruits (C,) at its largest cell in the plaza (ties: lowest row) and to wanted (O,)."""
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_members, cell_org = cells.members, cells.org
+    first, last = cell_ptr[p], cell_ptr[p + 1]
+    n_present = 0
+    for j in range(first, last):
+        if is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
+            n_present += 1
+    if n_present == 0:
+        return
+    lam = (run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
+           * room / n_present)
+    for j in range(first, last):
+        if is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
+            c = cell_idx[j]
+            o = cell_org[c]
+            n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
+            recruits[c] += n
+            wanted[o] += n
+
+
+@njit(cache=True)
+def is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
+    """Whether cell cell_idx[j] has members and is its organization's largest among
+    cell_idx[first:last] (a plaza's cells, rows ascending), the lowest row on a tie."""
+    c = cell_idx[j]
+    if cell_members[c] <= 0:
+        return False
+    for i in range(first, last):
+        d = cell_idx[i]
+        if d != c and cell_org[d] == cell_org[c] and (
+                cell_members[d] > cell_members[c] or (cell_members[d] == cell_members[c] and i < j)):
+            return False
+    return True
+
+
+@njit(cache=True)
 def economy(run, t, index, orgs, cells, units, plazas):
     """Revenue, recruitment, wages, payroll, desertion and saturation.
 
@@ -64,7 +106,9 @@ def economy(run, t, index, orgs, cells, units, plazas):
     Recruits per cell ~ Poisson(recruit_rate members dt (1 - M_p / (max_member_share
     population_p))^+), scaled down pro rata (floor) to what the organization's
     recruit_budget pays at recruit_cost + wage recruit_payback_days per recruit (with
-    recruit_payback_days 0: its treasury, at recruit_cost).
+    recruit_payback_days 0: its treasury, at recruit_cost). With recruit_per_100k_year,
+    the plaza also yields recruits in proportion to its population, before the same limits
+    (draw_recruits_per_population).
     Then wages and police pay are due; an organization that cannot pay them
     all pays what it has, and with unpaid share f its members desert at rate
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f; while it
@@ -109,6 +153,9 @@ def economy(run, t, index, orgs, cells, units, plazas):
             lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
+        if prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
+            draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas,
+                                         recruits, wanted)
     for c in range(n_cells):
         if recruits[c] == 0:
             continue

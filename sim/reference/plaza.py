@@ -23,6 +23,7 @@ from ..codes import (
     S_BACKGROUND,
     S_BOSS,
     S_RECRUIT,
+    S_RECRUIT_PER_POPULATION,
     UNKNOWN,
     VIA_NONE,
     WAR,
@@ -168,6 +169,27 @@ class Plaza(Fighting, StateForces, mesa.Agent):
                 c.recruits = model.draw.poisson(
                     model.draw.key(model.seed, S_RECRUIT, t, c.id, 0), lam)
                 c.org.wanted += c.recruits
+        if room > 0.0 and p.recruit_per_100k_year > 0.0:
+            self.draw_recruits_per_population(t, room)
+
+    def draw_recruits_per_population(self, t: int, room: float) -> None:
+        """Scale-free recruits: each of the K organizations with members here draws
+        Poisson(recruit_per_100k_year / 1e5 population dt / 365.25 room / K), for its
+        largest cell here (the lowest row on a tie)."""
+        model = self.model
+        largest: dict = {}
+        for c in self.cells:  # rows ascend: a tie keeps the earlier
+            if c.members > 0 and (c.org not in largest or c.members > largest[c.org].members):
+                largest[c.org] = c
+        if not largest:
+            return
+        lam = (model.p.recruit_per_100k_year / 1e5 * self.population * model.dt / 365.25
+               * room / len(largest))
+        for org, c in largest.items():
+            n = model.draw.poisson(
+                model.draw.key(model.seed, S_RECRUIT_PER_POPULATION, t, self.id, org.id), lam)
+            c.recruits += n
+            org.wanted += n
 
     # phase 10
     def control(self, t: int, p_boss: float) -> None:

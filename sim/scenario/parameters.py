@@ -133,6 +133,11 @@ class Parameters(Section):
     arrest_rate_per_officer_density: float = nonneg(
         0.0, "arrests per member per day per officer per 100,000 inhabitants of the plaza, "
         "times unit effectiveness (arrests per member per day per officer per 100,000 people)")
+    recruit_per_100k_year: float = nonneg(
+        0.0, "recruits a plaza yields per 100,000 inhabitants per year, times the room its "
+        "members leave (as for recruit_rate), shared equally by the organizations with "
+        "members there, each share to its largest cell; limited by the treasury as "
+        "recruit_rate is (recruits per 100,000 people per year)")
     # state forces as actors (docs/model.md, "Confrontations"); 0 and 1 leave them off
     confront_rate: float = nonneg(
         0.0, "confrontations of an army or federal unit with each organization that has "
