@@ -54,7 +54,8 @@ class Engine:
         named splinters once they form).
         notes: what the run did not do as written (an event skipped, a truce that broke),
         one line each, for run.json.
-        pending_splinters: organization row -> the name its next splinter takes.
+        pending_splinters: organization row -> (the name its next splinter takes, the step of
+            the removal that named it).
         plaza_background: plaza row -> its rate set by a ``plaza_change``.
     """
 
@@ -72,7 +73,7 @@ class Engine:
         self.events: list[Scheduled] = schedule(scenario)
         self.next_event = 0
         self.notes: list[str] = []
-        self.pending_splinters: dict[int, str] = {}
+        self.pending_splinters: dict[int, tuple[str, int]] = {}
         self.plaza_background: dict[int, float] = {}
         self._pair_generation: dict[tuple[int, int], int] = {}
         self.t = -math.ceil(scenario.simulation.spin_up_days / self.dt)
@@ -161,11 +162,13 @@ class Engine:
         for row in range(len(self.names.organizations), len(s.org_id)):
             if s.org_active[row]:
                 o = int(s.org_parent[row])
-                name = self.pending_splinters.pop(o, None) or (
+                named = self.pending_splinters.pop(o, None)
+                name = named[0] if named else (
                     f"{self.names.organizations[o]} splinter {int(s.org_n_splits[o])}")
                 self.names.organizations.append(name)
                 self.org_row.setdefault(name, row)
         for o in [o for o in self.pending_splinters if not s.org_split_pending[o]]:
-            self.notes.append(f"step {self.t}: the removal in "
-                              f"'{self.names.organizations[o]}' made no splinter, so no "
-                              f"'{self.pending_splinters.pop(o)}'")
+            name, step = self.pending_splinters.pop(o)
+            when = self.scenario.simulation.start + dt.timedelta(days=step * self.dt)
+            self.notes.append(f"{when}: the removal in '{self.names.organizations[o]}' made "
+                              f"no splinter, so no '{name}'")

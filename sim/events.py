@@ -161,7 +161,7 @@ def leader_removed(run, event: Scheduled) -> None:
     state.org_leader_days[o] = 0.0
     state.org_split_pending[o] = True
     if e.splinter:
-        run.pending_splinters[o] = e.splinter
+        run.pending_splinters[o] = (e.splinter, event.step)
     days = run.parameters.cohesion_loss_days if e.cohesion_days is None else e.cohesion_days
     if days > 0:
         until = event.step + math.ceil(round(days / run.dt, 9))
