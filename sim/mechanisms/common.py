@@ -164,6 +164,19 @@ def cohesion_factors(run, t, orgs, scratch):
 
 
 @njit(cache=True, inline="always")
+def largest_cell(index, cells, p, o):
+    """Row of organization o's cell in plaza p with the most members (the lowest row on a
+    tie, cells with no members included), or -1 if o has no cell there."""
+    cell_idx, cell_members, cell_org = index.cell_idx, cells.members, cells.org
+    best = -1
+    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
+        c = cell_idx[j]
+        if cell_org[c] == o and (best < 0 or cell_members[c] > cell_members[best]):
+            best = c
+    return best
+
+
+@njit(cache=True, inline="always")
 def gather(p, prm, index, cells, units, scratch):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
 

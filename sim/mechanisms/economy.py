@@ -27,6 +27,7 @@ from ..codes import (
     S_RECRUIT_PER_POPULATION,
 )
 from ..rng import bernoulli, binomial_at_rate, key, poisson
+from .common import largest_cell
 
 
 @njit(cache=True, inline="always")
@@ -65,37 +66,22 @@ def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, re
     recruits (C,) at its largest cell in the plaza (ties: lowest row) and to wanted (O,)."""
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     cell_members, cell_org = cells.members, cells.org
-    first, last = cell_ptr[p], cell_ptr[p + 1]
     n_present = 0
-    for j in range(first, last):
-        if is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
+        if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
             n_present += 1
     if n_present == 0:
         return
     lam = (run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
            * room / n_present)
-    for j in range(first, last):
-        if is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
-            c = cell_idx[j]
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
+        c = cell_idx[j]
+        if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
             o = cell_org[c]
             n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
             recruits[c] += n
             wanted[o] += n
-
-
-@njit(cache=True)
-def is_largest_cell(cell_idx, cell_members, cell_org, first, last, j):
-    """Whether cell cell_idx[j] has members and is its organization's largest among
-    cell_idx[first:last] (a plaza's cells, rows ascending), the lowest row on a tie."""
-    c = cell_idx[j]
-    if cell_members[c] <= 0:
-        return False
-    for i in range(first, last):
-        d = cell_idx[i]
-        if d != c and cell_org[d] == cell_org[c] and (
-                cell_members[d] > cell_members[c] or (cell_members[d] == cell_members[c] and i < j)):
-            return False
-    return True
 
 
 @njit(cache=True)

@@ -70,6 +70,7 @@ from .common import (
     group_cells_by_org,
     hostile_pairs_among,
     hostility,
+    largest_cell,
     pair_id,
     pick_via,
     record,
@@ -216,10 +217,10 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
     scratch.slot all -1, and left so.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
-    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_ptr = index.cell_ptr
     grievance, org_id, ledger, relation = orgs.grievance, orgs.id, orgs.ledger, orgs.relation
     grievance_share = orgs.grievance_share
-    cell_members, cell_org = cells.members, cells.org
+    cell_members = cells.members
     plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
     plaza_days_leaderless, plaza_id = plazas.days_leaderless, plazas.id
     plaza_population = plazas.population
@@ -253,12 +254,7 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             victims = 1
             if uniform(kk, 2) < prm[P_LIEUTENANT_KILL_PROBABILITY]:
                 victims = 2
-            # the boss and lieutenant belong to the controller's largest cell here
-            best = -1
-            for j in range(cell_ptr[p], cell_ptr[p + 1]):
-                c = cell_idx[j]
-                if cell_org[c] == d and (best < 0 or cell_members[c] > cell_members[best]):
-                    best = c
+            best = largest_cell(index, cells, p, d)  # the boss's and lieutenant's cell
             victims = min(victims, cell_members[best])
             cell_members[best] -= victims
             ledger[d, L_KILLED] += victims
