@@ -100,3 +100,59 @@ def test_the_treasury_limits_recruits_as_it_limits_recruit_rate(payback_days, ex
                        {"name": "B"}])
     model = finished(scenario)
     assert recruited(model)[0] == expected
+
+
+def two_gangs(treasury_a: float, treasury_b: float, share: float, days: int = YEAR,
+              **parameters) -> sim.Scenario:
+    """A and B with 50 members each in a city of a million at 200 recruits per 100,000 a
+    year (2,000 a year), recruits free, wages nil: only the split of the yield differs."""
+    return tiny({"recruit_per_100k_year": 200.0, "max_member_share": 1.0,
+                 "recruit_means_share": share, **parameters}, days=days,
+                plazas=[{"name": "P", "population": 1_000_000, "controller": "A"}],
+                organizations=[{"name": "A", "treasury": treasury_a},
+                               {"name": "B", "treasury": treasury_b}],
+                cells=[{"organization": "A", "plaza": "P", "members": 50},
+                       {"organization": "B", "plaza": "P", "members": 50}])
+
+
+def test_of_two_organizations_the_one_with_k_times_the_means_gets_k_times_the_recruits():
+    """recruit_means_share 1: A's treasury 3 times B's, so A draws about 3 times B's recruits
+    (1,500 and 500 of the city's 2,000 a year); the total is the equal split's."""
+    seeds = range(1, 4)
+    by_means = np.array([recruited(finished(two_gangs(3e6, 1e6, 1.0), s))[:2] for s in seeds])
+    equal = np.array([recruited(finished(two_gangs(3e6, 1e6, 0.0), s))[:2] for s in seeds])
+    a, b = by_means.mean(axis=0)
+    assert a / b == pytest.approx(3.0, rel=0.1)
+    assert a + b == pytest.approx(equal.sum(axis=1).mean(), rel=0.05)
+    assert equal[:, 0].mean() / equal[:, 1].mean() == pytest.approx(1.0, rel=0.1)
+
+
+def test_a_share_of_the_yield_by_means_the_rest_equally():
+    """recruit_means_share 0.5, A with all the money: A draws 3/4 of the yield, B 1/4."""
+    a, b = np.mean([recruited(finished(two_gangs(1e6, 0.0, 0.5), s))[:2] for s in (1, 2, 3)],
+                   axis=0)
+    assert a / (a + b) == pytest.approx(0.75, abs=0.03)
+
+
+def test_means_count_net_income_so_a_side_that_loses_its_plazas_stops_recruiting():
+    """recruit_payback_days 30: A and B start with a million pesos each and pay 100 pesos a
+    day per member; A holds the plaza's 50,000 pesos a day, B nothing. By means A takes
+    most of the yield (its budget grows, B's drains): more than at an equal split, where A
+    is held back only by the payment limit on B (B's budget drains either way)."""
+    def run(share):
+        scenario = two_gangs(1e6, 1e6, share, days=180, recruit_payback_days=30.0)
+        scenario = scenario.with_overrides({
+            "plazas[name=P].value_per_day": 50_000.0,
+            "organizations[name=A].wage_per_member_day": 100.0,
+            "organizations[name=B].wage_per_member_day": 100.0})
+        return recruited(finished(scenario))[:2]
+    (a, b), (a_equal, b_equal) = run(0.9), run(0.0)
+    assert a > 1.5 * a_equal and 0 < b < 0.7 * b_equal
+
+
+def test_with_nobody_able_to_pay_the_yield_is_shared_equally():
+    """Both treasuries 0 and no recruit price: the means weights are undefined, so each
+    takes half, as at recruit_means_share 0."""
+    scenario = two_gangs(0.0, 0.0, 1.0)
+    assert list(recruited(finished(scenario))[:2]) == list(
+        recruited(finished(two_gangs(0.0, 0.0, 0.0)))[:2])

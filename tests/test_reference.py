@@ -352,6 +352,10 @@ CASES = {
     "bcs_scale_free": (bcs_scale_free, 7, 300, False),
     "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
     "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
+    # the population yield shared by means (four organizations in Beta: the order of the sum)
+    "tiny_recruits_by_means": (lambda: tiny(spin_up_days=10).with_overrides(
+        {"parameters.recruit_means_share": 0.7, "parameters.recruit_payback_days": 30.0}),
+        5, 300, False),
     "leaders_and_mobilization": (leaders_and_mobilization, 3, 200, False),
 }
 

@@ -18,6 +18,7 @@ from ..codes import (
     P_LEADERLESS_VALUE_SHARE,
     P_MAX_MEMBER_SHARE,
     P_RECRUIT_COST,
+    P_RECRUIT_MEANS_SHARE,
     P_RECRUIT_PAYBACK_DAYS,
     P_RECRUIT_PER_100K_YEAR,
     P_RECRUIT_RATE,
@@ -60,25 +61,33 @@ def recruit_budget(run, orgs, cells, units):
 
 
 @njit(cache=True)
-def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, recruits, wanted):
-    """Scale-free recruits of plaza p: each of the K organizations with members there draws
-    Poisson(recruit_per_100k_year / 1e5 population_p dt / 365.25 room / K), added to
+def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
+                                 recruits, wanted):
+    """Scale-free recruits of plaza p: the K organizations with members there share
+    Poisson means summing to recruit_per_100k_year / 1e5 population_p dt / 365.25 room,
+    each (1 - m) / K + m b_o / sum(b) of it (m = recruit_means_share, b = the recruit
+    budget (O,) floored at 0; an equal share where the b sum to 0); each draw is added to
     recruits (C,) at its largest cell in the plaza (ties: lowest row) and to wanted (O,)."""
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     cell_members, cell_org = cells.members, cells.org
     n_present = 0
+    means = 0.0
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
         if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
             n_present += 1
+            means += max(budget[cell_org[c]], 0.0)
     if n_present == 0:
         return
-    lam = (run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
-           * room / n_present)
+    total = run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
+    m = run.prm[P_RECRUIT_MEANS_SHARE]
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
         if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
             o = cell_org[c]
+            lam = total * room / n_present
+            if m > 0.0 and means > 0.0:
+                lam = total * room * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
             n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
             recruits[c] += n
             wanted[o] += n
@@ -93,8 +102,9 @@ def economy(run, t, index, orgs, cells, units, plazas):
     population_p))^+), scaled down pro rata (floor) to what the organization's
     recruit_budget pays at recruit_cost + wage recruit_payback_days per recruit (with
     recruit_payback_days 0: its treasury, at recruit_cost). With recruit_per_100k_year,
-    the plaza also yields recruits in proportion to its population, before the same limits
-    (draw_recruits_per_population).
+    the plaza also yields recruits in proportion to its population, before the same limits,
+    shared among the organizations there equally or (recruit_means_share) by their recruit
+    budgets (draw_recruits_per_population).
     Then wages and police pay are due; an organization that cannot pay them
     all pays what it has, and with unpaid share f its members desert at rate
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f; while it
@@ -140,7 +150,7 @@ def economy(run, t, index, orgs, cells, units, plazas):
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
         if prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
-            draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas,
+            draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
                                          recruits, wanted)
     for c in range(n_cells):
         if recruits[c] == 0:

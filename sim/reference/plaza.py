@@ -173,19 +173,29 @@ class Plaza(Fighting, StateForces, mesa.Agent):
             self.draw_recruits_per_population(t, room)
 
     def draw_recruits_per_population(self, t: int, room: float) -> None:
-        """Scale-free recruits: each of the K organizations with members here draws
-        Poisson(recruit_per_100k_year / 1e5 population dt / 365.25 room / K), for its
-        largest cell here (the lowest row on a tie)."""
-        model = self.model
+        """Scale-free recruits: the K organizations with members here share Poisson means
+        summing to recruit_per_100k_year / 1e5 population dt / 365.25 room, each
+        (1 - m) / K + m b / sum(b) of it (m = recruit_means_share, b its recruit budget
+        floored at 0; equal shares where the b sum to 0), for its largest cell here (the
+        lowest row on a tie)."""
+        model, p = self.model, self.model.p
         largest: dict = {}
         for c in self.cells:  # rows ascend: a tie keeps the earlier
             if c.members > 0 and (c.org not in largest or c.members > largest[c.org].members):
                 largest[c.org] = c
         if not largest:
             return
-        lam = (model.p.recruit_per_100k_year / 1e5 * self.population * model.dt / 365.25
-               * room / len(largest))
-        for org, c in largest.items():
+        present = sorted(largest.items(), key=lambda item: item[1].row)  # the kernel's order
+        means = 0.0
+        for org, _ in present:
+            means += max(org.recruit_budget, 0.0)
+        k = len(present)
+        total = p.recruit_per_100k_year / 1e5 * self.population * model.dt / 365.25
+        m = p.recruit_means_share
+        for org, c in present:
+            lam = total * room / k
+            if m > 0.0 and means > 0.0:
+                lam = total * room * ((1.0 - m) / k + m * max(org.recruit_budget, 0.0) / means)
             n = model.draw.poisson(
                 model.draw.key(model.seed, S_RECRUIT_PER_POPULATION, t, self.id, org.id), lam)
             c.recruits += n

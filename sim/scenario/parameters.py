@@ -138,6 +138,11 @@ class Parameters(Section):
         "members leave (as for recruit_rate), shared equally by the organizations with "
         "members there, each share to its largest cell; limited by the treasury as "
         "recruit_rate is (recruits per 100,000 people per year)")
+    recruit_means_share: float = share(
+        0.0, "m, 0-1: share of a plaza's recruit_per_100k_year yield that goes to the "
+        "organizations there in proportion to what they can pay (their recruit budget: "
+        "treasury plus recruit_payback_days of net income, floored at 0); the rest is "
+        "shared equally; 0 = an equal share each (share)")
     # state forces as actors (docs/model.md, "Confrontations"); 0 and 1 leave them off
     confront_rate: float = nonneg(
         0.0, "confrontations of an army or federal unit with each organization that has "
