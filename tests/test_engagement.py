@@ -6,6 +6,7 @@ mount, instead of every armed member meeting the enemy at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ import pytest
 import sim
 from sim.codes import parameter_vector
 from sim.mechanisms.engagement import engagement, engaging
+from sim.model import CartelModel
 from sim.reference import fighting
 from sim.scenario import Parameters, ScenarioError
 
@@ -89,3 +91,23 @@ def test_engagement_one_is_off_whatever_its_half_share():
 def test_bad_engagement_values_are_refused(name, value):
     with pytest.raises(ScenarioError, match=name):
         two_cartels(**{name: value})
+
+
+def test_the_engaged_share_falls_back_towards_e0_when_the_pair_stops_killing():
+    """A truce on day 91: the engaged share the war raised decays with the relative
+    grievance (half-life grievance_half_life_days) back towards engagement_initial."""
+    scenario = two_cartels(engagement_initial=0.2, engagement_half_share=0.05,
+                           grievance_half_life_days=20.0)
+    scenario = scenario.with_overrides({"events": [dict(
+        kind="truce", members=["North", "South"], day=scenario.simulation.start
+        + dt.timedelta(days=91))]})
+    prm = parameter_vector(scenario.parameters)
+    model = CartelModel(scenario, rng=2)
+    model.run_for(90)
+    share = model.state.grievance_share
+    at_war = max(engagement(prm, share[0, 1]), engagement(prm, share[1, 0]))
+    model.run_for(270)
+    share = model.state.grievance_share
+    after = max(engagement(prm, share[0, 1]), engagement(prm, share[1, 0]))
+    assert at_war > 0.5
+    assert 0.2 <= after < 0.2 + 0.05 * (at_war - 0.2)
