@@ -84,6 +84,16 @@ def bcs_scale_free() -> Scenario:
                                         "parameters.recruit_payback_days": 20000.0})
 
 
+def bcs_engaged() -> Scenario:
+    """bcs_at_war with engagement on (a war that grows): the relative grievance is kept for
+    engagement alone (grievance_relative_weight 0), and a fractional clash-scaling exponent
+    of engaged members."""
+    return bcs_at_war().with_overrides({"parameters.engagement_initial": 0.2,
+                                        "parameters.engagement_half_share": 0.02,
+                                        "parameters.relative_clash_scaling": 0.6,
+                                        "parameters.clash_rate": 0.002})
+
+
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
     return dict(name=name, treasury=treasury, aggression=aggression,
                 wage_per_member_day=wage, bribe_share=bribe_share)
@@ -350,6 +360,7 @@ CASES = {
     "bcs_at_war": (bcs_at_war, 7, 300, False),
     "bcs_blo_split": (bcs_blo_split, 6, 200, False),
     "bcs_scale_free": (bcs_scale_free, 7, 300, False),
+    "bcs_engaged": (bcs_engaged, 7, 300, False),
     "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
     "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
     # the population yield shared by means (four organizations in Beta: the order of the sum)

@@ -25,6 +25,7 @@ from ..codes import (
 )
 from ..rng import bernoulli, key, rate_to_prob
 from .common import sort_head
+from .engagement import engaging
 
 
 @njit(cache=True, inline="always")
@@ -108,7 +109,8 @@ def grievance_and_intel(run, orgs, cells, scratch):
     the victim's members) and intelligence decay by their half-lives; then this step's
     killings add to G (one unit per death) and to R (k / (N_v + K_v) per k deaths, N_v the
     victim's members after the step, K_v its deaths in it: its members before them). R is
-    kept only while grievance_relative_weight > 0, the only rule that reads it."""
+    kept only while grievance_relative_weight > 0 or engagement is on, the rules that read
+    it."""
     dt, prm = run.dt, run.prm
     grievance, grievance_share = orgs.grievance, orgs.grievance_share
     cell_active, cell_intel = cells.active, cells.intel
@@ -119,7 +121,7 @@ def grievance_and_intel(run, orgs, cells, scratch):
     for a in range(n_org):
         for b in range(n_org):
             grievance[a, b] = grievance[a, b] * g + kills[a, b]
-    if prm[P_GRIEVANCE_RELATIVE_WEIGHT] > 0.0:
+    if prm[P_GRIEVANCE_RELATIVE_WEIGHT] > 0.0 or engaging(prm):
         before = np.zeros(n_org)  # members before this step's deaths
         for c in range(cell_active.shape[0]):
             if cell_active[c]:

@@ -78,6 +78,7 @@ from .common import (
     sort_head,
     split_by_via,
 )
+from .engagement import engagement, engaging
 
 
 @njit(INT(INT, INT, INT, INT, INT, INT, FLOAT, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR), cache=True)
@@ -111,8 +112,10 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
     aimed fire. Bystanders: Poisson(collateral_per_clash n density (N_a + N_b)^s) civilians.
-    Pairs are taken in ascending rows of a, then b. pairs, scratch: the kernel's
-    (:mod:`sim.records`); scratch.slot all -1, and left so.
+    With engagement on (engagement.py) only the shares e_a, e_b of each side take part: N,
+    people, firepower and officers of a side are counted times its e, and each member of a
+    dies with e_a q_a. Pairs are taken in ascending rows of a, then b. pairs, scratch: the
+    kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
@@ -147,7 +150,11 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
             rate *= 1.0 + prm[P_INTEL_WEIGHT] * (agg[i, A_INTEL] + agg[j, A_INTEL])
             if agg[i, A_ATT] > 0.0 or agg[j, A_ATT] > 0.0:
                 rate *= prm[P_ATTACK_MULTIPLIER]
-            members = agg[i, A_N] + agg[j, A_N]
+            e_a, e_b = 1.0, 1.0  # engaged shares (engagement.py); 1 while off
+            if engaging(prm):
+                e_a = engagement(prm, grievance_share[a, b])
+                e_b = engagement(prm, grievance_share[b, a])
+            members = agg[i, A_N] * e_a + agg[j, A_N] * e_b
             scaling = prm[P_RELATIVE_CLASH_SCALING]
             rate *= members if scaling == 0.0 else members ** (1.0 - scaling)
             pid = pair_ids[a, b]
@@ -158,6 +165,11 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
             people = agg[i, A_N] + agg[j, A_N] + agg[i, A_OFF] + agg[j, A_OFF]
             fire_a = agg[i, A_FC] + agg[i, A_FL] + agg[i, A_FP]
             fire_b = agg[j, A_FC] + agg[j, A_FL] + agg[j, A_FP]
+            if engaging(prm):
+                people = max((agg[i, A_N] + agg[i, A_OFF]) * e_a
+                             + (agg[j, A_N] + agg[j, A_OFF]) * e_b, 1e-12)
+                fire_a *= e_a
+                fire_b *= e_b
             for side in range(2):
                 x, y = (a, b) if side == 0 else (b, a)
                 ix, iy = (i, j) if side == 0 else (j, i)
@@ -166,6 +178,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                 if prm[P_ALLY_SHIELDING] > 0.0:
                     shield = (1.0 + allies[x]) ** prm[P_ALLY_SHIELDING]
                 q = -math.expm1(-n * prm[P_LETHALITY] * fire_y / people / shield)
+                q *= e_a if side == 0 else e_b  # only x's engaged members are exposed
                 dead = kill(seed, S_CLASH_LOSS, t, org_id[y], x, p, q, cell_ptr,
                             cell_idx, cell_id, cell_org, cell_members)
                 cops = 0

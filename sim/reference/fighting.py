@@ -45,6 +45,18 @@ from .draws import pair_id
 from .forces import fight_share
 
 
+def engagement(p, a, b) -> float:
+    """a's engaged share against b: e0 + (1 - e0) R / (R + R_half), R = a's relative
+    grievance against b; 1 while engagement is off (engagement_initial = 1)."""
+    e0 = p.engagement_initial
+    if e0 >= 1.0:
+        return 1.0
+    share = a.grievance_share.get(b, 0.0)
+    if share <= 0.0:
+        return e0
+    return e0 + (1.0 - e0) * share / (share + p.engagement_half_share)
+
+
 class Fighting:
     """Clashes, assassinations, kidnappings and arrests in one plaza."""
 
@@ -74,7 +86,9 @@ class Fighting:
         dies with q_a = 1 - exp(-n lethality F_b / people / shield_a), each officer on its
         payroll with q_a times the unit's fight share; rate ~ (N_a + N_b)^(1 -
         relative_clash_scaling); bystanders ~ Poisson(collateral_per_clash n density (N_a +
-        N_b)^relative_clash_scaling), shared by firepower."""
+        N_b)^relative_clash_scaling), shared by firepower. With engagement on, each side's
+        members, officers and firepower count times its engaged share e (:func:`engagement`),
+        and each member dies with e q."""
         model, p, dt = self.model, self.model.p, self.model.dt
         seed, draw = model.seed, model.draw
         sides = self.forces()  # the forces at the start of this plaza's fighting
@@ -93,7 +107,8 @@ class Fighting:
                 rate *= 1.0 + p.intel_weight * (A.intel + B.intel)
                 if A.attacking or B.attacking:
                     rate *= p.attack_multiplier
-                members = A.members + B.members
+                e_a, e_b = engagement(p, a, b), engagement(p, b, a)
+                members = A.members * e_a + B.members * e_b
                 scaling = p.relative_clash_scaling
                 rate *= members if scaling == 0.0 else members ** (1.0 - scaling)
                 pid = pair_id(draw, a.id, b.id)
@@ -102,11 +117,17 @@ class Fighting:
                     continue
                 fight = pair_id(draw, pid, self.id)  # this pair's fight in this plaza
                 people = A.members + B.members + A.officers + B.officers
-                for x, y, Y in ((a, b, B), (b, a, A)):
+                fire = {a: A.fire, b: B.fire}
+                if p.engagement_initial < 1.0:
+                    people = max((A.members + A.officers) * e_a
+                                 + (B.members + B.officers) * e_b, 1e-12)
+                    fire = {a: A.fire * e_a, b: B.fire * e_b}
+                for x, y, Y, e_x in ((a, b, B, e_a), (b, a, A, e_b)):
                     shield = 1.0
                     if p.ally_shielding > 0.0:
                         shield = (1.0 + x.alliance_weight()) ** p.ally_shielding
-                    q = -math.expm1(-n * p.lethality * Y.fire / people / shield)
+                    q = -math.expm1(-n * p.lethality * fire[y] / people / shield)
+                    q *= e_x  # only x's engaged members are exposed
                     dead = 0
                     for c in self.cells:
                         if c.org is x and c.members > 0:
@@ -133,7 +154,7 @@ class Fighting:
                 bystanders = draw.poisson(draw.key(seed, S_COLLATERAL, t, self.id, pid), mean)
                 if bystanders > 0:
                     by_a = draw.binomial(draw.key(seed, S_COLLATERAL, t, pid, self.id),
-                                         bystanders, A.fire / max(A.fire + B.fire, 1e-12))
+                                         bystanders, fire[a] / max(fire[a] + fire[b], 1e-12))
                     for x, X, nx in ((a, A, by_a), (b, B, bystanders - by_a)):
                         self.record_by_via(t, COLLATERAL, x.row, CIVILIAN, S_VIA_COLLATERAL,
                                            fight, x.id, nx, X)

@@ -175,7 +175,8 @@ class ReferenceModel(mesa.Model):
         # 10. control
         plazas.do("control", t, draw.rate_to_prob(1.0 / max(p.boss_replacement_days, 1e-9), dt))
         # 11. grievance and intelligence
-        shares = p.grievance_relative_weight > 0.0  # kept only while a rule reads them
+        # kept only while a rule reads them (relative grievance weight, engagement)
+        shares = p.grievance_relative_weight > 0.0 or p.engagement_initial < 1.0
         members = Counter()
         for c in cells if shares else ():
             members[c.org] += c.members

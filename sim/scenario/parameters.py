@@ -194,3 +194,12 @@ class Parameters(Section):
     client_loyalty_days: float = nonneg(
         0.0, "a client whose stipend has gone unpaid this long stops fighting for its "
         "patron: truce with the patron's enemies, alliance ended; 0: never (days)")
+    # engagement: a war that grows (docs/model.md, "Engagement"); 1 leaves it off
+    engagement_initial: float = share(
+        1.0, "e0: share of an organization's members in a plaza that take part in its clashes "
+        "with an enemy that has killed none of them; the share rises towards 1 with the "
+        "relative grievance against that enemy; 1: all take part, always (share)")
+    engagement_half_share: float = nonneg(
+        0.05, "relative grievance (deaths caused by the enemy as shares of the organization's "
+        "members, decaying like grievance) at which half of the members not yet engaged take "
+        "part (share of members)")
