@@ -84,6 +84,14 @@ def bcs_scale_free() -> Scenario:
                                         "parameters.recruit_payback_days": 20000.0})
 
 
+def bcs_outside() -> Scenario:
+    """bcs_scale_free with outside income (the Zetas, so it pays recruits ahead) and
+    bystanders per member killed on beside those per clash."""
+    return bcs_scale_free().with_overrides({
+        "organizations[name=Zetas].outside_income_per_day": 50000.0,
+        "parameters.collateral_per_member_killed": 0.7})
+
+
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
     return dict(name=name, treasury=treasury, aggression=aggression,
                 wage_per_member_day=wage, bribe_share=bribe_share)
@@ -353,6 +361,7 @@ CASES = {
     "tiny": (lambda: tiny(spin_up_days=10), 5, 300, False),
     "tiny_fractional_step": (lambda: tiny(0.7), 4, 300, False),  # dt=0.7: float order
     "leaders_and_mobilization": (leaders_and_mobilization, 3, 200, False),
+    "bcs_outside": (bcs_outside, 7, 300, False),
 }
 
 
@@ -375,6 +384,9 @@ def test_kernel_matches_reference(case):
         assert state.grievance_share.max() > 0.0 and state.cell_intel.max() > 0.0
         assert state.ledger[:, L_RECRUITED].sum() > 0
         assert {"kidnapping", "arrest", "collateral"} <= violence_types(run)
+    if case == "bcs_outside":
+        assert "collateral" in violence_types(run)
+        assert run.engine.state.org_outside_income[2] == 50000.0
     if case == "bcs_at_war":
         assert TRIGGER in reasons and held_changed(run)
         assert {"assassination", "kidnapping", "arrest"} <= violence_types(run)

@@ -189,3 +189,7 @@ class Parameters(Section):
     client_loyalty_days: float = nonneg(
         0.0, "a client whose stipend has gone unpaid this long stops fighting for its "
         "patron: truce with the patron's enemies, alliance ended; 0: never (days)")
+    collateral_per_member_killed: float = nonneg(
+        0.0, "expected bystander deaths per member killed in a clash, in a very dense plaza; "
+        "times population / (population + collateral_half_population), added to "
+        "collateral_per_clash's; 0: none (deaths per member killed)")
