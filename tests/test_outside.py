@@ -88,3 +88,24 @@ def test_the_two_bystander_rates_add_and_are_attributed_to_the_sides():
     collateral = both[both.type == "collateral"]
     assert set(collateral.perpetrator.astype(str)) <= {"North", "South"}
     assert set(collateral.victim.astype(str)) == {"civilian"}
+
+
+def test_outside_income_counts_in_the_recruit_budget():
+    """North has no money, no plaza income and earns 100 pesos a day outside; a recruit costs
+    1,000. Without recruit_payback_days it cannot pay one in its first 5 days (500 pesos
+    saved); with 30 days its outside income pays them ahead (budget 30 x 100 = 3,000)."""
+    broke = {"plazas[name=Ciudad Norte].value_per_day": 0.0,
+             "organizations[name=North].treasury": 0.0,
+             "organizations[name=North].wage_per_member_day": 0.0,
+             "organizations[name=North].outside_income_per_day": 100.0,
+             "parameters.recruit_rate": 0.02, "parameters.recruit_cost": 1000.0,
+             "parameters.clash_rate": 0.0}
+
+    def recruited(payback: float) -> int:
+        scenario = two_cartels(**broke, **{"parameters.recruit_payback_days": payback})
+        north = sim.run(scenario, seed=1, days=5).organizations
+        north = north[north.organization == "North"].members
+        return int(north.max() - north.iloc[0])
+
+    assert recruited(0.0) == 0
+    assert recruited(30.0) > 0
