@@ -53,6 +53,7 @@ class State:
         org_patron int64 row of the organization paying it as a client, -1 for none;
         org_stipend float64 pesos per day its patron pays it;
         org_unpaid_days float64 days its stipend has gone unpaid in a row;
+        org_outside_income float64 pesos per day earned outside the modelled plazas;
         org_flows float64 (O, 4) pesos in the current step: revenue collected, wages and
         police pay paid, reinforcement cost (FLOW_COLUMNS; zeroed at the start of a step);
         relation int8 (O, O) symmetric; intensity float64 (O, O) clash-rate factor at war;
@@ -101,6 +102,7 @@ class State:
     org_patron: np.ndarray
     org_stipend: np.ndarray
     org_unpaid_days: np.ndarray
+    org_outside_income: np.ndarray
     org_flows: np.ndarray
     relation: np.ndarray = field(metadata={"entity": "org"})
     intensity: np.ndarray = field(metadata={"entity": "org"})
@@ -270,6 +272,7 @@ def build_state(scenario: Scenario) -> tuple[State, Names]:
         org_patron=pad([org_row[o.patron] if o.patron else -1 for o in orgs], O, np.int64, -1),
         org_stipend=pad([o.stipend_per_day for o in orgs], O, np.float64),
         org_unpaid_days=np.zeros(O, dtype=np.float64),
+        org_outside_income=pad([o.outside_income_per_day for o in orgs], O, np.float64),
         org_flows=np.zeros((O, len(FLOW_COLUMNS)), dtype=np.float64),
         relation=relation,
         intensity=intensity,

@@ -87,11 +87,20 @@ def bcs_scale_free() -> Scenario:
 def bcs_engaged() -> Scenario:
     """bcs_at_war with engagement on (a war that grows): the relative grievance is kept for
     engagement alone (grievance_relative_weight 0), and a fractional clash-scaling exponent
-    of engaged members."""
+    of engaged members, and bystanders per member killed (engaged or not)."""
     return bcs_at_war().with_overrides({"parameters.engagement_initial": 0.2,
                                         "parameters.engagement_half_share": 0.02,
                                         "parameters.relative_clash_scaling": 0.6,
-                                        "parameters.clash_rate": 0.002})
+                                        "parameters.clash_rate": 0.002,
+                                        "parameters.collateral_per_member_killed": 0.3})
+
+
+def bcs_outside() -> Scenario:
+    """bcs_scale_free with outside income (the Zetas, so it pays recruits ahead) and
+    bystanders per member killed on beside those per clash."""
+    return bcs_scale_free().with_overrides({
+        "organizations[name=Zetas].outside_income_per_day": 50000.0,
+        "parameters.collateral_per_member_killed": 0.7})
 
 
 def _org(name, treasury, aggression, wage, bribe_share=0.1):
@@ -368,6 +377,7 @@ CASES = {
         {"parameters.recruit_means_share": 0.7, "parameters.recruit_payback_days": 30.0}),
         5, 300, False),
     "leaders_and_mobilization": (leaders_and_mobilization, 3, 200, False),
+    "bcs_outside": (bcs_outside, 7, 300, False),
 }
 
 
@@ -390,6 +400,9 @@ def test_kernel_matches_reference(case):
         assert state.grievance_share.max() > 0.0 and state.cell_intel.max() > 0.0
         assert state.ledger[:, L_RECRUITED].sum() > 0
         assert {"kidnapping", "arrest", "collateral"} <= violence_types(run)
+    if case == "bcs_outside":
+        assert "collateral" in violence_types(run)
+        assert run.engine.state.org_outside_income[2] == 50000.0
     if case == "bcs_at_war":
         assert TRIGGER in reasons and held_changed(run)
         assert {"assassination", "kidnapping", "arrest"} <= violence_types(run)

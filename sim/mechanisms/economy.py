@@ -97,7 +97,8 @@ def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, bu
 def economy(run, t, index, orgs, cells, units, plazas):
     """Revenue, recruitment, wages, payroll, desertion and saturation.
 
-    Controllers collect value_per_day (times leaderless_value_share without a boss).
+    Controllers collect value_per_day (times leaderless_value_share without a boss); then
+    each organization (ascending rows) collects its outside_income_per_day, also revenue.
     Recruits per cell ~ Poisson(recruit_rate members dt (1 - M_p / (max_member_share
     population_p))^+), scaled down pro rata (floor) to what the organization's
     recruit_budget pays at recruit_cost + wage recruit_payback_days per recruit (with
@@ -133,6 +134,12 @@ def economy(run, t, index, orgs, cells, units, plazas):
             income = plaza_value[p] * dt * share
             org_treasury[d] += income
             org_flows[d, F_REVENUE] += income
+    org_outside_income = orgs.outside_income
+    for o in range(n_org):
+        if org_active[o] and org_outside_income[o] > 0.0:
+            income = org_outside_income[o] * dt
+            org_treasury[o] += income
+            org_flows[o, F_REVENUE] += income
     budget = recruit_budget(run, orgs, cells, units)
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)

@@ -23,6 +23,7 @@ from ..codes import (
     P_BOSS_PROTECTION_PER_OFFICER,
     P_CLASH_RATE,
     P_COLLATERAL_PER_CLASH,
+    P_COLLATERAL_PER_MEMBER_KILLED,
     P_GRIEVANCE_RELATIVE_WEIGHT,
     P_GRIEVANCE_WEIGHT,
     P_INTEL_PER_KIDNAPPED_SHARE,
@@ -111,7 +112,8 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     times its kind's payroll_fight_share (the share that fights, common.fight_share), allies_a
     the sum of a's alliance weights (its alliances' intensities, 1 each by default): attrition
     driven by the enemy's firepower F_b (cells, local cells and payroll police), Lanchester's
-    aimed fire. Bystanders: Poisson(collateral_per_clash n density (N_a + N_b)^s) civilians.
+    aimed fire. Bystanders: Poisson(density (collateral_per_clash n (N_a + N_b)^s +
+    collateral_per_member_killed K)) civilians, K the members of both sides killed in the fight.
     With engagement on (engagement.py) only the shares e_a, e_b of each side take part: N,
     people, firepower and officers of a side are counted times its e, and each member of a
     dies with e_a q_a. Pairs are taken in ascending rows of a, then b. pairs, scratch: the
@@ -170,6 +172,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                              + (agg[j, A_N] + agg[j, A_OFF]) * e_b, 1e-12)
                 fire_a *= e_a
                 fire_b *= e_b
+            killed = 0  # members of both sides killed in this fight
             for side in range(2):
                 x, y = (a, b) if side == 0 else (b, a)
                 ix, iy = (i, j) if side == 0 else (j, i)
@@ -191,6 +194,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                         cops += lost
                 ledger[x, L_KILLED] += dead
                 kills[x, y] += dead
+                killed += dead
                 counts[0], counts[1], counts[2] = split_by_via(
                     seed, S_VIA_CLASH, t, fight, org_id[x], dead, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
@@ -199,9 +203,11 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                     seed, S_VIA_POLICE_KILLED, t, fight, org_id[x], cops, agg[iy, A_FC],
                     agg[iy, A_FL], agg[iy, A_FP])
                 record_by_via(violence, t, p, POLICE_KILLED, y, POLICE, counts)
-            mean = prm[P_COLLATERAL_PER_CLASH] * n * density(prm, plaza_population[p])
+            exposure = density(prm, plaza_population[p])
+            mean = prm[P_COLLATERAL_PER_CLASH] * n * exposure
             if scaling > 0.0:
                 mean *= members ** scaling
+            mean += prm[P_COLLATERAL_PER_MEMBER_KILLED] * exposure * killed
             bystanders = poisson(key(seed, S_COLLATERAL, t, plaza_id[p], pid), mean)
             if bystanders > 0:
                 by_a = binomial(key(seed, S_COLLATERAL, t, pid, plaza_id[p]), bystanders,

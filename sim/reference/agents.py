@@ -62,6 +62,7 @@ class Organization(Books, mesa.Agent):
         self.patron_row = int(state.org_patron[row])  # -1 for none
         self.stipend = float(state.org_stipend[row])  # pesos per day from the patron
         self.unpaid_days = float(state.org_unpaid_days[row])
+        self.outside_income = float(state.org_outside_income[row])  # pesos per day
         self.fire_factor = 1.0  # this step's factors of lost cohesion (phase 1)
         self.acting_aggression = self.aggression
         self.ledger = [int(v) for v in state.ledger[row]]  # sim.codes L_* columns
@@ -86,6 +87,7 @@ class Organization(Books, mesa.Agent):
         state.org_cohesion_until[r], state.org_reserve[r] = self.cohesion_until, self.reserve
         state.org_patron[r], state.org_stipend[r] = self.patron_row, self.stipend
         state.org_unpaid_days[r] = self.unpaid_days
+        state.org_outside_income[r] = self.outside_income
         state.ledger[r], state.org_flows[r] = self.ledger, self.flows
         for other in self.relation:
             state.relation[r, other.row] = self.relation[other]

@@ -9,8 +9,15 @@ from ..codes import F_POLICE_PAY, F_REVENUE, F_WAGES
 
 class Books:
     """Phase 9 methods of :class:`sim.reference.agents.Organization` (its ``treasury``,
-    ``wage``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
+    ``wage``, ``outside_income``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
     ``police_bill``, ``unpaid`` and ``recruit_budget``)."""
+
+    def collect_outside_income(self) -> None:
+        """Its outside_income_per_day x dt, earned outside the modelled plazas: revenue."""
+        if self.outside_income > 0.0:
+            income = self.outside_income * self.model.dt
+            self.treasury += income
+            self.flows[F_REVENUE] += income
 
     def open_books(self, cells, units) -> None:
         """Start phase 9's books. ``recruit_budget``: the pesos it may spend on recruits,

@@ -85,8 +85,9 @@ class Fighting:
         """Each hostile pair (a, b) here meets n ~ Poisson(rate dt) times; each member of a
         dies with q_a = 1 - exp(-n lethality F_b / people / shield_a), each officer on its
         payroll with q_a times the unit's fight share; rate ~ (N_a + N_b)^(1 -
-        relative_clash_scaling); bystanders ~ Poisson(collateral_per_clash n density (N_a +
-        N_b)^relative_clash_scaling), shared by firepower. With engagement on, each side's
+        relative_clash_scaling); bystanders ~ Poisson(density (collateral_per_clash n (N_a +
+        N_b)^relative_clash_scaling + collateral_per_member_killed K)), K the members of both
+        sides killed in the fight, shared by firepower. With engagement on, each side's
         members, officers and firepower count times its engaged share e (:func:`engagement`),
         and each member dies with e q."""
         model, p, dt = self.model, self.model.p, self.model.dt
@@ -122,6 +123,7 @@ class Fighting:
                     people = max((A.members + A.officers) * e_a
                                  + (B.members + B.officers) * e_b, 1e-12)
                     fire = {a: A.fire * e_a, b: B.fire * e_b}
+                killed = 0  # members of both sides killed in this fight
                 for x, y, Y, e_x in ((a, b, B, e_a), (b, a, A, e_b)):
                     shield = 1.0
                     if p.ally_shielding > 0.0:
@@ -144,13 +146,16 @@ class Fighting:
                             cops += k
                     x.ledger[L_KILLED] += dead
                     x.killed_by[y] += dead
+                    killed += dead
                     self.record_by_via(t, CLASH, y.row, x.row, S_VIA_CLASH, fight, x.id, dead,
                                        Y)
                     self.record_by_via(t, POLICE_KILLED, y.row, POLICE, S_VIA_POLICE_KILLED,
                                        fight, x.id, cops, Y)
-                mean = p.collateral_per_clash * n * self.density()
+                exposure = self.density()
+                mean = p.collateral_per_clash * n * exposure
                 if scaling > 0.0:
                     mean *= members ** scaling
+                mean += p.collateral_per_member_killed * exposure * killed
                 bystanders = draw.poisson(draw.key(seed, S_COLLATERAL, t, self.id, pid), mean)
                 if bystanders > 0:
                     by_a = draw.binomial(draw.key(seed, S_COLLATERAL, t, pid, self.id),

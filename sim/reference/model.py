@@ -155,6 +155,7 @@ class ReferenceModel(mesa.Model):
         # 9. recruitment and money
         before = {o: o.treasury for o in orgs}
         plazas.do("pay_controller")
+        orgs.do("collect_outside_income")
         orgs.do("open_books", cells, units)
         plazas.do("draw_recruits", t)
         cells.do("take_recruits")

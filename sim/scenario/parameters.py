@@ -203,3 +203,7 @@ class Parameters(Section):
         0.05, "relative grievance (deaths caused by the enemy as shares of the organization's "
         "members, decaying like grievance) at which half of the members not yet engaged take "
         "part (share of members)")
+    collateral_per_member_killed: float = nonneg(
+        0.0, "expected bystander deaths per member killed in a clash, in a very dense plaza; "
+        "times population / (population + collateral_half_population), added to "
+        "collateral_per_clash's; 0: none (deaths per member killed)")

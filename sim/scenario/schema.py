@@ -112,6 +112,8 @@ class Organization(PatronageChecks):
                                          "with its enemies unless relations say otherwise "
                                          "(organization name)")
     stipend_per_day: float = money(0.0, "what the patron pays it while it can (pesos per day)")
+    outside_income_per_day: float = money(0.0, "earned outside the modelled plazas (e.g. "
+                                          "national trafficking): revenue (pesos per day)")
 
     @field_validator("color")
     @classmethod
