@@ -35,6 +35,7 @@ from .codes import (
     DONE,
     P_ALLY_SUPPORT_SHARE,
     P_MOBILIZATION_RATE,
+    P_MOBILIZATION_SPREAD,
     RELATIONS,
     SPLIT,
     TRIGGER,
@@ -266,6 +267,8 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         left = False
         if mobilizing is not None:
             left = mobilization(run, t, index, orgs, cells, plazas, scratch)
+            if run.prm[P_MOBILIZATION_SPREAD] > 0.0:  # cells it opened join the index
+                fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
         # 10. control
         control(run, t, index, orgs, cells, plazas, scratch)
         # 11. grievance and intelligence

@@ -378,6 +378,11 @@ CASES = {
         5, 300, False),
     "leaders_and_mobilization": (leaders_and_mobilization, 3, 200, False),
     "bcs_outside": (bcs_outside, 7, 300, False),
+    # mobilized members spread over the plazas at stake: Patron opens a cell in East
+    "mobilization_spread": (lambda: leaders_and_mobilization().with_overrides(
+        {"parameters.mobilization_spread": 0.6}), 3, 200, False),
+    "mobilization_spread_no_spare_row": (lambda: leaders_and_mobilization().with_overrides(
+        {"parameters.mobilization_spread": 0.6, "simulation.spare_cells": 0}), 3, 200, False),
 }
 
 
@@ -421,6 +426,14 @@ def test_kernel_matches_reference(case):
         mobilized = end.ledger[:, LEDGER_COLUMNS.index("mobilized")]
         assert mobilized[0] > 0 and mobilized[2] > 0
         assert end.org_patron[1] == -1 and end.org_reserve[0] < 150
+    if case == "mobilization_spread":  # a part went where Patron had no cell
+        end, east = run.engine.state, 2
+        opened = end.cell_active & ~run.start.cell_active
+        assert ((end.cell_org == 0) & (end.cell_plaza == east) & opened).any()
+    if case == "mobilization_spread_no_spare_row":  # the parts joined existing cells
+        end = run.engine.state
+        assert end.ledger[0, LEDGER_COLUMNS.index("mobilized")] > 0
+        assert not (end.cell_active & ~run.start.cell_active).any()
 
 
 @pytest.mark.parametrize("build", [hire_chain, zero_firepower, cheap_recruits])

@@ -135,6 +135,36 @@ def move_members(run, t, index, cells, plazas):
 
 
 @njit(cache=True, inline="always")
+def spare_row(cells, new_id):
+    """The first spare cell row (inactive, id 0); -1 if none is free or a cell with id new_id
+    exists already (a cell is made once)."""
+    cell_active, cell_id = cells.active, cells.id
+    free = -1
+    for x in range(cell_active.shape[0]):
+        if cell_id[x] == new_id:
+            return -1
+        if free < 0 and not cell_active[x] and cell_id[x] == 0:
+            free = x
+    return free
+
+
+@njit(cache=True, inline="always")
+def open_cell(cells, x, new_id, o, p, size, loyalty, local):
+    """A new cell of organization o in plaza p in spare row x: size members, firepower 1,
+    holding, no intelligence."""
+    cells.id[x] = new_id
+    cells.active[x] = True
+    cells.org[x] = o
+    cells.plaza[x] = p
+    cells.members[x] = size
+    cells.firepower[x] = 1.0
+    cells.loyalty[x] = loyalty
+    cells.local[x] = local
+    cells.attack[x] = False
+    cells.intel[x] = 0.0
+
+
+@njit(cache=True, inline="always")
 def hire_cells(run, t, index, orgs, cells, plazas):
     """Organizations hire local cells in enemy-held plazas next to where they operate.
 
@@ -144,9 +174,7 @@ def hire_cells(run, t, index, orgs, cells, plazas):
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     org_id, ledger, relation, org_treasury = orgs.id, orgs.ledger, orgs.relation, orgs.treasury
-    cell_active, cell_attack, cell_firepower = cells.active, cells.attack, cells.firepower
-    cell_id, cell_intel, cell_local = cells.id, cells.intel, cells.local
-    cell_loyalty, cell_members, cell_org = cells.loyalty, cells.members, cells.org
+    cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
     cell_plaza = cells.plaza
     plaza_controller, plaza_id, nbr_idx = plazas.controller, plazas.id, plazas.nbr_idx
     nbr_ptr = plazas.nbr_ptr
@@ -171,26 +199,10 @@ def hire_cells(run, t, index, orgs, cells, plazas):
             if not bernoulli(k, p_hire):
                 continue
             new_id = np.int64(k >> np.uint64(1))
-            hired_already = False
-            free = -1
-            for x in range(n_cells):
-                if cell_id[x] == new_id:
-                    hired_already = True
-                    break
-                if free < 0 and not cell_active[x] and cell_id[x] == 0:
-                    free = x
-            if hired_already or free < 0:
+            free = spare_row(cells, new_id)
+            if free < 0:
                 continue
             size = np.int64(prm[P_HIRE_MEMBERS])
-            cell_id[free] = new_id
-            cell_active[free] = True
-            cell_org[free] = o
-            cell_plaza[free] = p
-            cell_members[free] = size
-            cell_firepower[free] = 1.0
-            cell_loyalty[free] = prm[P_HIRE_LOYALTY]
-            cell_local[free] = True
-            cell_attack[free] = False
-            cell_intel[free] = 0.0
+            open_cell(cells, free, new_id, o, p, size, prm[P_HIRE_LOYALTY], True)
             org_treasury[o] -= prm[P_HIRE_COST]
             ledger[o, L_RECRUITED] += size

@@ -22,10 +22,13 @@ from ..codes import (
     P_CLIENT_LOYALTY_DAYS,
     P_MOBILIZATION_COST,
     P_MOBILIZATION_RATE,
+    P_MOBILIZATION_SPREAD,
     S_MOBILIZE,
+    S_MOBILIZE_CELL,
     WAR,
 )
 from ..rng import binomial_at_rate, key
+from .decisions import open_cell, spare_row
 
 
 @njit(cache=True, inline="always")
@@ -104,6 +107,64 @@ def support_allies(run, orgs, scratch):
 
 
 @njit(cache=True, inline="always")
+def spread_reserves(run, t, o, s, target, orgs, cells, plazas):
+    """s members of organization o's mobilized go to the plazas at stake for it (controlled
+    by an organization at war with it, or contested where it controls or has members), in
+    proportion to the members of its active enemies there, cumulative integer parts in
+    ascending plaza row; each part joins o's largest cell with members in that plaza, else
+    a new cell in a spare row (key mobilize_cell, organization, plaza; firepower 1, loyalty
+    of the target cell, not local), else the target cell. No enemy member in any plaza at
+    stake: all s join the target cell."""
+    seed = run.seed
+    org_active, org_id, relation = orgs.active, orgs.id, orgs.relation
+    cell_active, cell_members, cell_org, cell_plaza = (cells.active, cells.members, cells.org,
+                                                       cells.plaza)
+    plaza_contested, plaza_controller, plaza_id = (plazas.contested, plazas.controller,
+                                                   plazas.id)
+    n_plaza = plaza_controller.shape[0]
+    enemy = np.zeros(n_plaza, dtype=np.int64)
+    mine = np.full(n_plaza, -1, dtype=np.int64)  # o's largest cell with members, per plaza
+    for c in range(cell_active.shape[0]):
+        if not cell_active[c]:
+            continue
+        x, p = cell_org[c], cell_plaza[c]
+        if x == o:
+            if cell_members[c] > 0 and (mine[p] < 0 or cell_members[c] > cell_members[mine[p]]):
+                mine[p] = c
+        elif org_active[x] and relation[o, x] == WAR:
+            enemy[p] += cell_members[c]
+    total = np.int64(0)
+    for p in range(n_plaza):
+        d = plaza_controller[p]
+        if not ((d >= 0 and d != o and relation[o, d] == WAR)
+                or (plaza_contested[p] and (d == o or mine[p] >= 0))):
+            enemy[p] = 0
+        total += enemy[p]
+    if total <= 0:
+        cell_members[target] += s
+        return
+    cum, given = np.int64(0), np.int64(0)
+    for p in range(n_plaza):
+        if enemy[p] <= 0:
+            continue
+        cum += enemy[p]
+        part = s * cum // total - given
+        given += part
+        if part <= 0:
+            continue
+        c = mine[p]
+        if c < 0:
+            new_id = np.int64(key(seed, S_MOBILIZE_CELL, t, org_id[o], plaza_id[p])
+                              >> np.uint64(1))
+            c = spare_row(cells, new_id)
+            if c >= 0:
+                open_cell(cells, c, new_id, o, p, np.int64(0), cells.loyalty[target], False)
+            else:
+                c = target
+        cell_members[c] += part
+
+
+@njit(cache=True, inline="always")
 def bring_reserves(run, t, index, orgs, cells, plazas):
     """An organization at war brings members from its reserve R:
     n ~ Binomial(R, 1 - exp(-mobilization_rate stakes dt)), stakes = V / (V + H) with H the
@@ -111,7 +172,8 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
     organization at war with it or contested where it controls or has members; n is capped
     at what its treasury pays, mobilization_cost + wage dt each, and paid mobilization_cost
     each. They join its largest cell in a plaza at stake (else its largest cell; none: no one
-    comes), booked as mobilized; what they cost goes to the step's reinforcement_cost."""
+    comes), booked as mobilized; what they cost goes to the step's reinforcement_cost.
+    floor(mobilization_spread n) of them are spread instead (:func:`spread_reserves`)."""
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     org_active, org_id, org_reserve = orgs.active, orgs.id, orgs.reserve
@@ -165,7 +227,10 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
                 target, best_at_stake = c, at_stake
         if target < 0:
             continue
-        cell_members[target] += n
+        spread = np.int64(math.floor(prm[P_MOBILIZATION_SPREAD] * n))
+        cell_members[target] += n - spread
+        if spread > 0:
+            spread_reserves(run, t, o, spread, target, orgs, cells, plazas)
         org_reserve[o] -= n
         ledger[o, L_MOBILIZED] += n
         org_treasury[o] -= n * prm[P_MOBILIZATION_COST]

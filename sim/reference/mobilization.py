@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import math
 
-from ..codes import ALLY, F_REINFORCEMENT_COST, L_MOBILIZED, NEUTRAL, S_MOBILIZE, WAR
+from ..codes import (
+    ALLY,
+    F_REINFORCEMENT_COST,
+    L_MOBILIZED,
+    NEUTRAL,
+    S_MOBILIZE,
+    S_MOBILIZE_CELL,
+    WAR,
+)
 from .agents import Cell, Organization
 from .plaza import Plaza
 
@@ -89,11 +97,51 @@ def stakes(model) -> tuple[dict, dict]:
     return held, stake
 
 
+def spread_reserves(model, t: int, o: Organization, s: int, target: Cell) -> None:
+    """s of o's mobilized members go to the plazas at stake for it, in proportion to its
+    enemies' members there (cumulative integer parts, plazas in row order); each part joins
+    o's largest cell there, else a new cell (key mobilize_cell, organization, plaza;
+    firepower 1, the target's loyalty), else the target. No enemy at stake: all to target."""
+    enemy: dict = {}
+    for q in model.every(Plaza):
+        mine = [c for c in q.cells if c.org is o and c.members > 0]
+        d = q.controller
+        if (d is not None and d is not o and o.relation.get(d) == WAR) \
+                or (q.contested and (d is o or mine)):
+            enemy[q] = sum(c.members for c in q.cells if o.relation.get(c.org) == WAR)
+    total = sum(enemy.values())
+    if total <= 0:
+        target.members += s
+        return
+    cum = given = 0
+    for q in sorted(enemy, key=lambda q: q.row):
+        if enemy[q] <= 0:
+            continue
+        cum += enemy[q]
+        part = s * cum // total - given
+        given += part
+        if part <= 0:
+            continue
+        mine = [c for c in q.cells if c.org is o and c.members > 0]
+        if mine:
+            cell = max(mine, key=lambda c: (c.members, -c.row))
+        elif model.spare_cell_rows:
+            k = model.draw.key(model.seed, S_MOBILIZE_CELL, t, o.id, q.id)
+            cell = model.new_cell(o, q)
+            cell.id = int(k) >> 1
+            cell.members, cell.firepower, cell.loyalty = 0, 1.0, target.loyalty
+            cell.local, cell.attack, cell.intel = False, False, 0.0
+        else:
+            cell = target
+        cell.members += part
+
+
 def bring_reserves(model, t: int) -> None:
     """An organization at war brings Binomial(reserve, 1 - exp(-mobilization_rate x stakes x
     dt)) members, stakes = at stake / (at stake + held), as many as its treasury pays at
     mobilization_cost + wage x dt each (charged mobilization_cost, its reinforcement_cost),
-    into its largest cell in a plaza at stake (else its largest cell)."""
+    into its largest cell in a plaza at stake (else its largest cell); floor(mobilization_spread
+    x n) of them are spread instead (:func:`spread_reserves`)."""
     p, dt, draw = model.p, model.dt, model.draw
     held, stake = stakes(model)
     for o in model.every(Organization):
@@ -118,7 +166,10 @@ def bring_reserves(model, t: int) -> None:
             return (at_stake, c.members, -c.row)
 
         target = max(cells, key=rank)
-        target.members += n
+        spread = math.floor(p.mobilization_spread * n)
+        target.members += n - spread
+        if spread > 0:
+            spread_reserves(model, t, o, spread, target)
         o.reserve -= n
         o.ledger[L_MOBILIZED] += n
         o.treasury -= n * p.mobilization_cost

@@ -188,6 +188,11 @@ class Parameters(Section):
         "stakes, value at stake / (value at stake + value held) (share per day)")
     mobilization_cost: float = money(
         0.0, "cost of bringing in one member from the reserve (pesos per member)")
+    mobilization_spread: float = share(
+        0.0, "share of the members an organization brings from its reserve in a step that it "
+        "divides among the plazas at stake for it, in proportion to the members of its "
+        "enemies there, each part joining its largest cell in that plaza (a new cell where "
+        "it has none); 0: all join its largest cell in a plaza at stake (share)")
     ally_support_share: float = share(
         0.0, "share of an organization's surplus of the step (treasury gained in the money "
         "phase) it sends to its poorer allies at war, split equally (share)")
