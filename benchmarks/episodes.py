@@ -10,11 +10,17 @@ the targets as PASS/FAIL lines:
   the observed order; Sinaloa's side holding most plazas at the end in at least 60% of seeds.
 
     python benchmarks/episodes.py [n_seeds]        # default 40
+
+A fitted point instead of the shipped files: the episodes of a joint calibration file, with
+the best parameters a run of it wrote (the same scenarios and parameters the fit judged):
+
+    python benchmarks/episodes.py 40 --fit calibrations/behaviour.toml OUT/best_parameters.toml
 """
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,7 +68,9 @@ def bcs_checks(runs: sim.Replicates, yearly: pd.DataFrame, n: int) -> list[Check
     before, wave = monthly[monthly.index < BCS_ALLIANCE].mean(), monthly["2014-08":"2014-12"].mean()
     after = window(runs, BCS_ALLIANCE).sum()
     after_conflict = window(runs, BCS_ALLIANCE, conflict_only=True).sum()
-    no_alliance = sim.run_many(sim.load_scenario(ROOT / "scenarios" / "bcs_2014_no_alliance.toml"),
+    behaviour = {f"parameters.{k}": v for k, v in runs[0].scenario.parameters.model_dump().items()}
+    no_alliance_file = sim.load_scenario(ROOT / "scenarios" / "bcs_2014_no_alliance.toml")
+    no_alliance = sim.run_many(no_alliance_file.with_overrides(behaviour),  # the runs' parameters
                                seeds=runs.seeds)
     base, variant = window(runs, BCS_ALLIANCE), window(no_alliance, BCS_ALLIANCE)
     d = variant - base
@@ -125,8 +133,10 @@ EPISODES: dict[str, Callable[[sim.Replicates, pd.DataFrame, int], list[Check]]] 
 
 
 
-def report(name: str, n: int) -> None:
-    scenario = sim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+def report(name: str, n: int, scenario: sim.Scenario | None = None) -> None:
+    """Print the episode's yearly table and targets over n seeds (the shipped file unless
+    another scenario for it is given)."""
+    scenario = scenario or sim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
     runs = sim.run_many(scenario, seeds=range(n))
     yearly = yearly_homicides(runs)
     observed = observed_by_year(name)
@@ -145,10 +155,31 @@ def report(name: str, n: int) -> None:
     print(f"  {sum(met for _, met in checks)} of {len(checks)} targets met\n")
 
 
-def main(n: int = 40) -> None:
+def fitted_episodes(calibration: Path, best: Path) -> dict[str, sim.Scenario]:
+    """The episodes of a joint calibration file (by the name of the shipped episode each
+    stands for), with a best_parameters.toml of a run of it applied."""
+    spec = tomllib.loads(calibration.read_text())
+    fitted = tomllib.loads(best.read_text())["parameters"]
+    overrides = {f"parameters.{k}": v for k, v in fitted.items()}
+    out = {}
+    for episode in spec["episodes"]:
+        scenario = sim.load_scenario(calibration.parent / episode["scenario"])
+        name = next(n for n in EPISODES if Path(episode["scenario"]).stem.startswith(n))
+        out[name] = scenario.with_overrides(overrides)
+    return out
+
+
+def main(argv: list[str]) -> None:
+    n = int(argv[0]) if argv and not argv[0].startswith("--") else 40
+    if "--fit" in argv:
+        at = argv.index("--fit")
+        scenarios = fitted_episodes(Path(argv[at + 1]), Path(argv[at + 2]))
+        print(f"fitted point {argv[at + 2]} on the episodes of {argv[at + 1]}\n")
+    else:
+        scenarios = {}
     for name in EPISODES:
-        report(name, n)
+        report(name, n, scenarios.get(name))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
+    main(sys.argv[1:])

@@ -267,3 +267,22 @@ def test_the_one_scenario_form_and_the_episodes_form_cannot_mix(tmp_path):
                     "{low = 0.1, high = 0.2}\n")
     with pytest.raises(CalibrationError, match="or \\[\\[episodes\\]\\]"):
         CalibrationSpec.from_toml(path)
+
+
+def test_the_shipped_joint_fit_reads_both_episodes_in_one_scale_free_form():
+    """calibrations/behaviour.toml fits bcs_2014 and juarez_2008 through their scale-free
+    forms (calibrations/scale_free/): the two files switch the same parameters to the same
+    values, and each is its shipped episode otherwise (same organizations and events)."""
+    calibrations = SCENARIOS.parent / "calibrations"
+    spec = tomllib.loads((calibrations / "behaviour.toml").read_text())
+    forms = [calibrations / e["scenario"] for e in spec["episodes"]]
+    assert [f.stem for f in forms] == ["bcs_2014", "juarez_2008"]
+    switched = [tomllib.loads(f.read_text())["parameters"] for f in forms]
+    assert switched[0] == switched[1]
+    for form in forms:
+        fitted, shipped = sim.load_scenario(form), sim.load_scenario(SCENARIOS / form.name)
+        assert fitted.organizations == shipped.organizations
+        assert fitted.events == shipped.events
+        assert all(getattr(fitted.parameters, k) == v for k, v in switched[0].items())
+    free = {k.removeprefix("parameters.") for k in spec["parameters"]}
+    assert not free & set(switched[0])  # what the fit frees is not also held fixed
