@@ -164,7 +164,10 @@ def fitted_episodes(calibration: Path, best: Path) -> dict[str, sim.Scenario]:
     out = {}
     for episode in spec["episodes"]:
         scenario = sim.load_scenario(calibration.parent / episode["scenario"])
-        name = next(n for n in EPISODES if Path(episode["scenario"]).stem.startswith(n))
+        name = next((n for n in EPISODES if Path(episode["scenario"]).stem.startswith(n)), None)
+        if name is None:
+            sys.exit(f"{calibration}: episode {episode['scenario']} is none of "
+                     f"{', '.join(EPISODES)}; name its file after the episode it stands for")
         out[name] = scenario.with_overrides(overrides)
     return out
 
@@ -173,6 +176,9 @@ def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv and not argv[0].startswith("--") else 40
     if "--fit" in argv:
         at = argv.index("--fit")
+        if len(argv) < at + 3:
+            sys.exit("usage: python benchmarks/episodes.py [n_seeds] "
+                     "[--fit CALIBRATION.toml BEST_PARAMETERS.toml]")
         scenarios = fitted_episodes(Path(argv[at + 1]), Path(argv[at + 2]))
         print(f"fitted point {argv[at + 2]} on the episodes of {argv[at + 1]}\n")
     else:

@@ -111,10 +111,11 @@ def spread_reserves(run, t, o, s, target, orgs, cells, plazas):
     """s members of organization o's mobilized go to the plazas at stake for it (controlled
     by an organization at war with it, or contested where it controls or has members), in
     proportion to the members of its active enemies there, cumulative integer parts in
-    ascending plaza row; each part joins o's largest cell with members in that plaza, else
-    a new cell in a spare row (key mobilize_cell, organization, plaza; firepower 1, loyalty
+    ascending plaza row; each part joins o's largest cell in that plaza, else
+    a new cell in a spare row (key mobilize_cell, step, organization, plaza; firepower 1, loyalty
     of the target cell, not local), else the target cell. No enemy member in any plaza at
-    stake: all s join the target cell."""
+    stake: all s join the target cell. A cell of o emptied by the war is refilled before a
+    row is opened, so spare rows are not used up by a plaza o keeps returning to."""
     seed = run.seed
     org_active, org_id, relation = orgs.active, orgs.id, orgs.relation
     cell_active, cell_members, cell_org, cell_plaza = (cells.active, cells.members, cells.org,
@@ -123,13 +124,13 @@ def spread_reserves(run, t, o, s, target, orgs, cells, plazas):
                                                    plazas.id)
     n_plaza = plaza_controller.shape[0]
     enemy = np.zeros(n_plaza, dtype=np.int64)
-    mine = np.full(n_plaza, -1, dtype=np.int64)  # o's largest cell with members, per plaza
+    mine = np.full(n_plaza, -1, dtype=np.int64)  # o's largest cell per plaza, even if empty
     for c in range(cell_active.shape[0]):
         if not cell_active[c]:
             continue
         x, p = cell_org[c], cell_plaza[c]
         if x == o:
-            if cell_members[c] > 0 and (mine[p] < 0 or cell_members[c] > cell_members[mine[p]]):
+            if mine[p] < 0 or cell_members[c] > cell_members[mine[p]]:
                 mine[p] = c
         elif org_active[x] and relation[o, x] == WAR:
             enemy[p] += cell_members[c]
@@ -137,7 +138,8 @@ def spread_reserves(run, t, o, s, target, orgs, cells, plazas):
     for p in range(n_plaza):
         d = plaza_controller[p]
         if not ((d >= 0 and d != o and relation[o, d] == WAR)
-                or (plaza_contested[p] and (d == o or mine[p] >= 0))):
+                or (plaza_contested[p] and (d == o or (mine[p] >= 0
+                                                       and cell_members[mine[p]] > 0)))):
             enemy[p] = 0
         total += enemy[p]
     if total <= 0:

@@ -100,7 +100,8 @@ def stakes(model) -> tuple[dict, dict]:
 def spread_reserves(model, t: int, o: Organization, s: int, target: Cell) -> None:
     """s of o's mobilized members go to the plazas at stake for it, in proportion to its
     enemies' members there (cumulative integer parts, plazas in row order); each part joins
-    o's largest cell there, else a new cell (key mobilize_cell, organization, plaza;
+    o's largest cell there (even an emptied one), else a new cell (key mobilize_cell, step,
+    organization, plaza;
     firepower 1, the target's loyalty), else the target. No enemy at stake: all to target."""
     enemy: dict = {}
     for q in model.every(Plaza):
@@ -122,9 +123,9 @@ def spread_reserves(model, t: int, o: Organization, s: int, target: Cell) -> Non
         given += part
         if part <= 0:
             continue
-        mine = [c for c in q.cells if c.org is o and c.members > 0]
-        if mine:
-            cell = max(mine, key=lambda c: (c.members, -c.row))
+        own = [c for c in q.cells if c.org is o]  # emptied cells too, before a new row
+        if own:
+            cell = max(own, key=lambda c: (c.members, -c.row))
         elif model.spare_cell_rows:
             k = model.draw.key(model.seed, S_MOBILIZE_CELL, t, o.id, q.id)
             cell = model.new_cell(o, q)

@@ -8,6 +8,8 @@ source and role in the equations, and :mod:`sim.codes` its place in the kernel's
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .fields import COUNT_MAX, MONEY_MAX, POPULATION_MAX, Section, money, nonneg, share
 
 
@@ -135,8 +137,9 @@ class Parameters(Section):
         "times unit effectiveness (arrests per member per day per officer per 100,000 people)")
     recruit_per_100k_year: float = nonneg(
         0.0, "recruits a plaza yields per 100,000 inhabitants per year, times the room its "
-        "members leave (as for recruit_rate), shared equally by the organizations with "
-        "members there, each share to its largest cell; limited by the treasury as "
+        "members leave (as for recruit_rate), shared by the organizations with members "
+        "there (equally, or by means: recruit_means_share), each share to its largest cell; "
+        "limited by the treasury as "
         "recruit_rate is (recruits per 100,000 people per year)")
     recruit_means_share: float = share(
         0.0, "m, 0-1: share of a plaza's recruit_per_100k_year yield that goes to the "
@@ -200,10 +203,11 @@ class Parameters(Section):
         0.0, "a client whose stipend has gone unpaid this long stops fighting for its "
         "patron: truce with the patron's enemies, alliance ended; 0: never (days)")
     # engagement: a war that grows (docs/model.md, "Engagement"); 1 leaves it off
-    engagement_initial: float = share(
-        1.0, "e0: share of an organization's members in a plaza that take part in its clashes "
-        "with an enemy that has killed none of them; the share rises towards 1 with the "
-        "relative grievance against that enemy; 1: all take part, always (share)")
+    engagement_initial: float = Field(
+        1.0, gt=0, le=1, description="e0: share of an organization's members in a plaza that "
+        "take part in its clashes with an enemy that has killed none of them; the share rises "
+        "towards 1 with the relative grievance against that enemy; 1: all take part, always; "
+        "above 0, or no war would ever start (share)")
     engagement_half_share: float = nonneg(
         0.05, "relative grievance (deaths caused by the enemy as shares of the organization's "
         "members, decaying like grievance) at which half of the members not yet engaged take "
