@@ -21,11 +21,16 @@ TEN_YEARS = 3653  # days
 BROKE_SHARE = 0.5  # of the last year's steps unable to pay ...
 DESERTED_SHARE = 0.1  # ... and this share of all its members ever lost to desertion
 
-# Shipped scenarios whose organizations go bankrupt within ten years today, with why
-# (strict: a scenario that stops failing must leave this list). Empty since
-# recruit_payback_days (scenarios/shared/behaviour.toml, kingpin_removal.toml) stops every
-# organization recruiting past what its plazas pay.
-BANKRUPT_TODAY: dict[str, str] = {}
+# Shipped scenarios whose organizations go bankrupt within ten years today (seed 1), with why
+# (strict: a scenario that stops failing must leave this list). recruit_payback_days
+# (scenarios/shared/behaviour.toml, kingpin_removal.toml) stops organizations recruiting past
+# what their plazas pay for the next D_pay days only, and a challenger that never takes a
+# plaza lives on its treasury (docs/model.md §7.9).
+BANKRUPT_TODAY: dict[str, str] = {
+    "bcs_2014_clean_police": "the BLO never takes a plaza in this seed: with no revenue it "
+                             "spends its 6 million pesos on wages and recruits and is broke "
+                             "from 2021 (bcs_2014's refitted rates, 2026-12-07)",
+}
 # Before it, bcs_2014's Sinaloa recruited from 142 to about 300 members (recruit_rate 0.001 up
 # to max_member_share); at 200 pesos a day each its wages passed the 55,000 pesos a day of its
 # plazas: the detection tests below run that setting.
