@@ -27,7 +27,7 @@ CELL_TIMEOUT = 600  # seconds per cell
 def test_there_are_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_bcs_2014.ipynb", "02_sweeps.ipynb",
                                            "03_kingpin.ipynb", "04_calibration.ipynb",
-                                           "05_mechanisms.ipynb"]
+                                           "05_mechanisms.ipynb", "06_juarez.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
