@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.calibration import CalibrationSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 BCS_ALLIANCE = pd.Timestamp("2014-07-01")  # the alliance event of scenarios/bcs_2014.toml
@@ -110,7 +111,9 @@ def juarez_checks(runs: sim.Replicates, yearly: pd.DataFrame, n: int) -> list[Ch
 
 
 def police_killed(results: sim.Results, year: int) -> int:
-    """Lethal violence against police in a calendar year."""
+    """Lethal violence against police in a calendar year: officers killed in their patron's
+    clashes or in arrests (police_killed) and soldiers and federal agents killed in
+    confrontations (forces_killed), as the observed 101-102 count municipal and federal police."""
     v = results.violence
     rows = v["lethal"] & (v["victim"] == "police") & (v["date"].dt.year == year)
     return int(v.loc[rows, "count"].sum())
@@ -156,19 +159,16 @@ def report(name: str, n: int, scenario: sim.Scenario | None = None) -> None:
 
 
 def fitted_episodes(calibration: Path, best: Path) -> dict[str, sim.Scenario]:
-    """The episodes of a joint calibration file (by the name of the shipped episode each
-    stands for), with a best_parameters.toml of a run of it applied."""
-    spec = tomllib.loads(calibration.read_text())
+    """The episodes of a joint calibration file, by name (the shipped episode each stands
+    for), with a best_parameters.toml of a run of it applied."""
     fitted = tomllib.loads(best.read_text())["parameters"]
     overrides = {f"parameters.{k}": v for k, v in fitted.items()}
     out = {}
-    for episode in spec["episodes"]:
-        scenario = sim.load_scenario(calibration.parent / episode["scenario"])
-        name = next((n for n in EPISODES if Path(episode["scenario"]).stem.startswith(n)), None)
-        if name is None:
-            sys.exit(f"{calibration}: episode {episode['scenario']} is none of "
-                     f"{', '.join(EPISODES)}; name its file after the episode it stands for")
-        out[name] = scenario.with_overrides(overrides)
+    for episode in CalibrationSpec.from_toml(calibration).episode_list():
+        if episode.name not in EPISODES:
+            sys.exit(f"{calibration}: episode {episode.name} is none of {', '.join(EPISODES)}; "
+                     "name it after the episode it stands for")
+        out[episode.name] = sim.load_scenario(episode.scenario).with_overrides(overrides)
     return out
 
 

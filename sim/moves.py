@@ -100,16 +100,16 @@ def _split_share(run, event, parent: int, new: int, moved: set[int]) -> None:
     """floor(share * members) of every other active parent cell becomes a new cell of the
     new organization in the same plaza, in a spare cell row (none left: that share stays)."""
     e, s = event.spec, run.state
+    spare = iter(np.flatnonzero(~s.cell_active & (s.cell_id == 0)).tolist())  # taken in order
     for c in np.flatnonzero(s.cell_active & (s.cell_org == parent)):
         leaving = int(np.floor(e.share * s.cell_members[c]))
         if int(c) in moved or leaving == 0:
             continue
-        spare = np.flatnonzero(~s.cell_active & (s.cell_id == 0))
-        if not spare.size:
+        x = next(spare, None)
+        if x is None:
             run.note(event, "no spare cell row was left for a share of a cell; raise "
                             "simulation.spare_cells")
             return
-        x = int(spare[0])
         s.cell_id[x] = stable_id(f"cell/split/{event.order}/{int(s.cell_id[c])}")
         s.cell_active[x] = True
         s.cell_org[x] = new

@@ -9,7 +9,7 @@ import pandas as pd
 from conftest import tiny
 
 import sim
-from sim.codes import ALLY, NEUTRAL, WAR
+from sim.codes import ALLY, L_MOBILIZED, NEUTRAL, WAR
 from sim.state import LEDGER_COLUMNS
 
 AT_WAR = [{"between": ["A", "B"], "state": "war"}]
@@ -115,7 +115,7 @@ def test_a_reserve_flows_in_only_while_at_war():
         arrived = per_step(model, org, "mobilized")
         assert (arrived[:30] > 0).sum() > 20 and arrived[30:].sum() == 0
     peace = run(mobilizing(organizations=orgs))
-    assert peace.state.ledger[:, LEDGER_COLUMNS.index("mobilized")].sum() == 0
+    assert peace.state.ledger[:, L_MOBILIZED].sum() == 0
 
 
 def test_a_reserve_flows_in_only_while_paid_for_and_the_ledger_stays_exact():
@@ -143,7 +143,7 @@ def test_the_stakes_drive_mobilization():
     orgs = [{"name": "A", "treasury": 1e9, "reserve": 5000},
             {"name": "B", "treasury": 1e9, "reserve": 5000}]
     model = run(mobilizing(days=10, organizations=orgs, relations=AT_WAR))
-    a, b = model.state.ledger[:2, LEDGER_COLUMNS.index("mobilized")]
+    a, b = model.state.ledger[:2, L_MOBILIZED]
     assert 1.5 < b / a < 2.6
 
 

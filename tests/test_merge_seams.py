@@ -11,8 +11,8 @@ from conftest import tiny
 
 import sim
 from sim import reference
+from sim.codes import L_MOBILIZED
 from sim.recorder import row_reserve
-from sim.state import LEDGER_COLUMNS
 
 AT_WAR = [{"between": ["A", "B"], "state": "war"}]
 
@@ -40,7 +40,7 @@ def test_reinforcement_cost_is_what_mobilization_pays():
     for step in (None, reference.advance):
         model = run(money_world(), step=step)
         table = model.results().organizations
-        mobilized = model.state.ledger[:2, LEDGER_COLUMNS.index("mobilized")]
+        mobilized = model.state.ledger[:2, L_MOBILIZED]
         assert (mobilized > 0).all()
         for row, org in enumerate("AB"):
             paid = table.loc[table["organization"] == org, "reinforcement_cost"].sum()

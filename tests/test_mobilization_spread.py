@@ -8,7 +8,7 @@ import numpy as np
 from conftest import tiny
 
 import sim
-from sim.state import LEDGER_COLUMNS
+from sim.codes import L_MOBILIZED
 
 AT_WAR = [{"between": ["A", "B"], "state": "war"}]
 PLAZAS = [{"name": "Home", "population": 100_000, "controller": "A", "value_per_day": 1000},
@@ -44,7 +44,7 @@ def members_of_a(state, plaza: int) -> int:
 
 
 def mobilized(state) -> int:
-    return int(state.ledger[0, LEDGER_COLUMNS.index("mobilized")])
+    return int(state.ledger[0, L_MOBILIZED])
 
 
 def test_spread_zero_is_todays_placement():

@@ -27,11 +27,11 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, L_RECRUITED, RELATIONS, SPLIT, TRIGGER, TYPE_NAMES
+from sim.codes import BUFFER_FULL, L_MOBILIZED, L_RECRUITED, RELATIONS, SPLIT, TRIGGER, TYPE_NAMES
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
-from sim.state import LEDGER_COLUMNS, State
+from sim.state import State
 from sim.synthetic import world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -423,7 +423,7 @@ def test_kernel_matches_reference(case):
     if case == "leaders_and_mobilization":  # every rule of items 2 and 3 acted
         assert SPLIT in reasons and RELATIONS in reasons
         end = run.engine.state
-        mobilized = end.ledger[:, LEDGER_COLUMNS.index("mobilized")]
+        mobilized = end.ledger[:, L_MOBILIZED]
         assert mobilized[0] > 0 and mobilized[2] > 0
         assert end.org_patron[1] == -1 and end.org_reserve[0] < 150
     if case == "mobilization_spread":  # a part went where Patron had no cell
@@ -432,7 +432,7 @@ def test_kernel_matches_reference(case):
         assert ((end.cell_org == 0) & (end.cell_plaza == east) & opened).any()
     if case == "mobilization_spread_no_spare_row":  # the parts joined existing cells
         end = run.engine.state
-        assert end.ledger[0, LEDGER_COLUMNS.index("mobilized")] > 0
+        assert end.ledger[0, L_MOBILIZED] > 0
         assert not (end.cell_active & ~run.start.cell_active).any()
 
 

@@ -70,27 +70,28 @@ def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, bu
     recruits (C,) at its largest cell in the plaza (ties: lowest row) and to wanted (O,)."""
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     cell_members, cell_org = cells.members, cells.org
+    largest = np.empty(cell_ptr[p + 1] - cell_ptr[p], dtype=np.int64)  # one per organization
     n_present = 0
     means = 0.0
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
         if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
+            largest[n_present] = c
             n_present += 1
             means += max(budget[cell_org[c]], 0.0)
     if n_present == 0:
         return
     total = run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
     m = run.prm[P_RECRUIT_MEANS_SHARE]
-    for j in range(cell_ptr[p], cell_ptr[p + 1]):
-        c = cell_idx[j]
-        if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
-            o = cell_org[c]
-            lam = total * room / n_present
-            if m > 0.0 and means > 0.0:
-                lam = total * room * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
-            n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
-            recruits[c] += n
-            wanted[o] += n
+    for k in range(n_present):
+        c = largest[k]
+        o = cell_org[c]
+        lam = total * room / n_present
+        if m > 0.0 and means > 0.0:
+            lam = total * room * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
+        n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
+        recruits[c] += n
+        wanted[o] += n
 
 
 @njit(cache=True)
@@ -207,7 +208,7 @@ def economy(run, t, index, orgs, cells, units, plazas):
         o = cell_org[c]
         f = unpaid[o]
         if t < org_cohesion_until[o]:
-            f += prm[P_COHESION_DESERTION_FACTOR] - 1.0
+            f = max(f + prm[P_COHESION_DESERTION_FACTOR] - 1.0, 0.0)
         rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * f
         rate += prm[P_SATURATION_RATE] * size[o]
         if rate > 0.0:

@@ -89,21 +89,28 @@ def support_allies(run, orgs, scratch):
         surplus = org_treasury[o] - before[o]
         if not org_active[o] or surplus <= 0.0:
             continue
+        poorer_allies = np.empty(n_org, dtype=np.int64)
         n = 0
         for x in range(n_org):
             if (org_active[x] and x != o and relation[o, x] == ALLY
                     and org_treasury[x] < org_treasury[o] and at_war(relation, org_active, x)):
+                poorer_allies[n] = x
                 n += 1
         if n == 0:
             continue
         sent[o] = prm[P_ALLY_SUPPORT_SHARE] * surplus
-        for x in range(n_org):
-            if (org_active[x] and x != o and relation[o, x] == ALLY
-                    and org_treasury[x] < org_treasury[o] and at_war(relation, org_active, x)):
-                received[x] += sent[o] / n
+        for k in range(n):
+            received[poorer_allies[k]] += sent[o] / n
     for o in range(n_org):
         org_treasury[o] += received[o]
         org_treasury[o] -= sent[o]
+
+
+@njit(cache=True, inline="always")
+def at_stake(relation, o, d, contested, present):
+    """Whether a plaza is at stake for organization o: controlled by an organization d at war
+    with o, or contested where o controls it or has members (``present``)."""
+    return (d >= 0 and d != o and relation[o, d] == WAR) or (contested and (d == o or present))
 
 
 @njit(cache=True, inline="always")
@@ -136,10 +143,8 @@ def spread_reserves(run, t, o, s, target, orgs, cells, plazas):
             enemy[p] += cell_members[c]
     total = np.int64(0)
     for p in range(n_plaza):
-        d = plaza_controller[p]
-        if not ((d >= 0 and d != o and relation[o, d] == WAR)
-                or (plaza_contested[p] and (d == o or (mine[p] >= 0
-                                                       and cell_members[mine[p]] > 0)))):
+        present = mine[p] >= 0 and cell_members[mine[p]] > 0
+        if not at_stake(relation, o, plaza_controller[p], plaza_contested[p], present):
             enemy[p] = 0
         total += enemy[p]
     if total <= 0:
@@ -197,7 +202,7 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
                 if o != d and relation[o, d] == WAR:
                     stake[o] += v
                     counted[o] = p
-            if plaza_contested[p] and counted[d] != p:
+            if plaza_contested[p]:  # d is not at war with itself: not counted above
                 stake[d] += v
                 counted[d] = p
         if plaza_contested[p]:
@@ -222,11 +227,11 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
         for c in range(cell_active.shape[0]):
             if not cell_active[c] or cell_org[c] != o or cell_members[c] <= 0:
                 continue
-            d = plaza_controller[cell_plaza[c]]
-            at_stake = plaza_contested[cell_plaza[c]] or (d >= 0 and relation[o, d] == WAR)
-            if (target < 0 or (at_stake and not best_at_stake)
-                    or (at_stake == best_at_stake and cell_members[c] > cell_members[target])):
-                target, best_at_stake = c, at_stake
+            p = cell_plaza[c]
+            staked = at_stake(relation, o, plaza_controller[p], plaza_contested[p], True)
+            if (target < 0 or (staked and not best_at_stake)
+                    or (staked == best_at_stake and cell_members[c] > cell_members[target])):
+                target, best_at_stake = c, staked
         if target < 0:
             continue
         spread = np.int64(math.floor(prm[P_MOBILIZATION_SPREAD] * n))

@@ -242,7 +242,7 @@ class Cell(mesa.Agent):
         model, org, p = self.model, self.org, self.model.p
         f = org.unpaid
         if t < org.cohesion_until:
-            f += p.cohesion_desertion_factor - 1.0
+            f = max(f + p.cohesion_desertion_factor - 1.0, 0.0)
         rate = p.desertion_rate * (1.0 - self.loyalty) * f
         rate += p.saturation_rate * org.size
         if rate > 0.0:

@@ -80,6 +80,17 @@ class Fighting:
         record(t, self, typ, perp, VIA_LOCAL_CELL, victim, n_local)
         record(t, self, typ, perp, VIA_POLICE, victim, n_police)
 
+    def kill(self, t: int, stream: int, org, other_id: int, q: float) -> int:
+        """Each member of org's cells here dies with probability q, one draw per cell keyed
+        (stream, t, cell id, other_id); returns the deaths (the kernel's violence.kill)."""
+        draw, seed, dead = self.model.draw, self.model.seed, 0
+        for c in self.cells:
+            if c.org is org and c.members > 0:
+                k = draw.binomial(draw.key(seed, stream, t, c.id, other_id), c.members, q)
+                c.members -= k
+                dead += k
+        return dead
+
     # phase 3 (+5)
     def clashes(self, t: int) -> None:
         """Each hostile pair (a, b) here meets n ~ Poisson(rate dt) times; each member of a
@@ -130,13 +141,7 @@ class Fighting:
                         shield = (1.0 + x.alliance_weight()) ** p.ally_shielding
                     q = -math.expm1(-n * p.lethality * fire[y] / people / shield)
                     q *= e_x  # only x's engaged members are exposed
-                    dead = 0
-                    for c in self.cells:
-                        if c.org is x and c.members > 0:
-                            k = draw.binomial(draw.key(seed, S_CLASH_LOSS, t, c.id, y.id),
-                                              c.members, q)
-                            c.members -= k
-                            dead += k
+                    dead = self.kill(t, S_CLASH_LOSS, x, y.id, q)
                     cops = 0
                     for u in self.units:
                         if u.payroll is x and u.officers > 0:

@@ -76,13 +76,7 @@ class StateForces:
                 fire_o = side.fire_cell + side.fire_local
                 q_o = -math.expm1(-n * p.lethality * fire_u / people)
                 q_u = -math.expm1(-n * p.lethality * fire_o / people)
-                dead = 0
-                for c in self.cells:
-                    if c.org is o and c.members > 0:
-                        k = draw.binomial(draw.key(seed, S_CONFRONT_LOSS, t, c.id, u.id),
-                                          c.members, q_o)
-                        c.members -= k
-                        dead += k
+                dead = self.kill(t, S_CONFRONT_LOSS, o, u.id, q_o)
                 o.ledger[L_KILLED] += dead
                 model.record(t, self, KILLED_BY_FORCES, STATE_FORCES, VIA_STATE, o.row, dead)
                 soldiers = draw.binomial(draw.key(seed, S_FORCES_KILLED, t, u.id, o.id),

@@ -48,13 +48,7 @@ from .messages import error_lines
 from .parameters import Parameters
 from .paths import PathError, set_value
 from .patronage import PatronageChecks
-from .timeline import (
-    RESERVED_ACTORS,
-    SPLINTER_NAME,
-    check_event_names,
-    check_yearly_series,
-    unknown_name,
-)
+from .timeline import check_event_names, check_yearly_series, reserved_name_problem, unknown_name
 
 
 class Simulation(Section):
@@ -275,10 +269,8 @@ class Scenario(Section):
                         " give each entry a different name")
                 first.setdefault(item.name, i)
         for i, org in enumerate(self.organizations):
-            if org.name in RESERVED_ACTORS or SPLINTER_NAME.fullmatch(org.name):
-                yield ("organizations", i, "name"), (
-                    f"'{org.name}' is reserved (the output tables use 'police', 'civilian', "
-                    "'unknown', 'state' and '<organization> splinter <n>'); choose another name")
+            if reserved := reserved_name_problem(org.name):
+                yield ("organizations", i, "name"), reserved
 
     def _check_ids(self) -> Iterator[Problem]:
         """No two entities share a stable id, hence their random draws (:mod:`.ids`)."""

@@ -31,6 +31,15 @@ def unknown_name(what: str, name: str, known: list[str]) -> str:
             + f"add it to [[{what}s]]")
 
 
+def reserved_name_problem(name: str) -> str | None:
+    """Why an organization cannot take this name (one the output tables use), or None."""
+    if name in RESERVED_ACTORS or SPLINTER_NAME.fullmatch(name):
+        listed = ", ".join(f"'{a}'" for a in RESERVED_ACTORS)
+        return (f"'{name}' is reserved (the output tables use {listed} and "
+                "'<organization> splinter <n>'); choose another name")
+    return None
+
+
 def created_names(scenario: Any) -> list[str]:
     """Organizations the scenario's ``split`` events create, in file order (rows reserved
     after the scenario's organizations)."""
@@ -46,8 +55,8 @@ def date_order(scenario: Any) -> list[int]:
 def check_event_names(scenario: Any) -> Iterator[Problem]:
     """Every organization an event names exists when it happens; created names are new."""
     known = dict.fromkeys(o.name for o in scenario.organizations)  # in file order
-    later = {e.new_organization for e in scenario.events if e.kind == "split"} | {
-        e.splinter for e in scenario.events if e.kind == "leader_removed" and e.splinter}
+    later = {*created_names(scenario), *(e.splinter for e in scenario.events
+                                         if e.kind == "leader_removed" and e.splinter)}
     owner = {c.name: c.organization for c in scenario.cells if c.name}
     police = {u.name: u.payroll for u in scenario.police if u.name}
     for i in date_order(scenario):
@@ -67,10 +76,8 @@ def check_event_names(scenario: Any) -> Iterator[Problem]:
             if name in known:
                 yield ("events", i, field), (f"'{name}' already names an organization {when}; "
                                              "give the new organization a name of its own")
-            elif name in RESERVED_ACTORS or SPLINTER_NAME.fullmatch(name):
-                yield ("events", i, field), (
-                    f"'{name}' is reserved (the output tables use 'police', 'civilian', "
-                    "'unknown' and '<organization> splinter <n>'); choose another name")
+            elif reserved := reserved_name_problem(name):
+                yield ("events", i, field), reserved
             known[name] = None
 
 
