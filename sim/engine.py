@@ -125,9 +125,13 @@ class Engine:
                 "numbers it asks the model to compute are too large; lower the members, rates, "
                 "firepower or values (docs/scenario.md gives the bounds)")
 
+    def date(self, step: int) -> dt.date:
+        """The date of a step."""
+        return self.scenario.simulation.start + dt.timedelta(days=step * self.dt)
+
     def note(self, event: Scheduled, text: str) -> None:
         """Record, for run.json, what an event did not do as written."""
-        when = self.scenario.simulation.start + dt.timedelta(days=event.step * self.dt)
+        when = self.date(event.step)
         self.notes.append(f"{when}: event {event.order} ({event.kind}): {text}")
 
     def touch_pair(self, a: int, b: int, keep: bool = False) -> int:
@@ -169,6 +173,5 @@ class Engine:
                 self.org_row.setdefault(name, row)
         for o in [o for o in self.pending_splinters if not s.org_split_pending[o]]:
             name, step = self.pending_splinters.pop(o)
-            when = self.scenario.simulation.start + dt.timedelta(days=step * self.dt)
-            self.notes.append(f"{when}: the removal in '{self.names.organizations[o]}' made "
+            self.notes.append(f"{self.date(step)}: the removal in '{self.names.organizations[o]}' made "
                               f"no splinter, so no '{name}'")

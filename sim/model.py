@@ -88,7 +88,7 @@ class CartelModel(mesa.Model):
     @property
     def date(self) -> dt.date:
         """The date of the next step to run."""
-        return self.spec.simulation.start + dt.timedelta(days=self.engine.t * self.dt)
+        return self.engine.date(self.engine.t)
 
     # ------------------------------------------------------------------ clock
     def _advance_time(self, until: float) -> None:

@@ -37,6 +37,13 @@ def simulate(scenario: Scenario, seed: int, steps: int, pieces: int = 1,
     ``CartelModel(scenario, rng=seed)`` run for ``steps`` steps gives. The steps run in
     about ``pieces`` pieces, ``after_piece(steps done)`` called after each (a progress
     bar): the same results as one (the draws are keyed by step, not by call)."""
+    return run_results(*run_engine(scenario, seed, steps, pieces, after_piece))
+
+
+def run_engine(scenario: Scenario, seed: int, steps: int, pieces: int = 1,
+               after_piece: Callable[[int], object] | None = None) -> tuple[Engine, float]:
+    """The engine of :func:`simulate` after its ``steps`` steps, and the seconds they took
+    (for a caller that reads the kernel's rows rather than the tables)."""
     engine = Engine(scenario, checked_seed(seed), kernel.step)
     engine.run_until(0)  # spin-up, unrecorded
     piece, wall_seconds = max(1, steps // pieces), 0.0
@@ -46,7 +53,7 @@ def simulate(scenario: Scenario, seed: int, steps: int, pieces: int = 1,
         wall_seconds += time.perf_counter() - started
         if after_piece is not None:
             after_piece(engine.t)
-    return run_results(engine, wall_seconds)
+    return engine, wall_seconds
 
 
 def checked_seed(seed: int | None) -> int:

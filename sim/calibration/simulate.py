@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..codes import BACKGROUND, LETHAL_TYPES, TYPE_NAMES
-from ..model import CartelModel
+from ..engine import Engine
 from ..results import time_axis
-from ..runner import for_days
+from ..runner import for_days, run_engine
 from ..scenario import Scenario
 from .observed import Observation
 
@@ -63,24 +63,23 @@ def simulate_counts(scenario: Scenario, seed: int, days: int,
                     observations: list[dict]) -> np.ndarray:
     """One run's value for each observation, shape (observations,) (see :func:`measure`)."""
     scenario, steps = for_days(scenario, days)
-    model = CartelModel(scenario, rng=seed)
-    model.run_for(steps)
-    return measure(model, observations)
+    engine, _ = run_engine(scenario, seed, steps)
+    return measure(engine, observations)
 
 
-def measure(model: CartelModel, observations: list[dict]) -> np.ndarray:
+def measure(engine: Engine, observations: list[dict]) -> np.ndarray:
     """A run's value for each observation, shape (observations,): the count of its measure
     within its period and region. ``homicides`` and ``conflict_homicides`` sum the lethal
     rows (as :func:`sim.results.count_homicides` counts them; the second without
     ``background``); a violence type's name sums that type's rows, lethal or not (as the
     violence table's ``count`` column gives them).
 
-    Read from the model's kernel rows, not from its tables: building the Results tables
+    Read from the engine's kernel rows, not from its tables: building the Results tables
     cost more than half of a short run, and the rows' sums by key are the tables' counts."""
-    rows = model.recorder.violence_rows()
-    dates = time_axis(model.steps, model.spec.simulation.start, model.dt)["date"].to_numpy()
+    rows = engine.recorder.violence_rows()
+    dates = time_axis(engine.t, engine.scenario.simulation.start, engine.dt)["date"].to_numpy()
     dates, plazas, types, counts = dates[rows[:, 0]], rows[:, 1], rows[:, 2], rows[:, 6]
-    names = list(model.names.plazas)
+    names = list(engine.names.plazas)
     values = np.empty(len(observations))
     for i, obs in enumerate(observations):
         inside = ((dates >= np.datetime64(obs["start"])) & (dates <= np.datetime64(obs["end"])))
