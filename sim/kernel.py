@@ -36,6 +36,7 @@ from .codes import (
     P_ALLY_SUPPORT_SHARE,
     P_MOBILIZATION_RATE,
     P_MOBILIZATION_SPREAD,
+    P_RECRUIT_PER_100K_YEAR,
     RELATIONS,
     SPLIT,
     TRIGGER,
@@ -166,14 +167,15 @@ def fire_triggers(t, trigs, hom):
 
 @njit(cache=True)
 def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, violence, dense,
-            t0, t1, row_reserve, mobilizing):
+            t0, t1, row_reserve, optional):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
 
     The arguments are the records of :mod:`sim.records` (the state's five, the run
     constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
-    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and mobilizing:
-    None when every part of phase 9b is off (numba then prunes the phase: a scenario without
-    it never compiles it), else True.
+    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and optional:
+    None when phases 6a, 6b and 9b are all off (numba then prunes them: a scenario without
+    them never compiles them), else whether phase 9b is on (6a and 6b check their own
+    parameters). See :func:`optional_phases`.
 
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
@@ -250,22 +252,22 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 6. kidnappings
         kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch)
         # 6a. confrontations with state forces (6a and 6b: no call at all while off)
-        if confronting(run.prm):
+        if optional is not None and confronting(run.prm):
             confrontations(run, t, index, orgs, cells, units, violence, scratch)
         # 6b. extortion and kidnapping of civilians
-        if preying(run.prm):
+        if optional is not None and preying(run.prm):
             civilians(run, t, orgs, plazas, violence)
         # 7. policing
         policing(run, t, index, orgs, cells, units, plazas, violence)
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
-        if mobilizing is not None:
+        if optional is not None and optional:
             before[:] = org_treasury
-        economy(run, t, index, orgs, cells, units, plazas)
+        economy(run, t, index, orgs, cells, units, plazas, optional)
         # 9b. patronage and mobilization
         left = False
-        if mobilizing is not None:
+        if optional is not None and optional:
             left = mobilization(run, t, index, orgs, cells, plazas, scratch)
             if run.prm[P_MOBILIZATION_SPREAD] > 0.0:  # cells it opened join the index
                 fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
@@ -294,10 +296,16 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     return t, DONE, -1
 
 
-def mobilizing(state: State, prm: np.ndarray) -> bool:
-    """Whether any part of phase 9b is on: a client, or ally support or mobilization."""
-    return bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
-                or prm[P_MOBILIZATION_RATE] > 0.0)
+def optional_phases(state: State, prm: np.ndarray) -> bool | None:
+    """advance's argument ``optional``: None when phases 6a (confrontations), 6b (civilians)
+    and 9b (patronage and mobilization) and the recruits per population of phase 9 are all
+    off, else whether any part of 9b is on (a client, or ally support or mobilization)."""
+    mobilizing = bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
+                      or prm[P_MOBILIZATION_RATE] > 0.0)
+    if (mobilizing or confronting.py_func(prm) or preying.py_func(prm)
+            or prm[P_RECRUIT_PER_100K_YEAR] > 0.0):
+        return mobilizing
+    return None
 
 
 @announce_compiling(advance)
@@ -321,6 +329,6 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
             records.scratch(n_org, N_AGG),
             records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
             records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
-            np.int64(row_reserve), True if mobilizing(state, prm) else None)
+            np.int64(row_reserve), optional_phases(state, prm))
     t, reason, fired = advance(*args)
     return int(t), int(reason), int(fired)

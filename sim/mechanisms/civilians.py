@@ -21,7 +21,7 @@ from ..codes import (
     VIA_CELL,
 )
 from ..rng import binomial, key, poisson
-from .common import record
+from .common import INTERNAL, record
 
 
 @njit(cache=True, inline="always")
@@ -32,7 +32,7 @@ def preying(prm):
             or prm[P_CIVILIAN_KIDNAP_PER_100K_YEAR] > 0.0)
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def civilians(run, t, orgs, plazas, violence):
     """Extortion and kidnapping of civilians by each plaza's controller d (active).
 

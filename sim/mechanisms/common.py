@@ -32,6 +32,11 @@ from ..records import Violence
 from ..rng import binomial, key
 
 # Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel).
+# Compiled functions called only from compiled code take INTERNAL: no wrappers to call them
+# from Python or C (numba would otherwise generate, for each, code that converts every
+# array of every record argument from a Python object: 20-30% of such a function's
+# compile time). Calling one from Python raises an error.
+INTERNAL = {"cache": True, "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
 # Explicit signatures for the helpers called with constant arguments (codes, stream ids):
 # numba would otherwise compile a copy for every combination of constants.
 INT, FLOAT = types.int64, types.float64
@@ -44,7 +49,7 @@ A_N, A_FC, A_FL, A_FP, A_ATT, A_INTEL, A_OFF = 0, 1, 2, 3, 4, 5, 6
 N_AGG = 7
 
 
-@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, INT, INT), cache=True)
+@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, INT, INT), **INTERNAL)
 def record(violence, t, plaza, typ, perp, via, victim, count):
     """Append one violence row (step, plaza, type, perpetrator, via, victim, count).
 
@@ -327,7 +332,7 @@ def hostile_pairs_among(orgs, k, slot, h_ptr, h_idx, ordered, pair_i, pair_j):
     return n
 
 
-@njit(types.UniTuple(INT, 3)(INT, INT, INT, INT, INT, INT, FLOAT, FLOAT, FLOAT), cache=True)
+@njit(types.UniTuple(INT, 3)(INT, INT, INT, INT, INT, INT, FLOAT, FLOAT, FLOAT), **INTERNAL)
 def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     """Split n killings among the perpetrator's own cells, local cells and payroll police
     in proportion to their firepower; returns (n_cell, n_local, n_police).
@@ -348,14 +353,14 @@ def split_by_via(seed, stream, t, x_id, y_id, n, f_cell, f_local, f_police):
     return rest - n_local, n_local, n_police
 
 
-@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, VECTOR), cache=True)
+@njit(types.void(VIOLENCE, INT, INT, INT, INT, INT, VECTOR), **INTERNAL)
 def record_by_via(violence, t, p, typ, perp, victim, counts):
     record(violence, t, p, typ, perp, VIA_CELL, victim, counts[0])
     record(violence, t, p, typ, perp, VIA_LOCAL_CELL, victim, counts[1])
     record(violence, t, p, typ, perp, VIA_POLICE, victim, counts[2])
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def pick_via(u, f_cell, f_local, f_police):
     """The via of a single act, drawn from a uniform u by the perpetrator's firepower."""
     total = f_cell + f_local + f_police
@@ -366,7 +371,7 @@ def pick_via(u, f_cell, f_local, f_police):
     return VIA_POLICE
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def density(prm, population):
     """Bystander exposure of a plaza, 0-1: population / (population + half population); 0
     in a plaza nobody lives in (a plaza_change can empty one, and half population may be 0)."""

@@ -21,10 +21,10 @@ from ..codes import (
     WAR,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob
-from .common import A_FC, A_FL, A_FP, gather, has_cell
+from .common import A_FC, A_FL, A_FP, INTERNAL, gather, has_cell
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def decide_postures(run, index, orgs, cells, units, plazas, scratch):
     """Cells attack where their side out-guns the controller's side, else hold.
 

@@ -28,7 +28,7 @@ from ..codes import (
     S_RECRUIT_PER_POPULATION,
 )
 from ..rng import bernoulli, binomial_at_rate, key, poisson
-from .common import largest_cell
+from .common import INTERNAL, largest_cell
 
 
 @njit(cache=True, inline="always")
@@ -60,7 +60,7 @@ def recruit_budget(run, orgs, cells, units):
     return budget
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
                                  recruits, wanted):
     """Scale-free recruits of plaza p: the K organizations with members there share
@@ -94,8 +94,8 @@ def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, bu
         wanted[o] += n
 
 
-@njit(cache=True)
-def economy(run, t, index, orgs, cells, units, plazas):
+@njit(**INTERNAL)
+def economy(run, t, index, orgs, cells, units, plazas, optional):
     """Revenue, recruitment, wages, payroll, desertion and saturation.
 
     Controllers collect value_per_day (times leaderless_value_share without a boss); then
@@ -107,6 +107,8 @@ def economy(run, t, index, orgs, cells, units, plazas):
     the plaza also yields recruits in proportion to its population, before the same limits,
     shared among the organizations there equally or (recruit_means_share) by their recruit
     budgets (draw_recruits_per_population).
+    optional: None when the scenario uses none of the optional parts of the kernel (see
+    sim.kernel.optional_phases; numba then prunes the recruits per population).
     Then wages and police pay are due; an organization that cannot pay them
     all pays what it has, and with unpaid share f its members desert at rate
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f; while it
@@ -157,7 +159,7 @@ def economy(run, t, index, orgs, cells, units, plazas):
             lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
-        if prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
+        if optional is not None and prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
             draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
                                          recruits, wanted)
     for c in range(n_cells):

@@ -27,7 +27,7 @@ from ..codes import (
     VIA_STATE,
 )
 from ..rng import binomial, key, poisson
-from .common import A_ATT, A_FC, A_FL, A_N, gather, record, record_by_via, split_by_via
+from .common import A_ATT, A_FC, A_FL, A_N, INTERNAL, gather, record, record_by_via, split_by_via
 from .violence import kill
 
 
@@ -37,7 +37,7 @@ def confronting(prm):
     return prm[P_CONFRONT_RATE] > 0.0
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def confrontations(run, t, index, orgs, cells, units, violence, scratch):
     """Army and federal units fight the armed organizations of their plaza.
 

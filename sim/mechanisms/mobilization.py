@@ -28,6 +28,7 @@ from ..codes import (
     WAR,
 )
 from ..rng import binomial_at_rate, key
+from .common import INTERNAL
 from .decisions import open_cell, spare_row
 
 
@@ -244,7 +245,7 @@ def bring_reserves(run, t, index, orgs, cells, plazas):
         org_flows[o, F_REINFORCEMENT_COST] += n * prm[P_MOBILIZATION_COST]
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def mobilization(run, t, index, orgs, cells, plazas, scratch):
     """Phase 9b: stipends (:func:`pay_stipends`), ally support (:func:`support_allies`),
     reserves (:func:`bring_reserves`), each only when on. Returns True if a client left its

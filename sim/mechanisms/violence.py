@@ -63,6 +63,7 @@ from .common import (
     A_OFF,
     FLOAT,
     INT,
+    INTERNAL,
     VECTOR,
     WAR,
     density,
@@ -82,7 +83,7 @@ from .common import (
 from .engagement import engagement, engaging
 
 
-@njit(INT(INT, INT, INT, INT, INT, INT, FLOAT, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR), cache=True)
+@njit(INT(INT, INT, INT, INT, INT, INT, FLOAT, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR), **INTERNAL)
 def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
     """Each member of plaza p's cells of organization o (ptr/idx the plaza index, owner the
     cells' organizations, counts their members) dies with probability q; returns the
@@ -99,7 +100,7 @@ def kill(seed, stream, t, other_id, o, p, q, ptr, idx, ids, owner, counts):
     return total
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch):
     """Hostile organizations in a plaza meet and kill each other's members.
 
@@ -222,7 +223,7 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
                     record_by_via(violence, t, p, COLLATERAL, x, CIVILIAN, counts)
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch):
     """Attacking enemies of a plaza's controller try to kill its boss.
 
@@ -288,7 +289,7 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             break
 
 
-@njit(cache=True)
+@njit(**INTERNAL)
 def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
     """Organizations abduct hostile members in their plaza; some captives are murdered.
 
