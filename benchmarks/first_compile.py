@@ -8,8 +8,9 @@ running ``scenarios/two_cartels.toml`` one of three ways:
 - ``api``: ``sim.run`` in Python as a user calls it (collector as the code leaves it);
 - ``cli``: the ``cartel-sim run`` command as a whole process.
 
-Prints user and system CPU, wall time and peak memory (``/usr/bin/time``) of each run and
-their medians. With ``--python`` naming the interpreters of other checkouts (their own
+Prints user and system CPU, wall time and peak memory (``/usr/bin/time``) of each run, the
+CPU time of the ``sim.run`` call alone (compiling and running, without the imports; not for
+``cli``), and their medians. With ``--python`` naming the interpreters of other checkouts (their own
 virtual environments), the checkouts alternate run by run and the ratios of the medians
 against the first are printed too:
 
@@ -28,10 +29,9 @@ import tempfile
 from pathlib import Path
 
 SCENARIO = "scenarios/two_cartels.toml"
-CODE = {
-    "gc-off": "import gc; gc.disable(); import sim; sim.run(sim.load_scenario({path!r}), seed=1)",
-    "api": "import sim; sim.run(sim.load_scenario({path!r}), seed=1)",
-}
+RUN = ("import sim, time; s = sim.load_scenario({path!r}); t = time.process_time(); "
+       "sim.run(s, seed=1); print(time.process_time() - t)")
+CODE = {"gc-off": "import gc; gc.disable(); " + RUN, "api": RUN}
 
 
 def checkout(python: str) -> Path:
@@ -40,8 +40,9 @@ def checkout(python: str) -> Path:
     return Path(out.stdout.strip()).parent.parent
 
 
-def measure(python: str, mode: str) -> tuple[float, float, float, float]:
-    """(user s, system s, wall s, peak MiB) of one cold run."""
+def measure(python: str, mode: str) -> tuple[float, ...]:
+    """(user s, system s, wall s, peak MiB, CPU s of the sim.run call or nan) of one cold
+    run."""
     root = checkout(python)
     path = str(root / SCENARIO)
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
@@ -53,10 +54,12 @@ def measure(python: str, mode: str) -> tuple[float, float, float, float]:
         env = dict(os.environ, XDG_CACHE_HOME=cache)
         env.pop("NUMBA_CACHE_DIR", None)
         times = Path(out) / "time"
-        subprocess.run(["/usr/bin/time", "-o", str(times), "-f", "%U %S %e %M", *command],
-                       env=env, cwd=root, check=True, capture_output=True)
+        out = subprocess.run(["/usr/bin/time", "-o", str(times), "-f", "%U %S %e %M",
+                              *command], env=env, cwd=root, check=True, capture_output=True,
+                             text=True)
         user, system, wall, peak_kib = times.read_text().split()[-4:]
-    return float(user), float(system), float(wall), float(peak_kib) / 1024
+    call = float(out.stdout.split()[-1]) if mode != "cli" else float("nan")
+    return float(user), float(system), float(wall), float(peak_kib) / 1024, call
 
 
 def main() -> None:
@@ -72,14 +75,16 @@ def main() -> None:
             result = measure(python, args.mode)
             runs[python].append(result)
             print(f"{i + 1} {python}: user {result[0]:.1f} s, sys {result[1]:.1f} s, "
-                  f"wall {result[2]:.1f} s, peak {result[3]:.0f} MiB", flush=True)
+                  f"wall {result[2]:.1f} s, peak {result[3]:.0f} MiB, sim.run call "
+                  f"{result[4]:.1f} s CPU", flush=True)
     base = None
     for python, results in runs.items():
-        med = [statistics.median(r[k] for r in results) for k in range(4)]
+        med = [statistics.median(r[k] for r in results) for k in range(5)]
         base = base or med
         print(f"{args.mode} median of {len(results)}, {python}: user {med[0]:.1f} s "
               f"({med[0] / base[0]:.2f}x), sys {med[1]:.1f} s, wall {med[2]:.1f} s "
-              f"({med[2] / base[2]:.2f}x), peak {med[3]:.0f} MiB")
+              f"({med[2] / base[2]:.2f}x), peak {med[3]:.0f} MiB, sim.run call "
+              f"{med[4]:.1f} s CPU ({med[4] / base[4]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,18 @@ helper's work on a small scenario (BCS runs about 30% faster with them inlined).
 phases whose work on a small scenario is less than the cost of passing them whole records
 (every array of each record is copied into the call: policing, corruption, control, moves,
 hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16.9 ms,
-2026-12-06); the five largest stay separate functions. Patronage and mobilization (9b) is compiled only
-for a scenario that uses it (``advance``'s argument ``mobilizing``, None otherwise, lets
-numba prune it). First step of two_cartels with a cold cache, 2026-12-07: 22.0-22.6 s
-(22.4-22.9 s before phase 9b and lost cohesion), 23.6-26.2 s with phase 9b on; compiled
-in every run, it had cost about 25% on a loaded machine. (Compiling those in a second process
-on the first run no longer paid once advance compiled the others: 39.0 s wall with it, 34.6 s
-without, median of 3, two_cartels on 2 cores, 2026-12-06.)
+2026-12-06); the five largest stay separate functions, compiled without the wrappers
+that would let Python call them (``INTERNAL`` in :mod:`sim.mechanisms.common`).
+The optional parts, off in most scenarios, are compiled only for a scenario that uses them:
+confrontations (6a), civilians (6b), patronage and mobilization (9b) and the recruits per
+population of phase 9 (``advance``'s argument ``optional``, None when all are off, lets
+numba prune them). First compile of two_cartels with a cold cache, CPU time of the first
+``sim.run`` call with the collector off, alternating, median of 3, 2026-12-07: 20.0 s,
+1.06x the code before issue 13 (c3bc058, 18.9 s), where with 6a, 6b and the recruits per
+population always compiled and every function wrapped it took 25.8 s (1.37x).
+(Compiling the separate phases in a second process on the first run no longer paid once
+advance compiled the others: 39.0 s wall with it, 34.6 s without, median of 3, two_cartels
+on 2 cores, 2026-12-06.)
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def test_each_record_has_its_entitys_rows(state):
 def test_the_kernel_is_compiled_for_the_records_types(state):
     """A run compiles advance once, for exactly the types of the records built from a State
     and a Recorder (a dtype or dimension that drifts would compile a second signature); a
-    run with phase 9b on (mobilizing True, not None) has the other one."""
+    run with phase 6a, 6b or 9b on (optional not None) has another one."""
     model = sim.CartelModel(shipped_scenario("bcs_2014"), rng=1)
     model.run_for(3)
     (signature,) = [s for s in kernel.advance.signatures if s[-1] == numba.types.none]

@@ -31,11 +31,9 @@ from ..recorder import VIOLENCE_COLUMNS
 from ..records import Violence
 from ..rng import binomial, key
 
-# Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel).
-# Compiled functions called only from compiled code take INTERNAL: no wrappers to call them
-# from Python or C (numba would otherwise generate, for each, code that converts every
-# array of every record argument from a Python object: 20-30% of such a function's
-# compile time). Calling one from Python raises an error.
+# Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel);
+# INTERNAL: for functions called only from compiled code, without the wrappers to call
+# them from Python (converting each array of each record) or C: less to compile.
 INTERNAL = {"cache": True, "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
 # Explicit signatures for the helpers called with constant arguments (codes, stream ids):
 # numba would otherwise compile a copy for every combination of constants.
@@ -395,8 +393,7 @@ def alliance_weights(relation, intensity):
 
 @njit(cache=True, inline="always")
 def has_cell(o, p, index, cells):
-    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
-    cell_org = cells.org
+    cell_idx, cell_ptr, cell_org = index.cell_idx, index.cell_ptr, cells.org
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         if cell_org[cell_idx[j]] == o:
             return True
