@@ -35,7 +35,8 @@ CODE = {"gc-off": "import gc; gc.disable(); " + RUN, "api": RUN}
 
 
 def checkout(python: str) -> Path:
-    out = subprocess.run([python, "-c", "import sim; print(sim.__file__)"], check=True,
+    # -P: not the current folder first on sys.path, where another checkout's sim may be
+    out = subprocess.run([python, "-P", "-c", "import sim; print(sim.__file__)"], check=True,
                          capture_output=True, text=True)
     return Path(out.stdout.strip()).parent.parent
 
@@ -50,7 +51,7 @@ def measure(python: str, mode: str) -> tuple[float, ...]:
             command = [str(Path(python).parent / "cartel-sim"), "run", path, "--out",
                        str(Path(out) / "run"), "--force"]
         else:
-            command = [python, "-c", CODE[mode].format(path=path)]
+            command = [python, "-P", "-c", CODE[mode].format(path=path)]
         env = dict(os.environ, XDG_CACHE_HOME=cache)
         env.pop("NUMBA_CACHE_DIR", None)
         times = Path(out) / "time"
