@@ -28,7 +28,7 @@ from ..codes import (
     S_RECRUIT_PER_POPULATION,
 )
 from ..rng import bernoulli, binomial_at_rate, key, poisson
-from .common import INTERNAL, largest_cell
+from .common import INTERNAL
 
 
 @njit(cache=True, inline="always")
@@ -61,37 +61,51 @@ def recruit_budget(run, orgs, cells, units):
 
 
 @njit(**INTERNAL)
-def draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
-                                 recruits, wanted):
-    """Scale-free recruits of plaza p: the K organizations with members there share
-    Poisson means summing to recruit_per_100k_year / 1e5 population_p dt / 365.25 room,
-    each (1 - m) / K + m b_o / sum(b) of it (m = recruit_means_share, b = the recruit
-    budget (O,) floored at 0; an equal share where the b sum to 0); each draw is added to
-    recruits (C,) at its largest cell in the plaza (ties: lowest row) and to wanted (O,)."""
+def draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, room, recruits,
+                                 wanted):
+    """Scale-free recruits of every plaza p with room[p] > 0 (room (P,), the share of its
+    capacity left): the K organizations with members there share Poisson means summing to
+    recruit_per_100k_year / 1e5 population_p dt / 365.25 room_p, each (1 - m) / K +
+    m b_o / sum(b) of it (m = recruit_means_share, b = the recruit budget (O,) floored at 0;
+    an equal share where the b sum to 0); each draw is added to recruits (C,) at the
+    organization's largest cell in the plaza (ties: the first in the plaza's index, as
+    common.largest_cell) and to wanted (O,). One call per step: a call per plaza cost more
+    than the draws (numba passes every array of the records at each call)."""
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     cell_members, cell_org = cells.members, cells.org
-    largest = np.empty(cell_ptr[p + 1] - cell_ptr[p], dtype=np.int64)  # one per organization
-    n_present = 0
-    means = 0.0
-    for j in range(cell_ptr[p], cell_ptr[p + 1]):
-        c = cell_idx[j]
-        if cell_members[c] > 0 and largest_cell(index, cells, p, cell_org[c]) == c:
-            largest[n_present] = c
-            n_present += 1
-            means += max(budget[cell_org[c]], 0.0)
-    if n_present == 0:
-        return
-    total = run.prm[P_RECRUIT_PER_100K_YEAR] / 1e5 * plazas.population[p] * run.dt / 365.25
-    m = run.prm[P_RECRUIT_MEANS_SHARE]
-    for k in range(n_present):
-        c = largest[k]
-        o = cell_org[c]
-        lam = total * room / n_present
-        if m > 0.0 and means > 0.0:
-            lam = total * room * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
-        n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]), lam)
-        recruits[c] += n
-        wanted[o] += n
+    yearly, m = run.prm[P_RECRUIT_PER_100K_YEAR], run.prm[P_RECRUIT_MEANS_SHARE]
+    largest = np.full(orgs.active.shape[0], -1, dtype=np.int64)  # per organization, in p
+    for p in range(cell_ptr.shape[0] - 1):
+        first, end = cell_ptr[p], cell_ptr[p + 1]
+        if room[p] <= 0.0 or first == end:
+            continue
+        for j in range(first, end):
+            c = cell_idx[j]
+            o = cell_org[c]
+            if largest[o] < 0 or cell_members[c] > cell_members[largest[o]]:
+                largest[o] = c
+        n_present = 0
+        means = 0.0
+        for j in range(first, end):
+            c = cell_idx[j]
+            if largest[cell_org[c]] == c and cell_members[c] > 0:
+                n_present += 1
+                means += max(budget[cell_org[c]], 0.0)
+        total = yearly / 1e5 * plazas.population[p] * run.dt / 365.25 * room[p]
+        for j in range(first, end):
+            c = cell_idx[j]
+            o = cell_org[c]
+            if largest[o] != c or cell_members[c] <= 0:
+                continue
+            lam = total / n_present
+            if m > 0.0 and means > 0.0:
+                lam = total * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
+            n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]),
+                        lam)
+            recruits[c] += n
+            wanted[o] += n
+        for j in range(first, end):
+            largest[cell_org[cell_idx[j]]] = -1
 
 
 @njit(**INTERNAL)
@@ -146,22 +160,23 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     budget = recruit_budget(run, orgs, cells, units)
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
+    room = np.zeros(cell_ptr.shape[0] - 1)
     for p in range(cell_ptr.shape[0] - 1):
         members = 0
         for j in range(cell_ptr[p], cell_ptr[p + 1]):
             members += cell_members[cell_idx[j]]
         capacity = prm[P_MAX_MEMBER_SHARE] * plaza_population[p]
-        room = 1.0 - members / capacity if capacity > 0.0 else 0.0
-        if room <= 0.0:
+        room[p] = 1.0 - members / capacity if capacity > 0.0 else 0.0
+        if room[p] <= 0.0:
             continue
         for j in range(cell_ptr[p], cell_ptr[p + 1]):
             c = cell_idx[j]
-            lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room
+            lam = prm[P_RECRUIT_RATE] * cell_members[c] * dt * room[p]
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
-        if optional is not None and prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
-            draw_recruits_per_population(run, t, p, room, index, orgs, cells, plazas, budget,
-                                         recruits, wanted)
+    if optional is not None and prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
+        draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, room, recruits,
+                                     wanted)
     for c in range(n_cells):
         if recruits[c] == 0:
             continue
