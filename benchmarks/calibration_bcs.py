@@ -138,12 +138,12 @@ def performance(workers: int, sample: int) -> None:
 def recovery(population: int, generations: int, workers: int) -> None:
     scenario = sim.load_scenario(ROOT / "scenarios" / "bcs_2014.toml")
     truth = {"parameters.background_homicides_per_100k_year": 5.5,
-             "parameters.clash_rate": 0.0002, "parameters.attack_multiplier": 12.0,
-             "parameters.lethality": 0.025}
+             "parameters.clash_rate": 0.03, "parameters.attack_multiplier": 2.5,
+             "parameters.lethality": 0.0046}
     priors = {"parameters.background_homicides_per_100k_year": (2.0, 10.0, "uniform"),
-              "parameters.clash_rate": (0.00005, 0.0008, "loguniform"),
-              "parameters.attack_multiplier": (3.0, 48.0, "loguniform"),
-              "parameters.lethality": (0.00625, 0.1, "loguniform")}
+              "parameters.clash_rate": (0.0075, 0.12, "loguniform"),
+              "parameters.attack_multiplier": (0.625, 10.0, "loguniform"),
+              "parameters.lethality": (0.00115, 0.0184, "loguniform")}
     with tempfile.TemporaryDirectory() as folder:
         observed = write_synthetic_observed(scenario, truth, half_years(scenario),
                                             Path(folder) / "observed.csv", runs=50)

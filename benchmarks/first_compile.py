@@ -1,7 +1,7 @@
 """First compile of the kernel, cold numba cache, as CPU time of a new process.
 
 Each measurement is a new process with an empty ``XDG_CACHE_HOME`` (so an empty numba cache)
-running ``scenarios/two_cartels.toml`` one of three ways:
+running a scenario (``--scenario``, default ``scenarios/two_cartels.toml``) one of three ways:
 
 - ``gc-off``: ``sim.run`` in Python with the garbage collector off from the start (the
   like-for-like measure of the compile work, whatever the code does with the collector);
@@ -41,11 +41,11 @@ def checkout(python: str) -> Path:
     return Path(out.stdout.strip()).parent.parent
 
 
-def measure(python: str, mode: str) -> tuple[float, ...]:
+def measure(python: str, mode: str, scenario: str = SCENARIO) -> tuple[float, ...]:
     """(user s, system s, wall s, peak MiB, CPU s of the sim.run call or nan) of one cold
     run."""
     root = checkout(python)
-    path = str(root / SCENARIO)
+    path = str(root / scenario)
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
         if mode == "cli":
             command = [str(Path(python).parent / "cartel-sim"), "run", path, "--out",
@@ -67,13 +67,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["gc-off", "api", "cli"], default="gc-off")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenario", default=SCENARIO,
+                        help=f"scenario file, relative to each checkout (default {SCENARIO})")
     parser.add_argument("--python", nargs="+", default=[sys.executable],
                         help="interpreters of the checkouts to compare (the first is the base)")
     args = parser.parse_args()
     runs: dict[str, list[tuple[float, ...]]] = {p: [] for p in args.python}
     for i in range(args.repeat):
         for python in args.python:
-            result = measure(python, args.mode)
+            result = measure(python, args.mode, args.scenario)
             runs[python].append(result)
             print(f"{i + 1} {python}: user {result[0]:.1f} s, sys {result[1]:.1f} s, "
                   f"wall {result[2]:.1f} s, peak {result[3]:.0f} MiB, sim.run call "

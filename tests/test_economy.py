@@ -27,13 +27,17 @@ DESERTED_SHARE = 0.1  # ... and this share of all its members ever lost to deser
 # what their plazas pay for the next D_pay days only, and a challenger that never takes a
 # plaza lives on its treasury (docs/model.md §7.9).
 BANKRUPT_TODAY: dict[str, str] = {
-    "bcs_2014_clean_police": "the BLO never takes a plaza in this seed: with no revenue it "
-                             "spends its 6 million pesos on wages and recruits and is broke "
-                             "from 2021 (bcs_2014's refitted rates, 2026-12-07)",
+    "bcs_2014": "Sinaloa: at the start its plazas pay its wages and bought police and no more "
+                "(21.08 million pesos of revenue against 21.07 million of bills in 2013, at "
+                "assumed prices); under the joint base (2026-12-07) it loses its richer plazas "
+                "to the BLO and the Zetas in 2015-17 and shrinks to what the rest pay, broke "
+                "every step from 2017",
+    "bcs_2014_no_alliance": "Sinaloa, as in bcs_2014: the BLO alone takes its richer plazas "
+                            "(no alliance), and it is broke from 2019",
+    "bcs_2014_clean_police": "Sinaloa, as in bcs_2014",
 }
-# Before it, bcs_2014's Sinaloa recruited from 142 to about 300 members (recruit_rate 0.001 up
-# to max_member_share); at 200 pesos a day each its wages passed the 55,000 pesos a day of its
-# plazas: the detection tests below run that setting.
+# Without the payback limit organizations recruit past what their plazas pay: kingpin_removal,
+# solvent with its limit, ends with both organizations broke (the detection test below).
 UNLIMITED = {"parameters.recruit_payback_days": 0.0}
 
 
@@ -115,6 +119,8 @@ def test_no_shipped_war_ends_by_bankruptcy_within_ten_years(name, request):
 
 
 def test_bankruptcy_is_detected():
-    """The definition catches an organization whose plazas cannot pay its members."""
-    assert "Sinaloa" in bankrupt(shipped("bcs_2014").with_overrides(UNLIMITED))
-    assert bankrupt(shipped("bcs_2014")) == {}
+    """The definition catches organizations whose plazas cannot pay their members, and not
+    the same organizations when they can."""
+    assert set(bankrupt(shipped("kingpin_removal").with_overrides(UNLIMITED))) == {"Pacífico",
+                                                                                  "Golfo"}
+    assert bankrupt(shipped("kingpin_removal")) == {}

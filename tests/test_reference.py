@@ -72,32 +72,33 @@ def bcs_blo_split() -> Scenario:
 
 
 SCALE_FREE = {"parameters.grievance_relative_weight": 30.0,
-              "parameters.relative_clash_scaling": 0.6, "parameters.clash_rate": 0.005,
+              "parameters.relative_clash_scaling": 0.6, "parameters.clash_rate": 0.05,
               "parameters.intel_per_kidnapped_share": 5.0,
               "parameters.arrest_rate_per_officer_density": 0.0002}
 
 
 def bcs_scale_free() -> Scenario:
-    """bcs_at_war with every scale-free form on, beside the absolute ones (a fractional
-    clash-scaling exponent: the powers must agree too), and recruits paid for ahead."""
+    """bcs_at_war with every scale-free form on (the base's absolute forms are 0) and a
+    fractional clash-scaling exponent (the powers must agree too), and recruits paid for
+    ahead."""
     return bcs_at_war().with_overrides({**SCALE_FREE,
                                         "parameters.recruit_payback_days": 20000.0})
 
 
 def bcs_engaged() -> Scenario:
-    """bcs_at_war with engagement on (a war that grows): the relative grievance is kept for
-    engagement alone (grievance_relative_weight 0), and a fractional clash-scaling exponent
-    of engaged members, and bystanders per member killed (engaged or not)."""
+    """bcs_at_war with engagement (a war that grows) starting lower and saturating sooner
+    than the base's, a fractional clash-scaling exponent of engaged members, and bystanders
+    per member killed (engaged or not)."""
     return bcs_at_war().with_overrides({"parameters.engagement_initial": 0.2,
                                         "parameters.engagement_half_share": 0.02,
                                         "parameters.relative_clash_scaling": 0.6,
-                                        "parameters.clash_rate": 0.002,
+                                        "parameters.clash_rate": 0.02,
                                         "parameters.collateral_per_member_killed": 0.3})
 
 
 def bcs_outside() -> Scenario:
     """bcs_scale_free with outside income (the Zetas, so it pays recruits ahead) and
-    bystanders per member killed on beside those per clash."""
+    bystanders per member killed."""
     return bcs_scale_free().with_overrides({
         "organizations[name=Zetas].outside_income_per_day": 50000.0,
         "parameters.collateral_per_member_killed": 0.7})

@@ -11,7 +11,7 @@ One scenario:
     method = "abc"
 
     [parameters]
-    "parameters.clash_rate" = {low = 0.0001, high = 0.0004, prior = "loguniform"}
+    "parameters.clash_rate" = {low = 0.01, high = 0.04, prior = "loguniform"}
 
     [abc]
     population = 64
