@@ -304,9 +304,12 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
 def optional_phases(state: State, prm: np.ndarray) -> bool | None:
     """advance's argument ``optional``: None when phases 6a (confrontations), 6b (civilians)
     and 9b (patronage and mobilization) and the recruits per population of phase 9 are all
-    off, else whether any part of 9b is on (a client, or ally support or mobilization)."""
+    off, else whether any part of 9b can act (a client, ally support, or mobilization with
+    an organization that has a reserve: bcs_2014's have none, and the phase would only cost
+    its call every step). Reserves only shrink within a call, and the engine calls again
+    after every event."""
     mobilizing = bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
-                      or prm[P_MOBILIZATION_RATE] > 0.0)
+                      or (prm[P_MOBILIZATION_RATE] > 0.0 and (state.org_reserve > 0).any()))
     if (mobilizing or confronting.py_func(prm) or preying.py_func(prm)
             or prm[P_RECRUIT_PER_100K_YEAR] > 0.0):
         return mobilizing

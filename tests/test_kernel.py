@@ -3,8 +3,11 @@ reference model, bit for bit, in tests/test_reference.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+import sim
 from sim.codes import (
     ALLY,
     NEUTRAL,
@@ -13,8 +16,10 @@ from sim.codes import (
     WAR,
     parameter_vector,
 )
+from sim.kernel import optional_phases
 from sim.mechanisms.common import hostile_pairs_among, hostile_partners, hostility
 from sim.scenario import Parameters
+from sim.state import build_state
 
 
 def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
@@ -43,3 +48,19 @@ def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
                         if (j != i if ordered else j > i)
                         and hostility(prm, relation, intensity, orgs[i], orgs[j]) > 0.0]
             assert list(zip(pair_i[:n].tolist(), pair_j[:n].tolist())) == expected
+
+
+def test_the_optional_phases_are_compiled_and_called_only_where_they_can_act():
+    """sim.kernel.optional_phases: None (pruned at compile time) where every optional part
+    is off; for bcs_2014's jointly fitted base (mobilization on, but no organization with a
+    reserve) the optional parts compile but phase 9b is not called; with a reserve it is."""
+    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
+
+    def flag(scenario):
+        return optional_phases(build_state(scenario)[0], parameter_vector(scenario.parameters))
+
+    bcs = sim.load_scenario(scenarios / "bcs_2014.toml")
+    assert bcs.parameters.mobilization_rate > 0
+    assert flag(sim.load_scenario(scenarios / "two_cartels.toml")) is None
+    assert flag(bcs) is False
+    assert flag(bcs.with_overrides({"organizations[name=Zetas].reserve": 100})) is True
