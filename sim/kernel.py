@@ -20,10 +20,8 @@ that would let Python call them (``INTERNAL`` in :mod:`sim.mechanisms.common`).
 The optional parts, off in most scenarios, are compiled only for a scenario that uses them:
 confrontations (6a), civilians (6b), patronage and mobilization (9b) and the recruits per
 population of phase 9 (``advance``'s argument ``optional``, None when all are off, lets
-numba prune them). First compile of two_cartels with a cold cache, CPU time of the first
-``sim.run`` call with the collector off, alternating, median of 3, 2026-12-07: 20.0 s,
-1.06x the code before issue 13 (c3bc058, 18.9 s), where with 6a, 6b and the recruits per
-population always compiled and every function wrapped it took 25.8 s (1.37x).
+numba prune them; the README's speed rows give the figures: two_cartels compiles in about
+the time it took before issue 13, bcs_2014, which uses them, takes 1.36x).
 (Compiling the separate phases in a second process on the first run no longer paid once
 advance compiled the others: 39.0 s wall with it, 34.6 s without, median of 3, two_cartels
 on 2 cores, 2026-12-06.)
@@ -179,7 +177,7 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
     and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and optional:
     None when phases 6a, 6b and 9b are all off (numba then prunes them: a scenario without
-    them never compiles them), else whether phase 9b is on (6a and 6b check their own
+    them never compiles them), else whether phase 9b can act (6a and 6b check their own
     parameters). See :func:`optional_phases`.
 
     One step, in this order (each phase reads the state left by the previous one; within a

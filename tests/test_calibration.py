@@ -22,8 +22,9 @@ SEEDS = range(100)
 ALLIANCE = pd.Timestamp("2014-07-01")  # the alliance event in scenarios/bcs_2014.toml
 
 
-def _replicates(name: str) -> sim.Replicates:
-    return sim.run_many(sim.load_scenario(SCENARIOS / name), seeds=SEEDS)
+def _replicates(name: str, overrides: dict | None = None) -> sim.Replicates:
+    scenario = sim.load_scenario(SCENARIOS / name).with_overrides(overrides or {})
+    return sim.run_many(scenario, seeds=SEEDS)
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +88,8 @@ def test_clean_police_make_the_war_more_violent(bcs):
     z = 1.6); it must still be smaller than at share 1, since it comes from that guard. The
     shipped share's direction is not tested: its effect cannot be told from noise."""
     fighting = {"parameters.payroll_fight_share_state": 1.0}
-
-    def fought(name):
-        scenario = sim.load_scenario(SCENARIOS / name).with_overrides(fighting)
-        return _homicides(sim.run_many(scenario, seeds=SEEDS), ALLIANCE)
-
-    base, variant = fought("bcs_2014.toml"), fought("bcs_2014_clean_police.toml")
+    base = _homicides(_replicates("bcs_2014.toml", fighting), ALLIANCE)
+    variant = _homicides(_replicates("bcs_2014_clean_police.toml", fighting), ALLIANCE)
     assert _paired_z(variant, base) > 3
     shipped_effect = (_homicides(_replicates("bcs_2014_clean_police.toml"), ALLIANCE)
                       - _homicides(bcs, ALLIANCE)).mean()
