@@ -27,7 +27,8 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import BUFFER_FULL, L_MOBILIZED, L_RECRUITED, RELATIONS, SPLIT, TRIGGER, TYPE_NAMES
+from sim.codes import (BUFFER_FULL, L_DESERTED, L_MOBILIZED, L_RECRUITED, RELATIONS, SPLIT, TRIGGER,
+                       TYPE_NAMES)
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
@@ -384,6 +385,10 @@ CASES = {
         {"parameters.mobilization_spread": 0.6}), 3, 200, False),
     "mobilization_spread_no_spare_row": (lambda: leaders_and_mobilization().with_overrides(
         {"parameters.mobilization_spread": 0.6, "simulation.spare_cells": 0}), 3, 200, False),
+    # members leave organizations going broke (Patron, Friend) before they cannot pay
+    "unfunded_desertion": (lambda: leaders_and_mobilization().with_overrides(
+        {"parameters.recruit_payback_days": 60.0,
+         "parameters.unfunded_desertion_rate": 0.05}), 3, 200, False),
 }
 
 
@@ -435,6 +440,11 @@ def test_kernel_matches_reference(case):
         end = run.engine.state
         assert end.ledger[0, L_MOBILIZED] > 0
         assert not (end.cell_active & ~run.start.cell_active).any()
+    if case == "unfunded_desertion":  # the rule acted: more left than unpaid wages make leave
+        unpaid_only = lockstep(build().with_overrides(
+            {"parameters.unfunded_desertion_rate": 0.0}), seed, t1, tight_buffer)
+        deserted = run.engine.state.ledger[:, L_DESERTED]
+        assert deserted.sum() > unpaid_only.engine.state.ledger[:, L_DESERTED].sum()
 
 
 @pytest.mark.parametrize("build", [hire_chain, zero_firepower, cheap_recruits])

@@ -23,6 +23,7 @@ from ..codes import (
     P_RECRUIT_PER_100K_YEAR,
     P_RECRUIT_RATE,
     P_SATURATION_RATE,
+    P_UNFUNDED_DESERTION_RATE,
     S_DESERTION,
     S_RECRUIT,
     S_RECRUIT_PER_POPULATION,
@@ -35,7 +36,8 @@ from .common import INTERNAL
 def recruit_budget(run, orgs, cells, units):
     """float (O,): pesos each organization may spend on recruits and their wages: its
     treasury, plus recruit_payback_days times its net income per day (this step's revenue
-    per day less the wages and police pay it owes per day before recruiting). Without
+    per day, plus the stipend its patron owes it per day, less the wages and police pay it
+    owes per day before recruiting and the stipends it owes its clients). Without
     recruit_payback_days, the treasury itself (not a copy: recruitment reads it before
     changing it)."""
     dt, payback = run.dt, run.prm[P_RECRUIT_PAYBACK_DAYS]
@@ -55,9 +57,32 @@ def recruit_budget(run, orgs, cells, units):
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_payroll[u] >= 0:
             net[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
+    org_active, org_patron, org_stipend = orgs.active, orgs.patron, orgs.stipend
+    for o in range(net.shape[0]):
+        if org_active[o] and org_patron[o] >= 0 and org_active[org_patron[o]]:
+            net[o] += org_stipend[o]
+    for o in range(net.shape[0]):
+        if org_active[o] and org_patron[o] >= 0 and org_active[org_patron[o]]:
+            net[org_patron[o]] -= org_stipend[o]
     for o in range(net.shape[0]):
         budget[o] += payback * net[o]
     return budget
+
+
+@njit(cache=True, inline="always")
+def unfunded_share(run, budget, bill):
+    """float (O,): the share of each organization's bill (O,) pesos per step that neither its
+    revenue nor its treasury spread over recruit_payback_days D pays, -budget dt / (D bill)
+    capped at 1, where the recruit budget (O,) pesos is negative; 0 elsewhere, and
+    everywhere when unfunded_desertion_rate or D is 0."""
+    payback = run.prm[P_RECRUIT_PAYBACK_DAYS]
+    unfunded = np.zeros(bill.shape[0])
+    if run.prm[P_UNFUNDED_DESERTION_RATE] <= 0.0 or payback <= 0.0:
+        return unfunded
+    for o in range(bill.shape[0]):
+        if budget[o] < 0.0 and bill[o] > 0.0:
+            unfunded[o] = min(1.0, -budget[o] * run.dt / (payback * bill[o]))
+    return unfunded
 
 
 @njit(**INTERNAL)
@@ -127,6 +152,8 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     all pays what it has, and with unpaid share f its members desert at rate
     desertion_rate (1 - loyalty) f and each payroll unit quits with probability f; while it
     has lost cohesion (t < org_cohesion_until) f + cohesion_desertion_factor - 1 replaces f.
+    Members of an organization going broke also leave at unfunded_desertion_rate times the
+    unfunded share of its bill (unfunded_share), paid or not.
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
     The step's revenue, and the wages and police pay actually paid (the bill times the
@@ -219,6 +246,7 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
             org_treasury[o] = 0.0
         org_flows[o, F_WAGES] += org_wage[o] * size[o] * dt * (1.0 - unpaid[o])
         org_flows[o, F_POLICE_PAY] += police_bill[o] * (1.0 - unpaid[o])
+    unfunded = unfunded_share(run, budget, bill)
     for c in range(n_cells):
         if not cell_active[c] or cell_members[c] <= 0:
             continue
@@ -227,6 +255,7 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
         if t < org_cohesion_until[o]:
             f = max(f + prm[P_COHESION_DESERTION_FACTOR] - 1.0, 0.0)
         rate = prm[P_DESERTION_RATE] * (1.0 - cell_loyalty[c]) * f
+        rate += prm[P_UNFUNDED_DESERTION_RATE] * unfunded[o]
         rate += prm[P_SATURATION_RATE] * size[o]
         if rate > 0.0:
             n = binomial_at_rate(key(seed, S_DESERTION, t, cell_id[c], 0), cell_members[c],

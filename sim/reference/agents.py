@@ -73,7 +73,8 @@ class Organization(Books, mesa.Agent):
         self.killed_by: Counter = Counter()
         self.flows = [float(v) for v in state.org_flows[row]]
         # the books of one step (phases 8 and 9)
-        self.bribe_budget = self.bill = self.police_bill = self.unpaid = self.recruit_budget = 0.0
+        self.bribe_budget = self.bill = self.police_bill = self.unpaid = self.unfunded = 0.0
+        self.recruit_budget = 0.0
         self.wanted = self.hired = self.size = 0
 
     def write(self, state: State) -> None:
@@ -236,7 +237,7 @@ class Cell(mesa.Agent):
     def desert(self, t: int) -> None:
         """Members leave at desertion_rate (1 - loyalty) x the unpaid share of the bill (plus
         cohesion_desertion_factor - 1 while the organization has lost cohesion), plus
-        saturation_rate x the organization's size."""
+        unfunded_desertion_rate x its unfunded share, plus saturation_rate x its size."""
         if self.members <= 0:
             return
         model, org, p = self.model, self.org, self.model.p
@@ -244,6 +245,7 @@ class Cell(mesa.Agent):
         if t < org.cohesion_until:
             f = max(f + p.cohesion_desertion_factor - 1.0, 0.0)
         rate = p.desertion_rate * (1.0 - self.loyalty) * f
+        rate += p.unfunded_desertion_rate * org.unfunded
         rate += p.saturation_rate * org.size
         if rate > 0.0:
             draw = model.draw

@@ -10,7 +10,7 @@ from ..codes import F_POLICE_PAY, F_REVENUE, F_WAGES
 class Books:
     """Phase 9 methods of :class:`sim.reference.agents.Organization` (its ``treasury``,
     ``wage``, ``outside_income``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
-    ``police_bill``, ``unpaid`` and ``recruit_budget``)."""
+    ``police_bill``, ``unpaid``, ``unfunded`` and ``recruit_budget``)."""
 
     def collect_outside_income(self) -> None:
         """Its outside_income_per_day x dt, earned outside the modelled plazas: revenue."""
@@ -19,11 +19,12 @@ class Books:
             self.treasury += income
             self.flows[F_REVENUE] += income
 
-    def open_books(self, cells, units) -> None:
+    def open_books(self, orgs, cells, units) -> None:
         """Start phase 9's books. ``recruit_budget``: the pesos it may spend on recruits,
         its treasury plus recruit_payback_days of its net income per day (this step's
-        revenue per day less the wages and police pay it owes per day, over ``cells`` and
-        ``units``, the model's in ascending rows, before recruiting)."""
+        revenue per day, plus the stipend its patron owes it per day, less the wages and
+        police pay it owes per day and the stipends it owes its clients, over ``orgs``,
+        ``cells`` and ``units``, the model's in ascending rows, before recruiting)."""
         self.wanted = self.hired = self.size = 0
         self.recruit_budget = self.treasury
         payback = self.model.p.recruit_payback_days
@@ -35,6 +36,12 @@ class Books:
             for u in units:
                 if u.payroll is self:
                     net -= u.payment * u.officers
+            rows = {o.row for o in orgs}
+            if self.patron_row in rows:
+                net += self.stipend
+            for client in orgs:
+                if client.patron_row == self.row:
+                    net -= client.stipend
             self.recruit_budget += payback * net
 
     def pay_recruits(self) -> None:
@@ -48,10 +55,17 @@ class Books:
 
     def pay_bill(self) -> None:
         """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
-        What it paid of each goes to its flows."""
-        self.unpaid = 0.0
+        What it paid of each goes to its flows. ``unfunded``: going broke (a negative
+        ``recruit_budget``, with unfunded_desertion_rate and recruit_payback_days D), the
+        share of the bill that revenue and the treasury spread over D days do not pay."""
+        self.unpaid = self.unfunded = 0.0
         if self.bill <= 0.0:
             return
+        p = self.model.p
+        if self.recruit_budget < 0.0 and p.unfunded_desertion_rate > 0.0 \
+                and p.recruit_payback_days > 0.0:
+            self.unfunded = min(1.0, -self.recruit_budget * self.model.dt
+                                / (p.recruit_payback_days * self.bill))
         if self.treasury >= self.bill:
             self.treasury -= self.bill
         else:

@@ -156,7 +156,7 @@ class ReferenceModel(mesa.Model):
         before = {o: o.treasury for o in orgs}
         plazas.do("pay_controller")
         orgs.do("collect_outside_income")
-        orgs.do("open_books", cells, units)
+        orgs.do("open_books", orgs, cells, units)
         plazas.do("draw_recruits", t)
         cells.do("take_recruits")
         orgs.do("pay_recruits")
