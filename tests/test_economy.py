@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny
 
 import sim
-from conftest import tiny
 from sim.codes import FLOW_COLUMNS, L_DESERTED, L_MOVED, L_RECRUITED
 from sim.model import CartelModel
 from sim.runner import for_days

@@ -27,8 +27,16 @@ import pytest
 
 import sim
 from sim import kernel, reference
-from sim.codes import (BUFFER_FULL, L_DESERTED, L_MOBILIZED, L_RECRUITED, RELATIONS, SPLIT, TRIGGER,
-                       TYPE_NAMES)
+from sim.codes import (
+    BUFFER_FULL,
+    L_DESERTED,
+    L_MOBILIZED,
+    L_RECRUITED,
+    RELATIONS,
+    SPLIT,
+    TRIGGER,
+    TYPE_NAMES,
+)
 from sim.engine import Engine
 from sim.recorder import Recorder, row_reserve
 from sim.scenario import Scenario
