@@ -80,29 +80,29 @@ def test_without_the_alliance_the_wave_does_not_come(bcs):
 
 
 def _events(runs, kind: str, start) -> np.ndarray:
-    """Rows of one type of the violence table per run from ``start``, shape (runs,)."""
-    return np.array([int(((r.violence["type"] == kind) & (r.violence["date"] >= start)).sum())
+    """People of one type of the violence table (its count column) per run from ``start``,
+    shape (runs,)."""
+    return np.array([int(r.violence.loc[(r.violence["type"] == kind)
+                                         & (r.violence["date"] >= start), "count"].sum())
                      for r in runs])
 
 
-def test_clean_police_arrest_everyone_die_less_and_take_a_guard_away(bcs):
+def test_clean_police_arrest_everyone_die_less_and_took_a_guard_away(bcs):
     """What scenarios/bcs_2014_clean_police.toml says the mechanisms make of clean police,
-    from the alliance on (100 paired seeds): they arrest Sinaloa's members too (more
-    arrests), none die fighting for a cartel (fewer police killed), and they no longer guard
-    Sinaloa, which matters more where more bought officers fight: the change in homicides is
-    larger where every bought state officer fights (payroll_fight_share_state = 1) than with
-    the shipped share. The net change of homicides is not asserted: with the shipped base
-    (2026-12-07) it is -6.8 (z = -3.4), fewer members left to fight outweighing the lost
-    guard, and at share 1 it is -1.2 (z = -0.5): its sign depends on the calibrated rates."""
+    from the alliance on (100 paired seeds): they arrest Sinaloa's members too (more people
+    arrested) and none die fighting for a cartel (fewer police killed). And the bought police
+    they replace guarded Sinaloa: where every bought state officer fights for it
+    (payroll_fight_share_state = 1), bcs_2014 has fewer homicides than with the shipped share
+    (clean police do not depend on that share: none is bought). The net change of homicides
+    is not asserted: with the shipped base (2026-12-07) it is -6.8 (z = -3.4), fewer members
+    left to fight outweighing the lost guard, and at share 1 it is -1.2 (z = -0.5): its sign
+    depends on the calibrated rates."""
     clean = _replicates("bcs_2014_clean_police.toml")
     assert _paired_z(_events(clean, "arrest", ALLIANCE), _events(bcs, "arrest", ALLIANCE)) > 3
     assert _paired_z(_events(clean, "police_killed", ALLIANCE),
                      _events(bcs, "police_killed", ALLIANCE)) < -3
-    fighting = {"parameters.payroll_fight_share_state": 1.0}
-    guarded = (_homicides(_replicates("bcs_2014_clean_police.toml", fighting), ALLIANCE)
-               - _homicides(_replicates("bcs_2014.toml", fighting), ALLIANCE))
-    shipped = _homicides(clean, ALLIANCE) - _homicides(bcs, ALLIANCE)
-    assert _paired_z(guarded, shipped) > 3
+    guarded = _replicates("bcs_2014.toml", {"parameters.payroll_fight_share_state": 1.0})
+    assert _paired_z(_homicides(guarded, ALLIANCE), _homicides(bcs, ALLIANCE)) < -3
 
 
 def test_violence_rises_after_a_kingpin_removal():

@@ -31,10 +31,10 @@ SEEDS = (1, 2, 3)  # a war that ends by bankruptcy at any of them counts
 # unfunded_desertion_rate, which would let a loser shrink before it is broke, is off in the
 # shared base (docs/model.md §7.9, §8).
 BANKRUPT_TODAY: dict[str, str] = {
-    "bcs_2014": "Sinaloa, at seeds 2 and 3: at the start its plazas pay its wages and bought "
-                "police and no more (21.15 million pesos of revenue against 22.28 million of "
-                "bills in 2013 at seed 1, at assumed prices); when it loses its richer plazas "
-                "to the BLO and the Zetas it shrinks to what the rest pay, broke",
+    "bcs_2014": "Sinaloa, at seeds 2 and 3: at the start its plazas do not quite pay its "
+                "wages and bought police (21.15 million pesos of revenue against 22.28 million "
+                "of bills in 2013 at seed 1, at assumed prices); when it loses its richer "
+                "plazas to the BLO and the Zetas it shrinks to what the rest pay, broke",
     "bcs_2014_clean_police": "Sinaloa, as in bcs_2014, at seeds 1 and 2",
 }
 # Without the payback limit organizations recruit past what their plazas pay: kingpin_removal,
@@ -157,21 +157,27 @@ def test_an_organization_going_broke_sheds_members_before_its_treasury_is_empty(
     assert 90 <= end_0 <= 110 and 90 <= end_1 <= 110  # both end near what the plaza pays
 
 
-def test_a_client_counts_its_stipend_as_income_when_it_recruits():
+def test_stipends_count_in_the_recruit_budgets_of_client_and_patron():
     """A gang with no plaza of its own whose patron's stipend pays its wages with a margin
     recruits under recruit_payback_days; one whose stipend does not cover its wages, and
-    whose treasury does not cover the gap for the payback days, does not."""
-    def recruited(stipend: float) -> int:
+    whose treasury does not cover the gap for the payback days, does not. A patron whose
+    stipend owed takes its net income below zero, with a small treasury, stops recruiting."""
+    def recruited(stipend: float, patron_treasury: float = 1e8) -> tuple[int, int]:
         scenario = tiny(dict(recruit_rate=0.002, recruit_payback_days=365.0), days=200,
                         organizations=[
-                            {"name": "A", "treasury": 1e8, "wage_per_member_day": 10.0},
+                            {"name": "A", "treasury": patron_treasury,
+                             "wage_per_member_day": 10.0},
                             {"name": "B", "treasury": 1e4, "wage_per_member_day": 10.0,
                              "patron": "A", "stipend_per_day": stipend}],
                         plazas=[{"name": "P", "population": 100_000, "controller": "A",
                                  "value_per_day": 5000.0}])
         model = CartelModel(scenario, rng=1)
         model.run_for(200)
-        return int(model.state.ledger[1, L_RECRUITED])
+        return int(model.state.ledger[0, L_RECRUITED]), int(model.state.ledger[1, L_RECRUITED])
 
-    assert recruited(1500.0) > 0  # its 100 members cost 1,000 a day
-    assert recruited(500.0) == 0
+    assert recruited(1500.0)[1] > 0  # the client's 100 members cost 1,000 a day
+    assert recruited(500.0)[1] == 0
+    # the patron earns 5,000 a day and pays 1,000 in wages: 1,500 owed leaves it a margin,
+    # 4,500 does not, and 10,000 pesos do not cover the gap for 365 days
+    assert recruited(1500.0, patron_treasury=1e4)[0] > 0
+    assert recruited(4500.0, patron_treasury=1e4)[0] == 0

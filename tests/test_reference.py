@@ -397,6 +397,13 @@ CASES = {
     "unfunded_desertion": (lambda: leaders_and_mobilization().with_overrides(
         {"parameters.recruit_payback_days": 60.0,
          "parameters.unfunded_desertion_rate": 0.05}), 3, 200, False),
+    # stipends in the recruit budgets of a patron with two clients, at a fractional step
+    "two_clients": (lambda: leaders_and_mobilization().with_overrides(
+        {"parameters.recruit_payback_days": 60.0, "parameters.unfunded_desertion_rate": 0.05,
+         "organizations[name=Gang].patron": "Rival",
+         "organizations[name=Friend].patron": "Rival",
+         "organizations[name=Friend].stipend_per_day": 300.0,
+         "simulation.step_days": 0.7}), 3, 200, False),
 }
 
 

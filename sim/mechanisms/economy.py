@@ -57,6 +57,8 @@ def recruit_budget(run, orgs, cells, units):
     for u in range(unit_active.shape[0]):
         if unit_active[u] and unit_payroll[u] >= 0:
             net[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
+    # two passes, as in the reference: each one's own stipend first, then those it owes its
+    # clients in ascending rows (the order of the float sums)
     org_active, org_patron, org_stipend = orgs.active, orgs.patron, orgs.stipend
     for o in range(net.shape[0]):
         if org_active[o] and org_patron[o] >= 0 and org_active[org_patron[o]]:
@@ -72,9 +74,9 @@ def recruit_budget(run, orgs, cells, units):
 @njit(cache=True, inline="always")
 def unfunded_share(run, budget, bill):
     """float (O,): the share of each organization's bill (O,) pesos per step that neither its
-    revenue nor its treasury spread over recruit_payback_days D pays, -budget dt / (D bill)
-    capped at 1, where the recruit budget (O,) pesos is negative; 0 elsewhere, and
-    everywhere when unfunded_desertion_rate or D is 0."""
+    net income (recruit_budget's) nor its treasury spread over recruit_payback_days D pays,
+    -budget dt / (D bill) capped at 1, where the recruit budget (O,) pesos is negative; 0
+    elsewhere, and everywhere when unfunded_desertion_rate or D is 0."""
     payback = run.prm[P_RECRUIT_PAYBACK_DAYS]
     unfunded = np.zeros(bill.shape[0])
     if run.prm[P_UNFUNDED_DESERTION_RATE] <= 0.0 or payback <= 0.0:

@@ -111,8 +111,9 @@ class Parameters(Section):
         0.01, "desertions when unpaid, times (1 - loyalty) (per member per day)")
     unfunded_desertion_rate: float = nonneg(
         0.0, "with recruit_payback_days, members of an organization going broke also leave at "
-        "this rate times the share of its bill that revenue and the treasury spread over "
-        "recruit_payback_days do not pay; 0: off (per member per day)")
+        "this rate times the share of its bill that its net income (stipends included) and "
+        "its treasury spread over recruit_payback_days do not pay; 0: off (per member per "
+        "day)")
     neutral_conflict_factor: float = nonneg(
         0.0, "clash-rate factor between neutral organizations (factor)")
     ally_conflict_factor: float = nonneg(0.0, "clash-rate factor between allies (factor)")
