@@ -15,8 +15,9 @@ import datetime as dt
 
 import pytest
 from conftest import SHIPPED, TABLES, shipped_results, shipped_scenario
+from lockstep_worlds import TINY
 from pandas.testing import assert_frame_equal
-from test_reference import TINY, different_arrays
+from test_reference import different_arrays
 
 import sim
 from sim import reference

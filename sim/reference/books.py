@@ -36,8 +36,7 @@ class Books:
             for u in units:
                 if u.payroll is self:
                     net -= u.payment * u.officers
-            rows = {o.row for o in orgs}
-            if self.patron_row in rows:
+            if any(o.row == self.patron_row for o in orgs):
                 net += self.stipend
             for client in orgs:
                 if client.patron_row == self.row:
