@@ -49,8 +49,9 @@ DONE, TRIGGER, SPLIT, BUFFER_FULL, RELATIONS = 0, 1, 2, 3, 4  # RELATIONS: a cli
 L_RECRUITED, L_KILLED, L_ARRESTED, L_DESERTED, L_MOVED, L_MOBILIZED = 0, 1, 2, 3, 4, 5
 
 # An organization's money flows in one step (pesos), the columns of State.org_flows and of
-# the organizations table: org_flows[o, F_REVENUE] ... org_flows[o, F_REINFORCEMENT_COST].
-FLOW_COLUMNS = ("revenue", "wages", "police_pay", "reinforcement_cost")
+# the organizations table: org_flows[o, F_REVENUE] ... org_flows[o, F_UNPAID_BILL]
+# (unpaid_bill: the wages and police pay due in the step that it could not pay).
+FLOW_COLUMNS = ("revenue", "wages", "police_pay", "reinforcement_cost", "unpaid_bill")
 globals().update({f"F_{name.upper()}": i for i, name in enumerate(FLOW_COLUMNS)})
 
 # random streams: one per kind of draw, so draws for different purposes never collide

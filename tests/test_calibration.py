@@ -94,8 +94,8 @@ def test_clean_police_arrest_everyone_die_less_and_took_a_guard_away(bcs):
     they replace guarded Sinaloa: where every bought state officer fights for it
     (payroll_fight_share_state = 1), bcs_2014 has fewer homicides than with the shipped share
     (clean police do not depend on that share: none is bought). The net change of homicides
-    is not asserted: with the shipped base (2026-12-07) it is -6.8 (z = -3.4), fewer members
-    left to fight outweighing the lost guard, and at share 1 it is -1.2 (z = -0.5): its sign
+    is not asserted: with the shipped base (2026-12-07) it is -10.2 (z = -4.2), fewer members
+    left to fight outweighing the lost guard, and at share 1 it is -0.7 (z = -0.3): its sign
     depends on the calibrated rates."""
     clean = _replicates("bcs_2014_clean_police.toml")
     assert _paired_z(_events(clean, "arrest", ALLIANCE), _events(bcs, "arrest", ALLIANCE)) > 3

@@ -165,6 +165,10 @@ CASES = {
     "unfunded_desertion": (lambda: leaders_and_mobilization().with_overrides(
         {"parameters.recruit_payback_days": 60.0,
          "parameters.unfunded_desertion_rate": 0.05}), 3, 200, False),
+    # ... and without the recruit limit: the cover looks unfunded_horizon_days ahead itself
+    "unfunded_without_payback": (lambda: leaders_and_mobilization().with_overrides(
+        {"parameters.unfunded_desertion_rate": 0.05,
+         "parameters.unfunded_horizon_days": 90.0}), 3, 200, False),
     # stipends in the recruit budgets of a patron with two clients, at a fractional step
     "two_clients": (lambda: leaders_and_mobilization().with_overrides(
         {"parameters.recruit_payback_days": 60.0, "parameters.unfunded_desertion_rate": 0.05,
@@ -225,7 +229,7 @@ def test_kernel_matches_reference(case):
         assert not (end.cell_active & ~run.start.cell_active).any()
     if case == "two_clients":  # Rival (row 2) paid both its clients to the end
         assert (run.engine.state.org_patron[:4] == 2).sum() == 2
-    if case == "unfunded_desertion":  # the rule acted: more left than unpaid wages make leave
+    if case.startswith("unfunded"):  # the rule acted: more left than unpaid wages make leave
         unpaid_only = lockstep(build().with_overrides(
             {"parameters.unfunded_desertion_rate": 0.0}), seed, t1, tight_buffer)
         deserted = run.engine.state.ledger[:, L_DESERTED]

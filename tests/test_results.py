@@ -23,7 +23,7 @@ COLUMNS = {
     "control": ["step", "day", "date", "plaza", "controller", "contested", "controller_share"],
     "organizations": ["step", "day", "date", "organization", "members", "cells", "treasury",
                       "plazas_held", "police_on_payroll", "leader_alive", "revenue", "wages",
-                      "police_pay", "reinforcement_cost"],
+                      "police_pay", "reinforcement_cost", "unpaid_bill"],
 }
 LETHAL = {"clash", "assassination", "collateral", "kidnap_murder", "police_killed",
           "background"}

@@ -10,6 +10,7 @@ from numba import njit
 from ..codes import (
     F_POLICE_PAY,
     F_REVENUE,
+    F_UNPAID_BILL,
     F_WAGES,
     L_DESERTED,
     L_RECRUITED,
@@ -24,6 +25,7 @@ from ..codes import (
     P_RECRUIT_RATE,
     P_SATURATION_RATE,
     P_UNFUNDED_DESERTION_RATE,
+    P_UNFUNDED_HORIZON_DAYS,
     S_DESERTION,
     S_RECRUIT,
     S_RECRUIT_PER_POPULATION,
@@ -33,22 +35,15 @@ from .common import INTERNAL
 
 
 @njit(cache=True, inline="always")
-def recruit_budget(run, orgs, cells, units):
-    """float (O,): pesos each organization may spend on recruits and their wages: its
-    treasury, plus recruit_payback_days times its net income per day (this step's revenue
-    per day, plus the stipend its patron owes it per day, less the wages and police pay it
-    owes per day before recruiting and the stipends it owes its clients). Without
-    recruit_payback_days, the treasury itself (not a copy: recruitment reads it before
-    changing it)."""
-    dt, payback = run.dt, run.prm[P_RECRUIT_PAYBACK_DAYS]
-    org_flows, org_treasury, org_wage = orgs.flows, orgs.treasury, orgs.wage
-    if payback <= 0.0:
-        return org_treasury
-    budget = org_treasury.copy()
+def net_income(run, orgs, cells, units):
+    """float (O,): each organization's net income, pesos per day: this step's revenue per
+    day, plus the stipend its patron owes it per day, less the wages and police pay it owes
+    per day before recruiting and the stipends it owes its clients."""
+    dt, org_flows, org_wage = run.dt, orgs.flows, orgs.wage
     cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
     unit_active, unit_officers = units.active, units.officers
     unit_payment, unit_payroll = units.payment, units.payroll
-    net = np.zeros(budget.shape[0])
+    net = np.zeros(org_flows.shape[0])
     for o in range(net.shape[0]):
         net[o] = org_flows[o, F_REVENUE] / dt
     for c in range(cell_active.shape[0]):
@@ -66,24 +61,39 @@ def recruit_budget(run, orgs, cells, units):
     for o in range(net.shape[0]):
         if org_active[o] and org_patron[o] >= 0 and org_active[org_patron[o]]:
             net[org_patron[o]] -= org_stipend[o]
-    for o in range(net.shape[0]):
-        budget[o] += payback * net[o]
-    return budget
+    return net
 
 
 @njit(cache=True, inline="always")
-def unfunded_share(run, budget, bill):
+def ahead(treasury, net, days):
+    """float (O,) pesos: the treasury (O,) pesos plus ``days`` days of net income (O,)
+    pesos per day (a new array)."""
+    out = treasury.copy()
+    for o in range(out.shape[0]):
+        out[o] += days * net[o]
+    return out
+
+
+@njit(cache=True, inline="always")
+def unfunding(prm):
+    """Whether members of an organization going broke leave (unfunded_desertion_rate and
+    unfunded_horizon_days both above 0)."""
+    return prm[P_UNFUNDED_DESERTION_RATE] > 0.0 and prm[P_UNFUNDED_HORIZON_DAYS] > 0.0
+
+
+@njit(cache=True, inline="always")
+def unfunded_share(run, cover, bill):
     """float (O,): the share of each organization's bill (O,) pesos per step that neither its
-    net income (recruit_budget's) nor its treasury spread over recruit_payback_days D pays,
-    -budget dt / (D bill) capped at 1, where the recruit budget (O,) pesos is negative; 0
-    elsewhere, and everywhere when unfunded_desertion_rate or D is 0."""
-    payback = run.prm[P_RECRUIT_PAYBACK_DAYS]
+    net income nor its treasury spread over unfunded_horizon_days H pays,
+    -cover dt / (H bill) capped at 1, where ``cover`` (O,) pesos, the treasury plus H days
+    of net income, is negative; 0 elsewhere, and everywhere while the rule is off."""
     unfunded = np.zeros(bill.shape[0])
-    if run.prm[P_UNFUNDED_DESERTION_RATE] <= 0.0 or payback <= 0.0:
+    if not unfunding(run.prm):
         return unfunded
+    horizon = run.prm[P_UNFUNDED_HORIZON_DAYS]
     for o in range(bill.shape[0]):
-        if budget[o] < 0.0 and bill[o] > 0.0:
-            unfunded[o] = min(1.0, -budget[o] * run.dt / (payback * bill[o]))
+        if cover[o] < 0.0 and bill[o] > 0.0:
+            unfunded[o] = min(1.0, -cover[o] * run.dt / (horizon * bill[o]))
     return unfunded
 
 
@@ -186,7 +196,17 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
             income = org_outside_income[o] * dt
             org_treasury[o] += income
             org_flows[o, F_REVENUE] += income
-    budget = recruit_budget(run, orgs, cells, units)
+    # budget: what it may spend on recruits and their wages, its treasury plus
+    # recruit_payback_days of net income (without them, the treasury itself: recruitment
+    # reads it before changing it); cover: the treasury plus unfunded_horizon_days of it
+    payback, horizon = prm[P_RECRUIT_PAYBACK_DAYS], prm[P_UNFUNDED_HORIZON_DAYS]
+    budget = cover = org_treasury
+    if payback > 0.0 or unfunding(prm):
+        net = net_income(run, orgs, cells, units)
+        if payback > 0.0:
+            budget = ahead(org_treasury, net, payback)
+        if unfunding(prm):
+            cover = ahead(org_treasury, net, horizon)
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
     room = np.zeros(cell_ptr.shape[0] - 1)
@@ -248,7 +268,8 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
             org_treasury[o] = 0.0
         org_flows[o, F_WAGES] += org_wage[o] * size[o] * dt * (1.0 - unpaid[o])
         org_flows[o, F_POLICE_PAY] += police_bill[o] * (1.0 - unpaid[o])
-    unfunded = unfunded_share(run, budget, bill)
+        org_flows[o, F_UNPAID_BILL] += bill[o] * unpaid[o]
+    unfunded = unfunded_share(run, cover, bill)
     for c in range(n_cells):
         if not cell_active[c] or cell_members[c] <= 0:
             continue

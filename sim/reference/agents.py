@@ -74,7 +74,7 @@ class Organization(Books, mesa.Agent):
         self.flows = [float(v) for v in state.org_flows[row]]
         # the books of one step (phases 8 and 9)
         self.bribe_budget = self.bill = self.police_bill = self.unpaid = self.unfunded = 0.0
-        self.recruit_budget = 0.0
+        self.recruit_budget = self.cover = 0.0
         self.wanted = self.hired = self.size = 0
 
     def write(self, state: State) -> None:

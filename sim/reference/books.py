@@ -4,13 +4,13 @@ part, with the step's money flows (sim.codes.FLOW_COLUMNS)."""
 
 from __future__ import annotations
 
-from ..codes import F_POLICE_PAY, F_REVENUE, F_WAGES
+from ..codes import F_POLICE_PAY, F_REVENUE, F_UNPAID_BILL, F_WAGES
 
 
 class Books:
     """Phase 9 methods of :class:`sim.reference.agents.Organization` (its ``treasury``,
     ``wage``, ``outside_income``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
-    ``police_bill``, ``unpaid``, ``unfunded`` and ``recruit_budget``)."""
+    ``police_bill``, ``unpaid``, ``unfunded``, ``recruit_budget`` and ``cover``)."""
 
     def collect_outside_income(self) -> None:
         """Its outside_income_per_day x dt, earned outside the modelled plazas: revenue."""
@@ -24,24 +24,30 @@ class Books:
         its treasury plus recruit_payback_days of its net income per day (this step's
         revenue per day, plus the stipend its patron owes it per day, less the wages and
         police pay it owes per day and the stipends it owes its clients, over ``orgs``,
-        ``cells`` and ``units``, the model's in ascending rows, before recruiting)."""
+        ``cells`` and ``units``, the model's in ascending rows, before recruiting).
+        ``cover``: its treasury plus unfunded_horizon_days of the same net income."""
         self.wanted = self.hired = self.size = 0
-        self.recruit_budget = self.treasury
-        payback = self.model.p.recruit_payback_days
-        if payback > 0.0:
-            net = self.flows[F_REVENUE] / self.model.dt
-            for c in cells:
-                if c.org is self:
-                    net -= self.wage * c.members
-            for u in units:
-                if u.payroll is self:
-                    net -= u.payment * u.officers
-            if any(o.row == self.patron_row for o in orgs):
-                net += self.stipend
-            for client in orgs:
-                if client.patron_row == self.row:
-                    net -= client.stipend
-            self.recruit_budget += payback * net
+        self.recruit_budget = self.cover = self.treasury
+        p = self.model.p
+        unfunding = p.unfunded_desertion_rate > 0.0 and p.unfunded_horizon_days > 0.0
+        if p.recruit_payback_days <= 0.0 and not unfunding:
+            return
+        net = self.flows[F_REVENUE] / self.model.dt
+        for c in cells:
+            if c.org is self:
+                net -= self.wage * c.members
+        for u in units:
+            if u.payroll is self:
+                net -= u.payment * u.officers
+        if any(o.row == self.patron_row for o in orgs):
+            net += self.stipend
+        for client in orgs:
+            if client.patron_row == self.row:
+                net -= client.stipend
+        if p.recruit_payback_days > 0.0:
+            self.recruit_budget += p.recruit_payback_days * net
+        if unfunding:
+            self.cover += p.unfunded_horizon_days * net
 
     def pay_recruits(self) -> None:
         cost = self.model.p.recruit_cost
@@ -55,16 +61,16 @@ class Books:
     def pay_bill(self) -> None:
         """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
         What it paid of each goes to its flows. ``unfunded``: going broke (a negative
-        ``recruit_budget``, with unfunded_desertion_rate and recruit_payback_days D), the
-        share of the bill that revenue and the treasury spread over D days do not pay."""
+        ``cover``, with unfunded_desertion_rate and unfunded_horizon_days H), the share of
+        the bill that revenue and the treasury spread over H days do not pay."""
         self.unpaid = self.unfunded = 0.0
         if self.bill <= 0.0:
             return
         p = self.model.p
-        if self.recruit_budget < 0.0 and p.unfunded_desertion_rate > 0.0 \
-                and p.recruit_payback_days > 0.0:
-            self.unfunded = min(1.0, -self.recruit_budget * self.model.dt
-                                / (p.recruit_payback_days * self.bill))
+        if self.cover < 0.0 and p.unfunded_desertion_rate > 0.0 \
+                and p.unfunded_horizon_days > 0.0:
+            self.unfunded = min(1.0, -self.cover * self.model.dt
+                                / (p.unfunded_horizon_days * self.bill))
         if self.treasury >= self.bill:
             self.treasury -= self.bill
         else:
@@ -72,3 +78,4 @@ class Books:
             self.treasury = 0.0
         self.flows[F_WAGES] += self.wage * self.size * self.model.dt * (1.0 - self.unpaid)
         self.flows[F_POLICE_PAY] += self.police_bill * (1.0 - self.unpaid)
+        self.flows[F_UNPAID_BILL] += self.bill * self.unpaid

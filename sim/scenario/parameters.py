@@ -110,10 +110,12 @@ class Parameters(Section):
     desertion_rate: float = nonneg(
         0.01, "desertions when unpaid, times (1 - loyalty) (per member per day)")
     unfunded_desertion_rate: float = nonneg(
-        0.0, "with recruit_payback_days, members of an organization going broke also leave at "
-        "this rate times the share of its bill that its net income (stipends included) and "
-        "its treasury spread over recruit_payback_days do not pay; 0: off (per member per "
-        "day)")
+        0.0, "members of an organization going broke leave at this rate times the share of "
+        "its bill that its net income (stipends included) and its treasury spread over "
+        "unfunded_horizon_days do not pay; 0: off (per member per day)")
+    unfunded_horizon_days: float = nonneg(
+        365.0, "an organization is going broke (unfunded_desertion_rate) while its treasury "
+        "covers fewer than this many days of its deficit (days)", le=1e5)
     neutral_conflict_factor: float = nonneg(
         0.0, "clash-rate factor between neutral organizations (factor)")
     ally_conflict_factor: float = nonneg(0.0, "clash-rate factor between allies (factor)")
