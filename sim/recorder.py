@@ -34,7 +34,7 @@ def axis_sizes(n_plaza: int, n_org: int) -> dict[str, int]:
 class Recorder:
     """Dense per-step tables (plazas and organizations) and the violence append buffer.
 
-    Dense arrays have shape (T, P) or (T, O) (and (T, O, 5) for the ledger, (T, O, 4) for the
+    Dense arrays have shape (T, P) or (T, O) (and (T, O, 5) for the ledger, (T, O, 5) for the
     money flows), T the steps allocated so far; the violence buffer is int64 (rows, 7) with ``vio_n`` rows filled,
     flushed into ``chunks`` whenever the kernel reports it nearly full.
     """

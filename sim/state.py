@@ -54,8 +54,9 @@ class State:
         org_stipend float64 pesos per day its patron pays it;
         org_unpaid_days float64 days its stipend has gone unpaid in a row;
         org_outside_income float64 pesos per day earned outside the modelled plazas;
-        org_flows float64 (O, 4) pesos in the current step: revenue collected, wages and
-        police pay paid, reinforcement cost (FLOW_COLUMNS; zeroed at the start of a step);
+        org_flows float64 (O, 5) pesos in the current step: revenue collected, wages and
+        police pay paid, reinforcement cost, the bill left unpaid (FLOW_COLUMNS; zeroed at
+        the start of a step);
         relation int8 (O, O) symmetric; intensity float64 (O, O) clash-rate factor at war;
         grievance float64 (O, O) [victim, perpetrator], deaths, decaying with a half-life;
         grievance_share float64 (O, O) [victim, perpetrator], the same deaths each as a share

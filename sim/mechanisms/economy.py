@@ -168,8 +168,9 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     unfunded share of its bill (unfunded_share), paid or not.
     Saturation: each member leaves at rate saturation_rate N_o (the national model's
     omega C^2 term).
-    The step's revenue, and the wages and police pay actually paid (the bill times the
-    share paid), are added to orgs.flows (O, 4) pesos.
+    The step's revenue, the wages and police pay actually paid (the bill times the share
+    paid) and the part of the bill left unpaid (unpaid_bill) are added to orgs.flows (O, 5)
+    pesos.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
@@ -199,14 +200,14 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     # budget: what it may spend on recruits and their wages, its treasury plus
     # recruit_payback_days of net income (without them, the treasury itself: recruitment
     # reads it before changing it); cover: the treasury plus unfunded_horizon_days of it
-    payback, horizon = prm[P_RECRUIT_PAYBACK_DAYS], prm[P_UNFUNDED_HORIZON_DAYS]
+    payback, going_broke = prm[P_RECRUIT_PAYBACK_DAYS], unfunding(prm)
     budget = cover = org_treasury
-    if payback > 0.0 or unfunding(prm):
+    if payback > 0.0 or going_broke:
         net = net_income(run, orgs, cells, units)
         if payback > 0.0:
             budget = ahead(org_treasury, net, payback)
-        if unfunding(prm):
-            cover = ahead(org_treasury, net, horizon)
+        if going_broke:
+            cover = ahead(org_treasury, net, prm[P_UNFUNDED_HORIZON_DAYS])
     recruits = np.zeros(n_cells, dtype=np.int64)
     wanted = np.zeros(n_org, dtype=np.int64)
     room = np.zeros(cell_ptr.shape[0] - 1)
@@ -230,7 +231,7 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
         if recruits[c] == 0:
             continue
         o = cell_org[c]
-        price = prm[P_RECRUIT_COST] + org_wage[o] * prm[P_RECRUIT_PAYBACK_DAYS]
+        price = prm[P_RECRUIT_COST] + org_wage[o] * payback
         if price > 0.0:
             affordable = np.floor(max(budget[o], 0.0) / price)
             if affordable < wanted[o]:  # a float: it may exceed the int64 range

@@ -62,7 +62,7 @@ class Books:
         """Pay wages and police; short of money, pay all it has (``unpaid``: the share left).
         What it paid of each goes to its flows. ``unfunded``: going broke (a negative
         ``cover``, with unfunded_desertion_rate and unfunded_horizon_days H), the share of
-        the bill that revenue and the treasury spread over H days do not pay."""
+        the bill that net income and the treasury spread over H days do not pay."""
         self.unpaid = self.unfunded = 0.0
         if self.bill <= 0.0:
             return
