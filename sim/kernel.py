@@ -18,10 +18,9 @@ hires, grievance, background homicides and fragmentation; BCS 5 years 19.1 -> 16
 2026-12-06); the five largest stay separate functions, compiled without the wrappers
 that would let Python call them (``INTERNAL`` in :mod:`sim.mechanisms.common`).
 The optional parts, off in most scenarios, are compiled only for a scenario that uses them:
-confrontations (6a), civilians (6b), patronage and mobilization (9b) and the recruits per
-population of phase 9 (``advance``'s argument ``optional``, None when all are off, lets
-numba prune them; the README's speed rows give the figures: two_cartels compiles in about
-the time it took before issue 13, bcs_2014, which uses them, takes 1.36x).
+confrontations (6a), civilians (6b) and the recruits per population of phase 9
+(``advance``'s argument ``optional``), and patronage and mobilization (9b, ``mobilizing``):
+a None lets numba prune them (the README's speed rows give the figures).
 (Compiling the separate phases in a second process on the first run no longer paid once
 advance compiled the others: 39.0 s wall with it, 34.6 s without, median of 3, two_cartels
 on 2 cores, 2026-12-06.)
@@ -170,15 +169,16 @@ def fire_triggers(t, trigs, hom):
 
 @njit(cache=True)
 def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, violence, dense,
-            t0, t1, row_reserve, optional):
+            t0, t1, row_reserve, optional, mobilizing):
     """Advance steps t0 .. t1-1 and return (next step, reason, trigger index or -1).
 
     The arguments are the records of :mod:`sim.records` (the state's five, the run
     constants, the organization pairs, the per-plaza index, the scratch, the violence buffer
-    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), and optional:
-    None when phases 6a, 6b and 9b are all off (numba then prunes them: a scenario without
-    them never compiles them), else whether phase 9b can act (6a and 6b check their own
-    parameters). See :func:`optional_phases`.
+    and the dense tables), int64 t0, t1 and row_reserve (see :func:`step`), optional: None
+    when phases 6a, 6b and the recruits per population of phase 9 are all off, else True (6a
+    and 6b check their own parameters), and mobilizing: None when phase 9b cannot act, else
+    True. numba prunes what a None leaves out: a scenario without those parts never
+    compiles them. See :func:`optional_phases`.
 
     One step, in this order (each phase reads the state left by the previous one; within a
     phase, competing claims are resolved by the rules in docs/model.md, never by loop
@@ -265,12 +265,12 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
         # 8. corruption
         corruption(run, t, index, orgs, cells, units)
         # 9. recruitment and money
-        if optional is not None and optional:
+        if mobilizing is not None:
             before[:] = org_treasury
         economy(run, t, index, orgs, cells, units, plazas, optional)
         # 9b. patronage and mobilization
         left = False
-        if optional is not None and optional:
+        if mobilizing is not None:
             left = mobilization(run, t, index, orgs, cells, plazas, scratch)
             if run.prm[P_MOBILIZATION_SPREAD] > 0.0:  # cells it opened join the index
                 fill_index(cell_plaza, cell_active, cell_ptr, cell_idx)
@@ -299,19 +299,19 @@ def advance(orgs, cells, units, plazas, trigs, run, pairs, index, scratch, viole
     return t, DONE, -1
 
 
-def optional_phases(state: State, prm: np.ndarray) -> bool | None:
-    """advance's argument ``optional``: None when phases 6a (confrontations), 6b (civilians)
-    and 9b (patronage and mobilization) and the recruits per population of phase 9 are all
-    off, else whether any part of 9b can act (a client, ally support, or mobilization with
-    an organization that has a reserve: bcs_2014's have none, and the phase would only cost
-    its call every step). Reserves only shrink within a call, and the engine calls again
-    after every event."""
+def optional_phases(state: State, prm: np.ndarray) -> tuple[bool | None, bool | None]:
+    """advance's arguments ``optional`` and ``mobilizing``, each None or True.
+
+    optional: True when phase 6a (confrontations), 6b (civilians) or the recruits per
+    population of phase 9 is on. mobilizing: True when any part of phase 9b can act (a
+    client, ally support, or mobilization with an organization that has a reserve: bcs_2014's
+    have none, and the phase would only cost its call every step and its compilation).
+    Reserves only shrink within a call, and the engine calls again after every event."""
     mobilizing = bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
                       or (prm[P_MOBILIZATION_RATE] > 0.0 and (state.org_reserve > 0).any()))
-    if (mobilizing or confronting.py_func(prm) or preying.py_func(prm)
-            or prm[P_RECRUIT_PER_100K_YEAR] > 0.0):
-        return mobilizing
-    return None
+    optional = (confronting.py_func(prm) or preying.py_func(prm)
+                or prm[P_RECRUIT_PER_100K_YEAR] > 0.0)
+    return (True if optional else None), (True if mobilizing else None)
 
 
 @announce_compiling(advance)
@@ -335,6 +335,6 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
             records.scratch(n_org, N_AGG),
             records.Violence(recorder.vio, recorder.vio_n, np.zeros(n_plaza, dtype=np.int64)),
             records.dense_record(recorder.dense), np.int64(t0), np.int64(t1),
-            np.int64(row_reserve), optional_phases(state, prm))
+            np.int64(row_reserve), *optional_phases(state, prm))
     t, reason, fired = advance(*args)
     return int(t), int(reason), int(fired)

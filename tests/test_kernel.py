@@ -51,9 +51,10 @@ def test_hostile_pairs_among_lists_the_pairs_of_a_plain_double_loop():
 
 
 def test_the_optional_phases_are_compiled_and_called_only_where_they_can_act():
-    """sim.kernel.optional_phases: None (pruned at compile time) where every optional part
-    is off; for bcs_2014's jointly fitted base (mobilization on, but no organization with a
-    reserve) the optional parts compile but phase 9b is not called; with a reserve it is."""
+    """sim.kernel.optional_phases: (optional, mobilizing), each None (pruned at compile
+    time) where its parts are off: both for two_cartels; for bcs_2014's jointly fitted base
+    (confrontations and recruits per population on; mobilization on, but no organization
+    with a reserve) phase 9b is neither compiled nor called; with a reserve it is."""
     scenarios = Path(__file__).resolve().parents[1] / "scenarios"
 
     def flag(scenario):
@@ -61,6 +62,6 @@ def test_the_optional_phases_are_compiled_and_called_only_where_they_can_act():
 
     bcs = sim.load_scenario(scenarios / "bcs_2014.toml")
     assert bcs.parameters.mobilization_rate > 0
-    assert flag(sim.load_scenario(scenarios / "two_cartels.toml")) is None
-    assert flag(bcs) is False
-    assert flag(bcs.with_overrides({"organizations[name=Zetas].reserve": 100})) is True
+    assert flag(sim.load_scenario(scenarios / "two_cartels.toml")) == (None, None)
+    assert flag(bcs) == (True, None)
+    assert flag(bcs.with_overrides({"organizations[name=Zetas].reserve": 100})) == (True, True)

@@ -12,6 +12,7 @@ from conftest import shipped_scenario
 
 import sim
 from sim import kernel, records
+from sim.codes import parameter_vector
 from sim.recorder import DENSE_TABLES, Recorder
 from sim.state import N_LEDGER, State, build_state
 
@@ -54,11 +55,14 @@ def test_each_record_has_its_entitys_rows(state):
 
 def test_the_kernel_is_compiled_for_the_records_types(state):
     """A run compiles advance once, for exactly the types of the records built from a State
-    and a Recorder (a dtype or dimension that drifts would compile a second signature); a
-    run with phase 6a, 6b or 9b on (optional not None) has another one."""
-    model = sim.CartelModel(shipped_scenario("bcs_2014"), rng=1)
+    and a Recorder (a dtype or dimension that drifts would compile a second signature); runs
+    whose optional phases differ (sim.kernel.optional_phases) have a signature each."""
+    scenario = shipped_scenario("bcs_2014")
+    model = sim.CartelModel(scenario, rng=1)
     model.run_for(3)
-    (signature,) = [s for s in kernel.advance.signatures if s[-1] == numba.types.none]
+    flags = kernel.optional_phases(build_state(scenario)[0], parameter_vector(scenario.parameters))
+    tail = tuple(numba.typeof(flag) for flag in flags)
+    (signature,) = [s for s in kernel.advance.signatures if tuple(s[-2:]) == tail]
     recorder = Recorder(3, state.org_id.size, state.plaza_id.size, buffer_rows=8)
     expected = [numba.typeof(r) for r in records.state_records(state)]
     expected.append(numba.typeof(records.dense_record(recorder.dense)))
