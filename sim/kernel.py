@@ -306,7 +306,9 @@ def optional_phases(state: State, prm: np.ndarray) -> tuple[bool | None, bool | 
     population of phase 9 is on. mobilizing: True when any part of phase 9b can act (a
     client, ally support, or mobilization with an organization that has a reserve: bcs_2014's
     have none, and the phase would only cost its call every step and its compilation).
-    Reserves only shrink within a call, and the engine calls again after every event."""
+    Reserves only shrink within a call, and the engine calls again after every event (where
+    an event changes a flag, as a client made mid-run, the run compiles a second signature
+    once; every shipped scenario keeps one)."""
     mobilizing = bool((state.org_patron >= 0).any() or prm[P_ALLY_SUPPORT_SHARE] > 0.0
                       or (prm[P_MOBILIZATION_RATE] > 0.0 and (state.org_reserve > 0).any()))
     optional = (confronting.py_func(prm) or preying.py_func(prm)
