@@ -3,9 +3,9 @@
 :func:`step` runs steps ``t0 .. t1-1`` of a model on a :class:`sim.state.State` and a
 :class:`sim.recorder.Recorder`, through :func:`advance`, which takes them as typed records
 (:mod:`sim.records`), and returns early when a trigger fires, an organization splits, a
-client leaves its patron or the violence buffer is nearly full. The mechanisms live in :mod:`sim.mechanisms`, one module per
-group of phases; this module holds the step order, the per-plaza indexes the mechanisms
-share, and the per-step records. No Mesa, no globals but constants, no NumPy float
+client leaves its patron or the violence buffer is nearly full. The mechanisms live in
+:mod:`sim.mechanisms`, one module per group of phases; this module holds the step order, the
+per-plaza indexes the mechanisms share, and the per-step records. No Mesa, no globals but constants, no NumPy float
 reductions, ``fastmath`` off: a plain-Python run of the same rules gives identical results.
 
 Helpers that run every step or for every plaza are compiled into their callers
@@ -323,7 +323,8 @@ def step(state: State, prm: np.ndarray, seed: int, t0: int, t1: int, dt: float,
 
     Returns (next step, reason: a sim.codes DONE, TRIGGER, SPLIT, RELATIONS or BUFFER_FULL,
     index of the trigger that fired or -1). Returns early after a step where a trigger
-    fired, an organization split, a client left its patron, or fewer than ``row_reserve`` rows are left in the violence buffer.
+    fired, an organization split, a client left its patron, or fewer than ``row_reserve``
+    rows are left in the violence buffer.
     """
     orgs, cells, units, plazas, trigs = records.state_records(state)
     n_org, n_plaza = orgs.id.shape[0], plazas.id.shape[0]

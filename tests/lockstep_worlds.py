@@ -8,14 +8,11 @@ once broke the kernel, and random synthetic worlds (sim.synthetic).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import sim
+from conftest import shipped_scenario
+
 from sim.scenario import Scenario
 from sim.synthetic import world
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ROOT / "scenarios"
 
 
 def remove_leaders(scenario: Scenario, *names: str, day: dt.date | None = None) -> Scenario:
@@ -27,17 +24,13 @@ def remove_leaders(scenario: Scenario, *names: str, day: dt.date | None = None) 
     return scenario.with_overrides({"events": events + removals})
 
 
-def shipped(name: str) -> Scenario:
-    return sim.load_scenario(SCENARIOS / f"{name}.toml")
-
-
 def kingpin_split() -> Scenario:
-    return remove_leaders(shipped("kingpin_removal"), "Pacífico")
+    return remove_leaders(shipped_scenario("kingpin_removal"), "Pacífico")
 
 
 def bcs_at_war() -> Scenario:
     """bcs_2014 with its alliance and the Zetas' entry on the first day: the attack phase."""
-    scenario = shipped("bcs_2014")
+    scenario = shipped_scenario("bcs_2014")
     start = scenario.simulation.start
     return scenario.with_overrides({"events[kind=alliance].day": start,
                                     "events[kind=enter].day": start})

@@ -5,18 +5,15 @@ years unless the scenario says so.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import tiny
+from conftest import SCENARIO_DIR, shipped_scenario, tiny
 
 import sim
 from sim.codes import FLOW_COLUMNS, L_RECRUITED
 from sim.model import CartelModel
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 TEN_YEARS = 3653  # days
 BROKE_SHARE = 0.5  # of a year's steps in which an organization could not pay its whole bill
 
@@ -34,13 +31,10 @@ BANKRUPT_TODAY: dict[str, str] = {}
 UNLIMITED = {"parameters.recruit_payback_days": 0.0, "parameters.unfunded_desertion_rate": 0.0}
 
 
-def shipped(name: str) -> sim.Scenario:
-    return sim.load_scenario(SCENARIOS / f"{name}.toml")
-
-
 def treasury_steps(name: str, days: int = 730, overrides: dict | None = None) -> pd.DataFrame:
     """The organizations table of a seed-1 run, with each step's change of treasury."""
-    org = sim.run(shipped(name).with_overrides(overrides or {}), seed=1, days=days).organizations
+    scenario = shipped_scenario(name).with_overrides(overrides or {})
+    org = sim.run(scenario, seed=1, days=days).organizations
     org = org.sort_values(["organization", "step"])
     org["change"] = org.groupby("organization", observed=True)["treasury"].diff()
     return org
@@ -92,20 +86,21 @@ def bankrupt(scenario: sim.Scenario, seed: int = 1) -> dict[str, float]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIOS.glob("*.toml")))
+@pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
 def test_no_shipped_war_ends_by_bankruptcy_within_ten_years(name, request):
     if name in BANKRUPT_TODAY:
         request.applymarker(pytest.mark.xfail(strict=True, reason=BANKRUPT_TODAY[name]))
-    assert {seed: bankrupt(shipped(name), seed) for seed in SEEDS} == {seed: {} for seed in SEEDS}
+    found = {seed: bankrupt(shipped_scenario(name), seed) for seed in SEEDS}
+    assert found == {seed: {} for seed in SEEDS}
 
 
 def test_bankruptcy_is_detected():
     """The definition catches organizations whose plazas cannot pay their members (both
     organizations, and the splinter, which has no town), and not the same organizations when
     they can."""
-    assert set(bankrupt(shipped("kingpin_removal").with_overrides(UNLIMITED))) == {
+    assert set(bankrupt(shipped_scenario("kingpin_removal").with_overrides(UNLIMITED))) == {
         "Pacífico", "Golfo", "Pacífico splinter 1"}
-    assert bankrupt(shipped("kingpin_removal")) == {}
+    assert bankrupt(shipped_scenario("kingpin_removal")) == {}
 
 
 def losing_income(unfunded_desertion_rate: float) -> sim.Scenario:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shipped_scenario
 from lockstep_worlds import (
     bcs_at_war,
     bcs_blo_split,
@@ -34,7 +35,6 @@ from lockstep_worlds import (
     hire_chain,
     kingpin_split,
     leaders_and_mobilization,
-    shipped,
     synthetic,
     tiny,
     zero_firepower,
@@ -139,10 +139,10 @@ def held_changed(run: Run) -> bool:
 
 CASES = {
     # name: (scenario, seed, last step + 1, tight violence buffer)
-    "two_cartels": (lambda: shipped("two_cartels"), 7, 300, False),
-    "two_cartels_spin_up": (lambda: shipped("two_cartels").with_overrides(
+    "two_cartels": (lambda: shipped_scenario("two_cartels"), 7, 300, False),
+    "two_cartels_spin_up": (lambda: shipped_scenario("two_cartels").with_overrides(
         {"simulation.spin_up_days": 30}), 11, 200, False),
-    "two_cartels_small_buffer": (lambda: shipped("two_cartels"), 7, 150, True),
+    "two_cartels_small_buffer": (lambda: shipped_scenario("two_cartels"), 7, 150, True),
     "kingpin_split": (kingpin_split, 7, 250, False),
     "bcs_at_war": (bcs_at_war, 7, 300, False),
     "bcs_blo_split": (bcs_blo_split, 6, 200, False),

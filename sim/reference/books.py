@@ -9,8 +9,8 @@ from ..codes import F_POLICE_PAY, F_REVENUE, F_UNPAID_BILL, F_WAGES
 
 class Books:
     """Phase 9 methods of :class:`sim.reference.agents.Organization` (its ``treasury``,
-    ``wage``, ``outside_income``, ``flows`` and the step's ``wanted``, ``hired``, ``size``, ``bill``,
-    ``police_bill``, ``unpaid``, ``unfunded``, ``recruit_budget`` and ``cover``)."""
+    ``wage``, ``outside_income``, ``flows`` and the step's ``wanted``, ``hired``, ``size``,
+    ``bill``, ``police_bill``, ``unpaid``, ``unfunded``, ``recruit_budget`` and ``cover``)."""
 
     def collect_outside_income(self) -> None:
         """Its outside_income_per_day x dt, earned outside the modelled plazas: revenue."""
