@@ -31,9 +31,10 @@ from ..recorder import VIOLENCE_COLUMNS
 from ..records import Violence
 from ..rng import binomial, key
 
-# Helpers that take arrays and run for every plaza are inline="always" (see sim.kernel);
+# Helpers that run for every plaza are inline="always" and take arrays, or a tuple of them
+# made once at the top of the phase (gather_inputs): see sim.kernel on reference counts.
 # INTERNAL: for functions called only from compiled code, without the wrappers to call
-# them from Python (converting each array of each record) or C: less to compile.
+# them from Python (converting each array of each record) or C.
 INTERNAL = {"cache": True, "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
 # Explicit signatures for the helpers called with constant arguments (codes, stream ids):
 # numba would otherwise compile a copy for every combination of constants.
@@ -108,35 +109,6 @@ def sort_head(values, k):
 
 
 @njit(cache=True, inline="always")
-def present_organizations(index, cells, n_org):
-    """CSR list of the organizations with members in each plaza, ascending rows.
-
-    -> ptr int64 (P+1,), idx int64 (at most the number of cells,): plaza p's organizations
-    are idx[ptr[p]:ptr[p+1]].
-    """
-    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
-    cell_members, cell_org = cells.members, cells.org
-    n_plaza = cell_ptr.shape[0] - 1
-    seen = np.zeros(n_org, dtype=np.bool_)
-    ptr = np.zeros(n_plaza + 1, dtype=np.int64)
-    idx = np.empty(cell_idx.shape[0], dtype=np.int64)
-    n = 0
-    for p in range(n_plaza):
-        start = n
-        for j in range(cell_ptr[p], cell_ptr[p + 1]):
-            o = cell_org[cell_idx[j]]
-            if cell_members[cell_idx[j]] > 0 and not seen[o]:
-                seen[o] = True
-                idx[n] = o
-                n += 1
-        for i in range(start, n):
-            seen[idx[i]] = False
-        sort_head(idx[start:], n - start)
-        ptr[p + 1] = n
-    return ptr, idx
-
-
-@njit(cache=True, inline="always")
 def fight_share(prm, kind):
     """Share of a payroll unit's officers that fight for its patron, by police kind (army
     units are never on a payroll)."""
@@ -167,12 +139,12 @@ def cohesion_factors(run, t, orgs, scratch):
 
 
 @njit(cache=True, inline="always")
-def largest_cell(index, cells, p, o):
+def largest_cell(cell_ptr, cell_idx, cell_members, cell_org, p, o):
     """Row of organization o's cell in plaza p with the most members (the lowest row on a
-    tie, cells with no members included), or -1 if o has no cell there."""
-    cell_idx, cell_members, cell_org = index.cell_idx, cells.members, cells.org
+    tie, cells with no members included), or -1 if o has no cell there. The plaza index
+    (cell_ptr, cell_idx) and the cells' columns, as in :mod:`sim.records`."""
     best = -1
-    for j in range(index.cell_ptr[p], index.cell_ptr[p + 1]):
+    for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
         if cell_org[c] == o and (best < 0 or cell_members[c] > cell_members[best]):
             best = c
@@ -180,7 +152,16 @@ def largest_cell(index, cells, p, o):
 
 
 @njit(cache=True, inline="always")
-def gather(p, prm, index, cells, units, scratch):
+def gather_inputs(index, cells, units, scratch):
+    """The arrays :func:`gather` reads and fills, as one tuple (see the note on INTERNAL)."""
+    return (index.cell_idx, index.cell_ptr, index.unit_idx, index.unit_ptr, cells.attack,
+            cells.firepower, cells.intel, cells.local, cells.members, cells.org, units.kind,
+            units.officers, units.payroll, scratch.agg, scratch.fire, scratch.present,
+            scratch.slot)
+
+
+@njit(cache=True, inline="always")
+def gather(p, prm, inputs):
     """Aggregate plaza p by organization; returns k, the number of organizations present.
 
     Fills scratch.present[:k] (rows, ascending) and scratch.agg[:k] (k, 7): members,
@@ -188,15 +169,12 @@ def gather(p, prm, index, cells, units, scratch):
     :func:`cohesion_factors`), firepower of payroll police, attacking (0/1), highest cell
     intelligence, payroll officers; the payroll police count for the share of their
     officers that fight (:func:`fight_share`). scratch.slot (O,) must be all -1 on entry
-    and is left so.
+    and is left so. inputs: :func:`gather_inputs` of the phase's index, cells, units and
+    scratch.
     """
-    cell_idx, cell_ptr, unit_idx = index.cell_idx, index.cell_ptr, index.unit_idx
-    unit_ptr = index.unit_ptr
-    cell_attack, cell_firepower, cell_intel = cells.attack, cells.firepower, cells.intel
-    cell_local, cell_members, cell_org = cells.local, cells.members, cells.org
-    unit_kind, unit_officers, unit_payroll = units.kind, units.officers, units.payroll
-    agg, fire_factor = scratch.agg, scratch.fire
-    present, slot = scratch.present, scratch.slot
+    (cell_idx, cell_ptr, unit_idx, unit_ptr, cell_attack, cell_firepower, cell_intel,
+     cell_local, cell_members, cell_org, unit_kind, unit_officers, unit_payroll, agg,
+     fire_factor, present, slot) = inputs
     k = 0
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         c = cell_idx[j]
@@ -239,15 +217,15 @@ def gather(p, prm, index, cells, units, scratch):
 
 
 @njit(cache=True, inline="always")
-def group_cells_by_org(p, index, cells, present, k, slot, group_ptr, group_cells):
+def group_cells_by_org(p, cell_ptr, cell_idx, cell_org, present, k, slot, group_ptr,
+                       group_cells):
     """Group plaza p's cells (with or without members) of the organizations present[:k].
 
     Fills group_ptr[:k+1] and group_cells so that the cells of present[i] are
     group_cells[group_ptr[i]:group_ptr[i+1]], rows ascending (a counting sort). slot (O,)
-    maps present[i] to i and every other organization to -1.
+    maps present[i] to i and every other organization to -1. cell_ptr, cell_idx: the plaza
+    index; cell_org: each cell's organization.
     """
-    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
-    cell_org = cells.org
     for i in range(k):
         group_ptr[i + 1] = 0
     group_ptr[0] = 0
@@ -392,8 +370,8 @@ def alliance_weights(relation, intensity):
 
 
 @njit(cache=True, inline="always")
-def has_cell(o, p, index, cells):
-    cell_idx, cell_ptr, cell_org = index.cell_idx, index.cell_ptr, cells.org
+def has_cell(o, p, cell_ptr, cell_idx, cell_org):
+    """Whether organization o has a cell (with members or not) in plaza p."""
     for j in range(cell_ptr[p], cell_ptr[p + 1]):
         if cell_org[cell_idx[j]] == o:
             return True

@@ -21,7 +21,7 @@ from ..codes import (
     WAR,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob
-from .common import A_FC, A_FL, A_FP, INTERNAL, gather, has_cell
+from .common import A_FC, A_FL, A_FP, INTERNAL, gather, gather_inputs, has_cell
 
 
 @njit(**INTERNAL)
@@ -36,6 +36,7 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
     scratch: the kernel's (:mod:`sim.records`); scratch.slot all -1, and left so.
     """
     prm = run.prm
+    inputs = gather_inputs(index, cells, units, scratch)
     cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     aggression, grievance, relation = scratch.aggression, orgs.grievance, orgs.relation
     grievance_share = orgs.grievance_share
@@ -48,7 +49,7 @@ def decide_postures(run, index, orgs, cells, units, plazas, scratch):
         d = plaza_controller[p]
         if d < 0:
             continue
-        k = gather(p, prm, index, cells, units, scratch)
+        k = gather(p, prm, inputs)
         defence = 0.0
         for i in range(k):
             x = present[i]
@@ -174,6 +175,7 @@ def hire_cells(run, t, index, orgs, cells, plazas):
     """
     dt, prm, seed = run.dt, run.prm, run.seed
     org_id, ledger, relation, org_treasury = orgs.id, orgs.ledger, orgs.relation, orgs.treasury
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
     cell_plaza = cells.plaza
     plaza_controller, plaza_id, nbr_idx = plazas.controller, plazas.id, plazas.nbr_idx
@@ -191,7 +193,7 @@ def hire_cells(run, t, index, orgs, cells, plazas):
         for n in range(nbr_ptr[q], nbr_ptr[q + 1]):
             p = nbr_idx[n]
             d = plaza_controller[p]
-            if d < 0 or relation[o, d] != WAR or has_cell(o, p, index, cells):
+            if d < 0 or relation[o, d] != WAR or has_cell(o, p, cell_ptr, cell_idx, cell_org):
                 continue
             if org_treasury[o] < prm[P_HIRE_COST]:
                 continue

@@ -35,14 +35,22 @@ from .common import INTERNAL
 
 
 @njit(cache=True, inline="always")
-def net_income(run, orgs, cells, units):
+def net_income_inputs(orgs, cells, units):
+    """The arrays :func:`net_income` reads, as one tuple (see the note on INTERNAL in
+    common)."""
+    return (orgs.active, orgs.flows, orgs.patron, orgs.stipend, orgs.wage, cells.active,
+            cells.members, cells.org, units.active, units.officers, units.payment,
+            units.payroll)
+
+
+@njit(cache=True, inline="always")
+def net_income(dt, inputs):
     """float (O,): each organization's net income, pesos per day: this step's revenue per
     day, plus the stipend its patron owes it per day, less the wages and police pay it owes
-    per day before recruiting and the stipends it owes its clients."""
-    dt, org_flows, org_wage = run.dt, orgs.flows, orgs.wage
-    cell_active, cell_members, cell_org = cells.active, cells.members, cells.org
-    unit_active, unit_officers = units.active, units.officers
-    unit_payment, unit_payroll = units.payment, units.payroll
+    per day before recruiting and the stipends it owes its clients. dt days per step;
+    inputs: :func:`net_income_inputs`."""
+    (org_active, org_flows, org_patron, org_stipend, org_wage, cell_active, cell_members,
+     cell_org, unit_active, unit_officers, unit_payment, unit_payroll) = inputs
     net = np.zeros(org_flows.shape[0])
     for o in range(net.shape[0]):
         net[o] = org_flows[o, F_REVENUE] / dt
@@ -54,7 +62,6 @@ def net_income(run, orgs, cells, units):
             net[unit_payroll[u]] -= unit_payment[u] * unit_officers[u]
     # two passes, as in the reference: each one's own stipend first, then those it owes its
     # clients in ascending rows (the order of the float sums)
-    org_active, org_patron, org_stipend = orgs.active, orgs.patron, orgs.stipend
     for o in range(net.shape[0]):
         if org_active[o] and org_patron[o] >= 0 and org_active[org_patron[o]]:
             net[o] += org_stipend[o]
@@ -97,21 +104,26 @@ def unfunded_share(run, cover, bill):
     return unfunded
 
 
-@njit(**INTERNAL)
-def draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, room, recruits,
-                                 wanted):
+@njit(cache=True, inline="always")
+def recruit_inputs(index, orgs, cells, plazas):
+    """The arrays :func:`draw_recruits_per_population` reads, as one tuple (see
+    common.INTERNAL's note)."""
+    return (index.cell_idx, index.cell_ptr, cells.members, cells.org, orgs.id, plazas.id,
+            plazas.population)
+
+
+@njit(cache=True, inline="always")
+def draw_recruits_per_population(run, t, inputs, budget, room, recruits, wanted):
     """Scale-free recruits of every plaza p with room[p] > 0 (room (P,), the share of its
     capacity left): the K organizations with members there share Poisson means summing to
     recruit_per_100k_year / 1e5 population_p dt / 365.25 room_p, each (1 - m) / K +
     m b_o / sum(b) of it (m = recruit_means_share, b = the recruit budget (O,) floored at 0;
     an equal share where the b sum to 0); each draw is added to recruits (C,) at the
     organization's largest cell in the plaza (ties: the first in the plaza's index, as
-    common.largest_cell) and to wanted (O,). One call per step: a call per plaza cost more
-    than the draws (numba passes every array of the records at each call)."""
-    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
-    cell_members, cell_org = cells.members, cells.org
+    common.largest_cell) and to wanted (O,). inputs: :func:`recruit_inputs`."""
+    cell_idx, cell_ptr, cell_members, cell_org, org_id, plaza_id, plaza_population = inputs
     yearly, m = run.prm[P_RECRUIT_PER_100K_YEAR], run.prm[P_RECRUIT_MEANS_SHARE]
-    largest = np.full(orgs.active.shape[0], -1, dtype=np.int64)  # per organization, in p
+    largest = np.full(org_id.shape[0], -1, dtype=np.int64)  # per organization, in p
     for p in range(cell_ptr.shape[0] - 1):
         first, end = cell_ptr[p], cell_ptr[p + 1]
         if room[p] <= 0.0 or first == end:
@@ -128,7 +140,7 @@ def draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, roo
             if largest[cell_org[c]] == c and cell_members[c] > 0:
                 n_present += 1
                 means += max(budget[cell_org[c]], 0.0)
-        total = yearly / 1e5 * plazas.population[p] * run.dt / 365.25 * room[p]
+        total = yearly / 1e5 * plaza_population[p] * run.dt / 365.25 * room[p]
         for j in range(first, end):
             c = cell_idx[j]
             o = cell_org[c]
@@ -137,7 +149,7 @@ def draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, roo
             lam = total / n_present
             if m > 0.0 and means > 0.0:
                 lam = total * ((1.0 - m) / n_present + m * max(budget[o], 0.0) / means)
-            n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plazas.id[p], orgs.id[o]),
+            n = poisson(key(run.seed, S_RECRUIT_PER_POPULATION, t, plaza_id[p], org_id[o]),
                         lam)
             recruits[c] += n
             wanted[o] += n
@@ -182,6 +194,9 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     unit_payment, unit_payroll = units.payment, units.payroll
     plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
     plaza_population, plaza_value = plazas.population, plazas.value
+    org_outside_income = orgs.outside_income
+    money = net_income_inputs(orgs, cells, units)  # no record is used below: see common.py
+    recruiting = recruit_inputs(index, orgs, cells, plazas)
     n_org = org_active.shape[0]
     n_cells = cell_active.shape[0]
     for p in range(plaza_controller.shape[0]):
@@ -191,7 +206,6 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
             income = plaza_value[p] * dt * share
             org_treasury[d] += income
             org_flows[d, F_REVENUE] += income
-    org_outside_income = orgs.outside_income
     for o in range(n_org):
         if org_active[o] and org_outside_income[o] > 0.0:
             income = org_outside_income[o] * dt
@@ -203,7 +217,7 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     payback, going_broke = prm[P_RECRUIT_PAYBACK_DAYS], unfunding(prm)
     budget = cover = org_treasury
     if payback > 0.0 or going_broke:
-        net = net_income(run, orgs, cells, units)
+        net = net_income(dt, money)
         if payback > 0.0:
             budget = ahead(org_treasury, net, payback)
         if going_broke:
@@ -225,8 +239,7 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
             recruits[c] = poisson(key(seed, S_RECRUIT, t, cell_id[c], 0), lam)
             wanted[cell_org[c]] += recruits[c]
     if optional is not None and prm[P_RECRUIT_PER_100K_YEAR] > 0.0:
-        draw_recruits_per_population(run, t, index, orgs, cells, plazas, budget, room, recruits,
-                                     wanted)
+        draw_recruits_per_population(run, t, recruiting, budget, room, recruits, wanted)
     for c in range(n_cells):
         if recruits[c] == 0:
             continue

@@ -27,7 +27,18 @@ from ..codes import (
     VIA_STATE,
 )
 from ..rng import binomial, key, poisson
-from .common import A_ATT, A_FC, A_FL, A_N, INTERNAL, gather, record, record_by_via, split_by_via
+from .common import (
+    A_ATT,
+    A_FC,
+    A_FL,
+    A_N,
+    INTERNAL,
+    gather,
+    gather_inputs,
+    record,
+    record_by_via,
+    split_by_via,
+)
 from .violence import kill
 
 
@@ -62,6 +73,7 @@ def confrontations(run, t, index, orgs, cells, units, violence, scratch):
     unit_id, unit_kind, unit_officers = units.id, units.kind, units.officers
     unit_payroll = units.payroll
     agg, present = scratch.agg, scratch.present
+    inputs = gather_inputs(index, cells, units, scratch)
     counts = np.zeros(3, dtype=np.int64)
     for p in range(cell_ptr.shape[0] - 1):
         k = -1  # the plaza's organizations, gathered when a unit is there to fight them
@@ -71,7 +83,7 @@ def confrontations(run, t, index, orgs, cells, units, violence, scratch):
             if (kind != ARMY and kind != FEDERAL) or unit_officers[u] <= 0:
                 continue
             if k < 0:
-                k = gather(p, prm, index, cells, units, scratch)
+                k = gather(p, prm, inputs)
             officers = unit_officers[u]  # only this unit's own fights change it
             per_officer = prm[P_ARMY_FIREPOWER] if kind == ARMY else prm[P_POLICE_FIREPOWER]
             fire_u = officers * per_officer

@@ -32,7 +32,36 @@ from ..codes import (
     VIA_STATE,
 )
 from ..rng import bernoulli, binomial, key, rate_to_prob, uniform
-from .common import present_organizations, record
+from .common import record, sort_head
+
+
+@njit(cache=True, inline="always")
+def present_organizations(index, cells, n_org):
+    """CSR list of the organizations with members in each plaza, ascending rows.
+
+    -> ptr int64 (P+1,), idx int64 (at most the number of cells,): plaza p's organizations
+    are idx[ptr[p]:ptr[p+1]].
+    """
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
+    cell_members, cell_org = cells.members, cells.org
+    n_plaza = cell_ptr.shape[0] - 1
+    seen = np.zeros(n_org, dtype=np.bool_)
+    ptr = np.zeros(n_plaza + 1, dtype=np.int64)
+    idx = np.empty(cell_idx.shape[0], dtype=np.int64)
+    n = 0
+    for p in range(n_plaza):
+        start = n
+        for j in range(cell_ptr[p], cell_ptr[p + 1]):
+            o = cell_org[cell_idx[j]]
+            if cell_members[cell_idx[j]] > 0 and not seen[o]:
+                seen[o] = True
+                idx[n] = o
+                n += 1
+        for i in range(start, n):
+            seen[idx[i]] = False
+        sort_head(idx[start:], n - start)
+        ptr[p + 1] = n
+    return ptr, idx
 
 
 @njit(cache=True, inline="always")

@@ -69,6 +69,7 @@ from .common import (
     density,
     fight_share,
     gather,
+    gather_inputs,
     group_cells_by_org,
     hostile_pairs_among,
     hostility,
@@ -133,9 +134,10 @@ def clashes(run, t, index, pairs, orgs, cells, units, plazas, violence, scratch)
     plaza_id, plaza_population = plazas.id, plazas.population
     agg, kills, pair_i, pair_j = scratch.agg, scratch.kills, scratch.pair_i, scratch.pair_j
     present, slot = scratch.present, scratch.slot
+    inputs = gather_inputs(index, cells, units, scratch)
     counts = np.zeros(3, dtype=np.int64)
     for p in range(cell_ptr.shape[0] - 1):
-        k = gather(p, prm, index, cells, units, scratch)
+        k = gather(p, prm, inputs)
         for i in range(k):
             slot[present[i]] = i
         n_pairs = hostile_pairs_among(present, k, slot, h_ptr, h_idx, False,
@@ -237,19 +239,20 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
     scratch.slot all -1, and left so.
     """
     dt, prm, seed = run.dt, run.prm, run.seed
-    cell_ptr = index.cell_ptr
+    cell_idx, cell_ptr = index.cell_idx, index.cell_ptr
     grievance, org_id, ledger, relation = orgs.grievance, orgs.id, orgs.ledger, orgs.relation
     grievance_share = orgs.grievance_share
-    cell_members = cells.members
+    cell_members, cell_org = cells.members, cells.org
     plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
     plaza_days_leaderless, plaza_id = plazas.days_leaderless, plazas.id
     plaza_population = plazas.population
     agg, kills, present = scratch.agg, scratch.kills, scratch.present
+    inputs = gather_inputs(index, cells, units, scratch)
     for p in range(cell_ptr.shape[0] - 1):
         d = plaza_controller[p]
         if d < 0 or not plaza_boss_alive[p]:
             continue
-        k = gather(p, prm, index, cells, units, scratch)
+        k = gather(p, prm, inputs)
         i_d = -1
         for i in range(k):
             if present[i] == d:
@@ -274,7 +277,7 @@ def assassinations(run, t, index, orgs, cells, units, plazas, violence, scratch)
             victims = 1
             if uniform(kk, 2) < prm[P_LIEUTENANT_KILL_PROBABILITY]:
                 victims = 2
-            best = largest_cell(index, cells, p, d)  # the boss's and lieutenant's cell
+            best = largest_cell(cell_ptr, cell_idx, cell_members, cell_org, p, d)  # the boss's and lieutenant's cell
             victims = min(victims, cell_members[best])
             cell_members[best] -= victims
             ledger[d, L_KILLED] += victims
@@ -336,7 +339,7 @@ def kidnappings(run, t, index, pairs, orgs, cells, plazas, violence, scratch):
                                       pair_i, pair_j)
         if n_pairs > 0:
             # each pair reads only its two organizations' cells
-            group_cells_by_org(p, index, cells, present, k, slot, group_ptr,
+            group_cells_by_org(p, cell_ptr, cell_idx, cell_org, present, k, slot, group_ptr,
                                group_cells)
         for m in range(n_pairs):
             ia, ib = pair_i[m], pair_j[m]
