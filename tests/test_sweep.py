@@ -1,7 +1,7 @@
 """Parameter sweeps (sim.sweep, DESIGN §6): the same table whatever executor runs it, common
 random numbers, a run's metrics equal to running it directly, resuming an interrupted (or
-killed) sweep without losing or repeating a run, bad specs refused before any run, the
-designs, the monthly series and load_sweep.
+killed) sweep without losing or repeating a run, the monthly series and load_sweep (bad
+specs: test_sweep_refusals.py; the designs: test_designs.py).
 
 Sweeps here are small (the shipped two_cartels scenario for 60 days, ~10 ms a run); the
 ones that start worker processes (local processes, a Dask LocalCluster, the CLI in a
@@ -21,39 +21,22 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIO_DIR, shipped_scenario
+from conftest import shipped_scenario
 from pandas.testing import assert_frame_equal
+from sweep_files import CLASH, DAYS, MEMBERS, TWO, run_sweep, small
 
 import sim
-from sim.cli import main
-from sim.designs import design_points, design_size
 from sim.metrics import run_metrics
 from sim.runner import for_days
-from sim.scenario import ScenarioError
 from sim.sweep import SweepError, SweepSpec, plan, replicate_seeds
 
 # `sim.sweep` is the function (sim/__init__ re-exports it); the module is needed to patch it
 sweep_module = importlib.import_module("sim.sweep")
 
-TWO = str(SCENARIO_DIR / "two_cartels.toml")
-CLASH, MEMBERS = "parameters.clash_rate", "cells[0].members"  # a float and an integer field
-DAYS = 60
 LETHAL = ["clash", "assassination", "collateral", "kidnap_murder", "police_killed",
           "background"]  # the lethal violence types of the output contract (DESIGN §4)
-
-
-def small(**changes) -> SweepSpec:
-    """6 points x 4 replicates = 24 runs of two_cartels for 60 days (~0.3 s in one process)."""
-    fields = dict(scenario=TWO, parameters={CLASH: (0.001, 0.004), MEMBERS: (10, 40)},
-                  design="lhs", n=6, replicates=4, seed=11, days=DAYS)
-    return SweepSpec(**{**fields, **changes})
-
-
-def run_sweep(spec: SweepSpec, out: Path, **kwargs) -> pd.DataFrame:
-    return sim.sweep(spec, out, progress=False, **{"workers": 1, **kwargs})
 
 
 def parts(out: Path) -> list[Path]:
@@ -353,188 +336,6 @@ def test_a_killed_cli_sweep_resumes_to_the_uninterrupted_table(tmp_path):
     assert table["run"].tolist() == list(range(200))
     assert_frame_equal(table, full)
 
-
-# ------------------------------------------------------------------ bad specs
-def test_an_unknown_path_is_refused_naming_the_nearest_valid_one(tmp_path):
-    out = tmp_path / "s"
-    with pytest.raises(SweepError, match=r"did you mean 'parameters\.clash_rate'"):
-        run_sweep(small(parameters={"parameters.clash_rat": (0.001, 0.004)}), out)
-    with pytest.raises(SweepError, match=r"did you mean 'cells\[0\]\.members'"):
-        run_sweep(small(parameters={"cells[0].member": (10, 40)}), out)
-    with pytest.raises(SweepError, match="plazas"):
-        run_sweep(small(design="points", points=[{"plazas[name=Ciudad Nort].population": 1e5}]),
-                  out)
-    assert not out.exists()  # refused before the folder, let alone a run
-
-
-def test_a_range_the_scenario_refuses_is_refused_before_any_run(tmp_path):
-    out = tmp_path / "s"
-    with pytest.raises(SweepError, match=r"scenario refuses[\s\S]*integrity[\s\S]*at most 1"):
-        run_sweep(small(parameters={"police[kind=municipal].integrity": (0.5, 1.5)}), out)
-    with pytest.raises(SweepError, match=r"members[\s\S]*at least 0"):
-        run_sweep(small(parameters={MEMBERS: (-5, 10)}), out)
-    with pytest.raises(SweepError, match="refuses"):
-        run_sweep(small(design="points", points=[{CLASH: 0.002}, {CLASH: -1.0}]), out)
-    with pytest.raises(SweepError, match=r"cells\[0\]\.members[\s\S]*lhs"):  # indices need
-        run_sweep(small(design="saltelli", n=4), out)  # continuous parameters
-    assert not out.exists()
-
-
-@pytest.mark.parametrize("changes, message", [
-    ({"parameters": {CLASH: (0.004, 0.004)}}, r"empty range \(0\.004, 0\.004\).*low < high"),
-    ({"parameters": {CLASH: (0.004, 0.001)}}, r"empty range"),
-    ({"design": "sobol", "n": 12}, r"power of 2 \(got 12\); use 16"),
-    ({"design": "saltelli", "n": 100}, r"power of 2 \(got 100\); use 128"),
-    ({"design": "points"}, r"design 'points' needs a non-empty 'points' list"),
-    ({"design": "points", "points": [{CLASH: 0.001}, {MEMBERS: 3}]}, r"same paths"),
-    ({"parameters": {}}, r"design 'lhs' needs 'parameters'"),
-    ({"replicates": 0}, r"replicates"),
-    ({"design": "latin"}, r"design"),
-])
-def test_an_invalid_spec_is_refused_saying_what_to_fix(changes, message):
-    with pytest.raises(ValueError, match=message):
-        small(**changes)
-
-
-def write_sweep(folder: Path, text: str) -> Path:
-    path = folder / "bad.toml"
-    path.write_text(f'scenario = "{Path(TWO).as_posix()}"\ndays = {DAYS}\nreplicates = 1\n'
-                    + text)
-    return path
-
-
-def test_a_sweep_file_with_an_unknown_key_or_missing_is_refused(tmp_path):
-    path = write_sweep(tmp_path, f'replicate = 3\n[parameters]\n"{CLASH}" = [0.001, 0.004]\n')
-    with pytest.raises(SweepError, match=r"bad\.toml[\s\S]*'replicate'"):
-        SweepSpec.from_toml(path)
-    with pytest.raises(SweepError, match="no such sweep file"):
-        SweepSpec.from_toml(tmp_path / "nowhere.toml")
-    path.write_text("design = 'lhs\n")
-    with pytest.raises(SweepError, match="TOML"):
-        SweepSpec.from_toml(path)
-
-
-@pytest.mark.parametrize("text, message", [
-    (f'replicate = 3\n[parameters]\n"{CLASH}" = [0.001, 0.004]\n', "replicate"),
-    ('[parameters]\n"parameters.clash_rat" = [0.001, 0.004]\n',
-     "did you mean 'parameters.clash_rate'"),
-    ('[parameters]\n"police[kind=municipal].integrity" = [0.5, 1.5]\n', "at most 1"),
-    (f'design = "sobol"\nn = 10\n[parameters]\n"{CLASH}" = [0.001, 0.004]\n', "use 16"),
-    (f'[parameters]\n"{CLASH}" = [0.004, 0.001]\n', "empty range"),
-    (None, "no such sweep file"),
-    ("SCENARIO", "file not found"),
-])
-def test_the_cli_exits_2_with_the_message_and_no_traceback(tmp_path, capsys, text, message):
-    if text is None:
-        path = tmp_path / "missing.toml"
-    elif text == "SCENARIO":  # the sweep's scenario file does not exist
-        path = tmp_path / "bad.toml"
-        path.write_text(f'scenario = "gone.toml"\n[parameters]\n"{CLASH}" = [0.001, 0.004]\n')
-    else:
-        path = write_sweep(tmp_path, text)
-    out = tmp_path / "out"
-    assert main(["sweep", str(path), "--workers", "1", "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: ") and message in err, err
-    assert "Traceback" not in err
-    assert not out.exists()
-
-
-# ------------------------------------------------------------------------------ designs
-def design_of(design: str, n: int, parameters: dict | None = None, seed: int = 0):
-    parameters = parameters or {CLASH: (0.0001, 0.0004), "police[kind=state].integrity":
-                                (0.2, 0.9), "plazas[name=La Paz].population": (1e5, 3e5)}
-    spec = SweepSpec(scenario="unused.toml", parameters=parameters, design=design, n=n,
-                     seed=seed)
-    return spec, design_points(spec)
-
-
-def within_bounds(spec: SweepSpec, design: pd.DataFrame) -> bool:
-    return all(design[p].between(lo, hi).all() for p, (lo, hi) in spec.parameters.items())
-
-
-@pytest.mark.parametrize(("design", "n"), [("grid", 3), ("lhs", 7), ("sobol", 8),
-                                           ("saltelli", 8), ("morris", 5)])
-def test_the_counted_size_of_a_design_is_its_built_size(design, n):
-    spec, built = design_of(design, n)
-    assert design_size(spec) == len(built)
-    points = SweepSpec(scenario="unused.toml", design="points", points=[{CLASH: 0.001}] * 3)
-    assert design_size(points) == len(design_points(points)) == 3
-
-
-def test_a_grid_too_large_is_refused_from_its_counts_before_it_is_built(monkeypatch):
-    """10**12 points: building them first would take the machine's memory and hours."""
-    def never(spec):
-        raise AssertionError("the design was built")
-
-    monkeypatch.setattr(sweep_module, "design_points", never)
-    spec = small(design="grid", n=1000, replicates=1, parameters={
-        CLASH: (0.001, 0.004), MEMBERS: (10, 40), "cells[1].members": (10, 40),
-        "parameters.kidnap_rate": (0.0, 0.001)})
-    with pytest.raises(ScenarioError, match="sweep of 1,000,000,000,000 points x 1 replicates"):
-        plan(spec)
-
-
-def test_a_grid_has_n_to_the_k_points_spanning_the_bounds():
-    spec, design = design_of("grid", 4)
-    paths = list(spec.parameters)
-    assert len(design) == 4 ** 3 and design["point"].tolist() == list(range(64))
-    assert not design.duplicated(paths).any()  # every combination, once
-    for path, (lo, hi) in spec.parameters.items():
-        levels = np.sort(design[path].unique())
-        assert levels == pytest.approx(np.linspace(lo, hi, 4), rel=1e-12)
-        assert (design[path].value_counts() == 16).all()
-    assert within_bounds(spec, design)
-
-
-def test_grid_levels_are_exactly_the_bounds():
-    spec, design = design_of("grid", 3)
-    for path, (lo, hi) in spec.parameters.items():
-        assert design[path].min() == lo and design[path].max() == hi, path
-
-
-@pytest.mark.parametrize("kind", ["lhs", "sobol"])
-def test_lhs_and_sobol_have_n_points_within_bounds_reproducible_by_seed(kind):
-    spec, design = design_of(kind, 16, seed=3)
-    assert len(design) == 16 and design["point"].tolist() == list(range(16))
-    assert within_bounds(spec, design)
-    assert_frame_equal(design_of(kind, 16, seed=3)[1], design)
-    assert not design_of(kind, 16, seed=4)[1].equals(design)
-    for path, (lo, hi) in spec.parameters.items():  # both fill the range: one per stratum
-        strata = np.floor((design[path] - lo) / (hi - lo) * 16).astype(int)
-        assert sorted(strata) == list(range(16)), path
-
-
-def test_saltelli_and_morris_sizes():
-    for k in (1, 2, 3):
-        parameters = dict(list(design_of("lhs", 2)[0].parameters.items())[:k])
-        spec, design = design_of("saltelli", 8, parameters)
-        assert len(design) == 8 * (k + 2) and within_bounds(spec, design)
-        spec, design = design_of("morris", 5, parameters)
-        assert len(design) == 5 * (k + 1) and within_bounds(spec, design)
-        assert_frame_equal(design_of("morris", 5, parameters)[1], design)
-
-
-def test_integer_fields_get_integer_values():
-    spec = small(n=16, parameters={MEMBERS: (10, 40), "plazas[name=Ciudad Sur].population":
-                                   (20_000, 80_000), CLASH: (0.001, 0.004)})
-    _, design, _ = plan(spec)
-    for path, (lo, hi) in spec.parameters.items():
-        assert design[path].between(lo, hi).all()
-    assert design[MEMBERS].dtype == np.int64
-    assert design["plazas[name=Ciudad Sur].population"].dtype == np.int64
-    assert design[MEMBERS].nunique() > 8  # rounded, not collapsed
-    assert design[CLASH].dtype == np.float64 and design[CLASH].nunique() == 16
-    grid = plan(small(design="grid", n=4, parameters={MEMBERS: (10, 40)}))[1]
-    assert grid[MEMBERS].tolist() == [10, 20, 30, 40]
-
-
-def test_the_shipped_sobol_sweep_plans_as_its_comment_says():
-    spec = SweepSpec.from_toml(ROOT / "sweeps" / "bcs_sobol.toml")
-    assert Path(spec.scenario) == (ROOT / "scenarios" / "bcs_2014.toml").resolve()
-    scenario, design, seeds = plan(spec)
-    assert scenario.name == sim.load_scenario(ROOT / "scenarios" / "bcs_2014.toml").name
-    assert len(design) * len(seeds) == 1280 and len(design) == 128  # n (k + 2) x 10
 
 
 # ------------------------------------------------------------------- series, load_sweep
