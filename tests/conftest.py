@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim import rng
 from sim.scenario import Scenario
 from sim.state import build_state
 
@@ -22,6 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
 SHIPPED = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 TABLES = ("violence", "control", "organizations")
+
+
+def uniforms(seed, stream, step, a_ids, b=0, counter=0) -> np.ndarray:
+    """float (len(a_ids),): sim.rng's uniform(key(seed, stream, step, a, b), counter) per id."""
+    return np.array([rng.uniform(rng.key(seed, stream, step, int(a), b), counter) for a in a_ids])
 
 
 @functools.cache
