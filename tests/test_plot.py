@@ -1,7 +1,6 @@
-"""Figures (sim.plot) and the CLI's figure files: every plot function draws what its data
-says, colours are fixed per organization across figures, and ``cartel-sim run`` / ``plot``
-write their files atomically, failing with status 2 on a folder that is not a run or sweep.
-Drawn on the Agg backend, on ``Figure`` objects (no pyplot state)."""
+"""Figures (sim.plot): every plot function draws what its data says, and colours are fixed
+per organization across figures (sweep figures: test_plot_sweeps.py; the CLI's figure files: test_plot_cli.py). Drawn on the Agg
+backend, on ``Figure`` objects (no pyplot state)."""
 
 from __future__ import annotations
 
@@ -16,12 +15,10 @@ from conftest import SCENARIO_DIR, shipped_results, shipped_scenario, tiny  # no
 from matplotlib import colors as mcolors  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.collections import FillBetweenPolyCollection, PathCollection  # noqa: E402
-from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import sim  # noqa: E402
 from sim import plot  # noqa: E402
-from sim.cli import main  # noqa: E402
 
 TWO = str(SCENARIO_DIR / "two_cartels.toml")
 
@@ -304,55 +301,6 @@ def test_strength_can_name_the_largest_and_grey_the_others():
 
 
 # ------------------------------------------------------------------------ sweeps
-def fake_runs(grid: bool) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    if grid:
-        x, y = np.meshgrid([0.1, 0.2, 0.3], [1.0, 2.0])
-        x, y = x.ravel(), y.ravel()
-    else:
-        x, y = rng.uniform(0, 1, 7), rng.uniform(0, 1, 7)
-    rows = [{"point": p, "replicate": r, "a": x[p], "b": y[p], "m": 10 * x[p] + y[p] + r}
-            for p in range(len(x)) for r in range(3)]
-    return pd.DataFrame(rows)
-
-
-def test_response_surface_of_a_grid_shows_the_replicate_means():
-    runs = fake_runs(grid=True)
-    ax = plot.plot_response_surface(runs, "a", "b", "m", ax=new_ax())
-    mesh = ax.collections[0]
-    expected = runs.groupby(["a", "b"])["m"].mean().unstack("a").to_numpy()
-    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(expected.shape), expected)
-    assert {t.get_text() for t in ax.texts} == {f"{v:.3g}" for v in expected.ravel()}
-    assert ax.get_xlabel() == "a" and ax.get_ylabel() == "b"
-    assert len(ax.figure.axes) == 2  # the colour bar
-
-
-def test_response_surface_of_scattered_points_colours_each_point():
-    ax = plot.plot_response_surface(fake_runs(grid=False), "a", "b", "m", ax=new_ax())
-    assert isinstance(ax.collections[0], PathCollection)
-    assert len(ax.collections[0].get_offsets()) == 7
-    with pytest.raises(ValueError, match="no column 'c'"):
-        plot.plot_response_surface(fake_runs(grid=False), "a", "c", "m", ax=new_ax())
-
-
-def test_sensitivity_bars_are_sorted_with_confidence_intervals():
-    indices = pd.DataFrame({"parameter": ["p", "q", "r"] * 2, "index": ["S1"] * 3 + ["ST"] * 3,
-                            "value": [0.1, 0.5, 0.2, 0.15, 0.7, 0.3],
-                            "conf": [0.02, 0.05, 0.03, 0.02, 0.06, 0.04]})
-    ax = plot.plot_sensitivity(indices, ax=new_ax())
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["p", "r", "q"]  # largest ST on top
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert [c.get_label() for c in bars] == ["S1", "ST"]
-    assert [p.get_width() for p in bars[1]] == [0.15, 0.3, 0.7]
-    assert all(c.errorbar is not None for c in bars)
-    morris = pd.DataFrame({"parameter": ["p", "q"] * 2, "index": ["mu_star"] * 2 + ["sigma"] * 2,
-                           "value": [3.0, 1.0, 2.0, 0.5], "conf": [0.5, 0.2, np.nan, np.nan]})
-    ax = plot.plot_sensitivity(morris, ax=new_ax())
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert [c.get_label() for c in bars] == ["mu_star", "sigma"]
-    assert bars[0].errorbar is not None and bars[1].errorbar is None  # none for sigma
-
-
 def test_summary_figure_has_the_four_panels(bcs):
     fig = plot.summary_figure(bcs)
     titles = [ax.get_title(loc="left") for ax in fig.axes]
@@ -360,122 +308,7 @@ def test_summary_figure_has_the_four_panels(bcs):
     assert "bcs_2014, seed 1" in fig.get_suptitle()
 
 
-# ------------------------------------------------------------------------ the CLI
-def is_png(path) -> bool:
-    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_run_writes_summary_png_with_the_tables(tmp_path, capsys):
-    out = tmp_path / "run"
-    assert main(["run", TWO, "--days", "60", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [
-        "control.parquet", "organizations.parquet", "run.json", "summary.png",
-        "violence.parquet"]
-    assert is_png(out / "summary.png")
-    assert "summary.png" in capsys.readouterr().out
-
-
-def test_a_failed_summary_leaves_no_run_folder(tmp_path, monkeypatch):
-    def broken(results):
-        raise RuntimeError("drawing failed")
-
-    monkeypatch.setattr(plot, "summary_figure", broken)
-    with pytest.raises(RuntimeError, match="drawing failed"):
-        main(["run", TWO, "--days", "10", "--out", str(tmp_path / "run")])
-    assert list(tmp_path.iterdir()) == []  # neither the folder nor a temporary one
-
-
-def test_plot_writes_every_figure_of_a_run_folder(tmp_path, two, capsys):
-    two.save(tmp_path / "run")
-    loaded = sim.Results.load(tmp_path / "run")  # what the figures are drawn from
-    assert loaded.scenario == shipped_scenario("two_cartels")
-    assert loaded.plaza_names == ["Ciudad Norte", "Ciudad Sur"]
-    assert loaded.organization_names == ["North", "South"]
-    assert main(["plot", str(tmp_path / "run")]) == 0
-    names = ["summary", "homicides", "control", "network", "strength"]
-    written = [tmp_path / "run" / "figures" / f"{n}.png" for n in names]
-    assert capsys.readouterr().out.split() == [str(p) for p in written]
-    assert all(is_png(p) for p in written)
-    assert main(["plot", str(tmp_path / "run"), "--format", "svg", "--out",
-                 str(tmp_path / "svg")]) == 0
-    assert sorted(p.name for p in (tmp_path / "svg").iterdir()) == sorted(
-        f"{n}.svg" for n in names)
-    assert (tmp_path / "svg" / "control.svg").read_text().lstrip().startswith("<?xml")
-
-
-@pytest.mark.parametrize("design, figures", [
-    ("grid", ["response_surface.png"]),
-    ("saltelli", ["response_surface.png", "sensitivity.png"]),
-])
-def test_plot_writes_the_figures_of_a_sweep_folder(tmp_path, capsys, design, figures):
-    spec = sim.SweepSpec(scenario=TWO, design=design, n=2, replicates=2, days=30,
-                         parameters={"parameters.clash_rate": (0.001, 0.004),
-                                     "parameters.lethality": (0.01, 0.05)})
-    sim.sweep(spec, tmp_path / "sweep", workers=1, progress=False)
-    assert main(["plot", str(tmp_path / "sweep"), "--out", str(tmp_path / "figs")]) == 0
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == figures
-    assert all(is_png(p) for p in (tmp_path / "figs").iterdir())
-    assert main(["plot", str(tmp_path / "sweep"), "--metric", "guns"]) == 2
-    assert "--metric guns: not a metric of this sweep; use one of homicides_total" in (
-        capsys.readouterr().err)
-
-
-def test_plot_refuses_a_folder_that_is_no_run_nor_sweep(tmp_path, capsys):
-    (tmp_path / "notes.txt").write_text("hello")
-    assert main(["plot", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert "not a run folder (no run.json) nor a sweep folder (no spec.json)" in err
-    assert "Traceback" not in err
-    assert main(["plot", str(tmp_path / "missing")]) == 2
-    assert "no such folder" in capsys.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
-
-
-# ------------------------------------------------------------------------ words and comparisons
-@pytest.mark.parametrize("path, words", [
-    ("parameters.clash_rate", "clash rate"),
-    ("police[kind=state].integrity", "integrity of state police"),
-    ("organizations[name=CJNG].members", "members of CJNG"),
-    ("simulation.step_days", "step days"),
-])
-def test_parameters_are_labelled_in_words(path, words):
-    assert plot.parameter_label(path) == words
-
-
-def test_sweep_figures_label_the_parameters_in_words():
-    runs = fake_runs(grid=True).rename(columns={"a": "parameters.clash_rate",
-                                                "b": "police[kind=state].integrity"})
-    ax = plot.plot_response_surface(runs, "parameters.clash_rate",
-                                    "police[kind=state].integrity", "m", ax=new_ax())
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("clash rate", "integrity of state police")
-    indices = pd.DataFrame({"parameter": ["parameters.clash_rate"] * 2, "index": ["S1", "ST"],
-                            "value": [0.5, 0.6], "conf": [0.1, 0.1]})
-    ax = plot.plot_sensitivity(indices, ax=new_ax())
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["clash rate"]
-
-
-def error_bar_ends(container) -> list[tuple[float, float]]:
-    """(low, high) of each horizontal error bar of a bar container."""
-    segments = container.errorbar.lines[2][0].get_segments()
-    return [(min(s[:, 0]), max(s[:, 0])) for s in segments]
-
-
-def test_sobol_intervals_are_clipped_to_0_1_and_the_noise_floor_is_drawn():
-    indices = pd.DataFrame({"parameter": ["p", "q"] * 2, "index": ["S1"] * 2 + ["ST"] * 2,
-                            "value": [0.97, -0.02, 1.0, 0.03], "conf": [0.1, 0.05, 0.08, 0.02]})
-    indices.attrs.update(noise_floor=0.04, replicates=10)
-    ax = plot.plot_sensitivity(indices, ax=new_ax())
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    for container in bars:
-        for low, high in error_bar_ends(container):
-            assert 0.0 <= low <= high <= 1.0
-    assert error_bar_ends(bars[0])[1] == pytest.approx((0.87, 1.0))  # p's S1: 0.97 +- 0.1
-    assert [p.get_width() for p in bars[0]] == [0.0, 0.97]  # q's S1 of -0.02 drawn as 0
-    floor = [ln for ln in ax.lines if ln.get_label().startswith("noise floor")]
-    assert len(floor) == 1 and floor[0].get_xdata()[0] == 0.04
-    assert "10 replicates" in floor[0].get_label()
-
-
+# ------------------------------------------------------------------------ comparisons
 def test_compare_draws_each_series_in_its_own_colour_with_one_legend_entry(reps):
     variant = sim.run_many(shipped_scenario("two_cartels").with_overrides(
         {"parameters.clash_rate": 0.5}), seeds=range(5), days=120)
