@@ -1,37 +1,17 @@
 """One mechanism at a time, on tiny hand-made scenarios with every other rate off
-(``conftest.tiny``), read from the output tables and the state (docs/model.md)."""
+(``conftest.tiny``), read from the output tables and the state (docs/model.md): violence,
+grievance, background homicides and fragmentation here; policing and corruption in
+test_policing.py; triggers in test_triggers.py."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from conftest import tiny
+from tiny_worlds import ALLY, WAR, counts, ledger_total
 
 import sim
-from sim.codes import FEDERAL
 from sim.state import LEDGER_COLUMNS
-
-WAR = [{"between": ["A", "B"], "state": "war"}]
-ALLY = [{"between": ["A", "B"], "state": "ally"}]
-
-
-def counts(violence: pd.DataFrame, **where) -> int:
-    """Total count of the violence rows matching column == value for every keyword."""
-    mask = np.ones(len(violence), dtype=bool)
-    for col, value in where.items():
-        mask &= (violence[col] == value).to_numpy()
-    return int(violence.loc[mask, "count"].sum())
-
-
-def ledger_total(model, org: str, column: str) -> int:
-    row = model.names.organizations.index(org)
-    return int(model.state.ledger[row, LEDGER_COLUMNS.index(column)])
-
-
-def federal_units(model) -> int:
-    s = model.state
-    return int((s.unit_active & (s.unit_kind == FEDERAL)).sum())
 
 
 # --------------------------------------------------------------------- 3. clashes
@@ -167,71 +147,6 @@ def test_payroll_police_protect_the_boss():
     assert hits[1] <= 1
 
 
-# --------------------------------------------------------------------- 7. policing
-POLICING = {"arrest_rate": 0.001, "bribe_per_officer_day": 0.0}
-
-
-def test_clean_police_arrest_every_organization():
-    police = [{"plaza": "P", "kind": "state", "officers": 100}]
-    model = sim.CartelModel(tiny(POLICING, police=police), rng=1)
-    model.run_for(model.n_steps)
-    v = model.results().violence
-    arrests = v[v["type"] == "arrest"]
-    for org in ("A", "B"):
-        assert counts(arrests, victim=org) > 0
-        assert counts(arrests, victim=org) == ledger_total(model, org, "arrested")
-    assert set(arrests["perpetrator"]) == {"police"} and set(arrests["via"]) == {"state"}
-    assert not arrests["lethal"].any()
-
-
-def test_bribed_police_spare_their_patron_and_arrest_its_rivals():
-    police = [{"plaza": "P", "kind": "state", "officers": 100, "payroll": "A"}]
-    model = sim.CartelModel(tiny(POLICING, police=police), rng=1)
-    model.run_for(model.n_steps)
-    assert model.police[0].payroll.name == "A", "the unit stayed on A's payroll"
-    v = model.results().violence
-    assert counts(v, type="arrest", victim="A") == 0
-    assert counts(v, type="arrest", victim="B") > 0
-    assert ledger_total(model, "A", "arrested") == 0
-    # no police at all: no arrests
-    assert sim.run(tiny(POLICING), seed=1).violence.empty
-
-
-def test_arrests_scale_with_officers():
-    """Arrest rate is per 100 officers: four times the officers, about four times the
-    arrests (pooled over seeds)."""
-    totals = []
-    for officers in (50, 200):
-        police = [{"plaza": "P", "kind": "municipal", "officers": officers}]
-        cells = [{"organization": "A", "plaza": "P", "members": 1000}]
-        scenario = tiny({"arrest_rate": 0.0002}, days=50, police=police, cells=cells)
-        totals.append(sum(counts(sim.run(scenario, seed=s).violence, type="arrest")
-                          for s in range(10)))
-    assert totals[0] > 20
-    assert 3.0 < totals[1] / totals[0] < 5.0
-
-
-# --------------------------------------------------------------------- 8. corruption
-def test_bribes_buy_corruptible_police_and_federal_forces_purge_them():
-    params = {"corruption_rate": 0.2, "bribe_per_officer_day": 50.0}
-    police = [{"plaza": "P", "kind": "municipal", "officers": 100, "integrity": 0.0}]
-    bought = sim.run(tiny(params, days=60, police=police), seed=1).organizations
-    assert bought.groupby("step")["police_on_payroll"].sum().iloc[-1] == 100
-    honest = [{**police[0], "integrity": 1.0}]
-    clean = sim.run(tiny(params, days=60, police=honest), seed=1).organizations
-    assert (clean["police_on_payroll"] == 0).all()
-    # a unit on A's payroll in a plaza where federal forces arrive is purged
-    owned = [{"plaza": "P", "kind": "state", "officers": 100, "payroll": "A", "integrity": 1.0}]
-    events = [{"kind": "federal_deployment", "step": 30, "plazas": ["P"],
-               "duration_days": 60}]
-    purge = tiny({"federal_purge_rate": 0.2, "bribe_per_officer_day": 0.0}, days=100,
-                 police=owned, events=events)
-    orgs = sim.run(purge, seed=1).organizations.set_index(["step", "organization"])
-    payroll = orgs["police_on_payroll"].xs("A", level="organization")
-    assert (payroll[payroll.index < 30] == 100).all()
-    assert payroll.iloc[-1] == 0
-
-
 # --------------------------------------------------------------------- 6. kidnappings
 def test_kidnappings_produce_kidnapping_rows_and_some_murders():
     scenario = tiny({"kidnap_rate": 0.002, "kidnap_murder_probability": 0.5}, relations=WAR)
@@ -349,83 +264,3 @@ def test_a_leader_removal_splits_off_the_least_loyal_cells():
                   {"split_probability": 1.0, "split_loyalty": 0.1}):
         quiet = tiny(other, days=40, relations=WAR, cells=cells, plazas=plazas, events=events)
         assert set(sim.run(quiet, seed=1).organizations["organization"]) == {"A", "B"}
-
-
-# --------------------------------------------------------------------- 14. triggers
-def _trigger_scenario(when: str, duration: int = 20):
-    plazas = [{"name": "P", "population": 100_000, "controller": "A",
-               "background_homicides_per_100k_year": 80.0},
-              # outside the trigger's region: its homicides must not count
-              {"name": "Q", "population": 100_000, "background_homicides_per_100k_year": 3000.0}]
-    triggers = [{"kind": "federal_deployment", "when": when, "region": ["P"],
-                 "plazas": ["P", "Q"], "officers": 50, "duration_days": duration}]
-    return tiny({}, days=200, plazas=plazas, triggers=triggers)
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
-def test_a_federal_trigger_fires_when_its_condition_is_met(seed):
-    """Forces arrive the step after the region's homicides over the window first reach
-    the threshold (computed here from the violence table), stay duration_days, leave, and
-    (once = true, the default) never come back; without the condition, they never come."""
-    scenario = _trigger_scenario("homicides_10d >= 6", duration=20)
-    model = sim.CartelModel(scenario, rng=seed)
-    present = []
-    while model.running:
-        model.step()
-        present.append(federal_units(model))
-    v = model.results().violence
-    daily = v[v["lethal"] & (v["plaza"] == "P")].groupby("step")["count"].sum()
-    window = daily.reindex(range(model.steps), fill_value=0).rolling(10, min_periods=1).sum()
-    met = np.flatnonzero(window.to_numpy() >= 6)
-    if not met.size:
-        assert max(present) == 0
-        assert not model.state.trig_fired.any()
-        return
-    fired = int(met[0])
-    assert present[: fired + 1] == [0] * (fired + 1)
-    assert present[fired + 1: fired + 21] == [2] * 20  # both plazas, 20 days
-    assert max(present[fired + 21:], default=0) == 0
-
-
-def test_the_trigger_seeds_cover_both_outcomes():
-    """Guard: among the seeds above, the condition is met in some and not in others, and
-    it is met late in a run in some (so the rolling window, not the start, decides)."""
-    firsts = []
-    for seed in (1, 2, 3, 4, 5, 6):
-        v = sim.run(_trigger_scenario("homicides_10d >= 6"), seed=seed).violence
-        daily = v[v["lethal"] & (v["plaza"] == "P")].groupby("step")["count"].sum()
-        window = daily.reindex(range(200), fill_value=0).rolling(10, min_periods=1).sum()
-        met = np.flatnonzero(window.to_numpy() >= 6)
-        firsts.append(int(met[0]) if met.size else None)
-    assert None in firsts
-    assert any(f is not None and f > 50 for f in firsts)
-
-
-def test_a_federal_trigger_never_fires_when_its_threshold_is_unreachable():
-    model = sim.CartelModel(_trigger_scenario("homicides_10d >= 1000"), rng=1)
-    while model.running:
-        model.step()
-        assert federal_units(model) == 0
-    assert not model.state.trig_fired.any()
-
-
-def test_a_split_in_the_same_step_as_a_trigger_is_named():
-    cells = [{"organization": "A", "plaza": "P", "members": 50, "loyalty": 0.9},
-             {"organization": "A", "plaza": "P", "members": 20, "loyalty": 0.3, "name": "crew"},
-             {"organization": "B", "plaza": "P", "members": 30}]
-    events = [{"kind": "leader_removed", "step": 0, "organization": "A"}]
-    # always true: fires at the end of step 0, the step the split is drawn
-    triggers = [{"kind": "federal_deployment", "when": "homicides_1d >= 0", "plazas": ["P"]}]
-    params = {"split_probability": 1.0, "split_loyalty": 0.6, "clash_rate": 0.001,
-              "lethality": 0.05}
-    scenario = tiny(params, days=60, relations=WAR, cells=cells, events=events,
-                    triggers=triggers)
-    model = sim.CartelModel(scenario, rng=1)
-    model.run_for(model.n_steps)
-    assert model.state.trig_fired[0]
-    assert model.state.org_active.sum() == 3, "the split happened"
-    result = model.results()
-    assert "A splinter 1" in set(result.organizations["organization"].astype(str))
-    assert result.violence["perpetrator"].notna().all()
-    assert result.violence["victim"].notna().all()
-    assert "A splinter 1" in [o.name for o in model.organizations]
