@@ -106,8 +106,8 @@ def unfunded_share(run, cover, bill):
 
 @njit(cache=True, inline="always")
 def recruit_inputs(index, orgs, cells, plazas):
-    """The arrays :func:`draw_recruits_per_population` reads, as one tuple (see
-    common.INTERNAL's note)."""
+    """The arrays :func:`draw_recruits_per_population` reads, as one tuple (see the note on
+    INTERNAL in common)."""
     return (index.cell_idx, index.cell_ptr, cells.members, cells.org, orgs.id, plazas.id,
             plazas.population)
 
@@ -195,7 +195,8 @@ def economy(run, t, index, orgs, cells, units, plazas, optional):
     plaza_boss_alive, plaza_controller = plazas.boss_alive, plazas.controller
     plaza_population, plaza_value = plazas.population, plazas.value
     org_outside_income = orgs.outside_income
-    money = net_income_inputs(orgs, cells, units)  # no record is used below: see common.py
+    # the records' arrays are all taken here (see sim.kernel on reference counts)
+    money = net_income_inputs(orgs, cells, units)
     recruiting = recruit_inputs(index, orgs, cells, plazas)
     n_org = org_active.shape[0]
     n_cells = cell_active.shape[0]
