@@ -131,6 +131,13 @@ def load_error(folder: Path, text: str, name: str = "bad.toml") -> str:
     return str(err.value)
 
 
+def error_line(message: str, path: str) -> str:
+    """The line of a ScenarioError message about the field ``path`` (the test fails if none)."""
+    line = next((line for line in message.splitlines() if f": {path}: " in line), None)
+    assert line is not None, message
+    return line
+
+
 ORGS = '[[organizations]]\nname = "Sinaloa"\n[[organizations]]\nname = "BLO"\n'
 PLAZA = '[[plazas]]\nname = "La Paz"\npopulation = 100\n'
 WAR = '[[events]]\nkind = "war"\nmembers = ["Sinaloa", "BLO"]\n'

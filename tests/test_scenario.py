@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from scenario_files import MINIMAL, ORGS, PLAZA, RICH, TRIGGER, WAR, load_error, write
+from scenario_files import MINIMAL, ORGS, PLAZA, RICH, TRIGGER, WAR, error_line, load_error, write
 
 from sim.scenario import (
     Parameters,
@@ -129,8 +129,7 @@ BAD_CASES = {
 def test_bad_case_names_file_path_and_fix(tmp_path, case):
     text, path, fix = BAD_CASES[case]
     message = load_error(tmp_path, MINIMAL + text)
-    line = next((line for line in message.splitlines() if f": {path}: " in line), None)
-    assert line is not None, message
+    line = error_line(message, path)
     assert line.startswith(f"{tmp_path / 'bad.toml'}: {path}: ")
     assert fix in line, line
 

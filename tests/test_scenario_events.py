@@ -2,7 +2,7 @@
 in one named with its file, field and fix."""
 
 import pytest
-from scenario_files import MINIMAL, ORGS, PLAZA, RICH, WAR, load_error, write
+from scenario_files import MINIMAL, ORGS, PLAZA, RICH, WAR, error_line, load_error, write
 
 from sim.scenario import (
     Alliance,
@@ -69,8 +69,7 @@ EVENT_CASES = {
 def test_bad_event_names_file_path_and_fix(tmp_path, case):
     text, path, fix = EVENT_CASES[case]
     message = load_error(tmp_path, MINIMAL + text)
-    line = next((line for line in message.splitlines() if f": {path}: " in line), None)
-    assert line is not None, message
+    line = error_line(message, path)
     assert fix in line, line
     assert not any(f".{kind}." in message for kind in EVENT_KINDS), message  # no union tag
 
