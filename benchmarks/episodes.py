@@ -122,8 +122,7 @@ def police_killed(results: sim.Results, year: int) -> int:
 def holds_most_plazas(results: sim.Results, organization: str) -> bool:
     """Whether the organization and its clients (organizations whose ``patron`` it is)
     control more than half the plazas on the last recorded day."""
-    side = {organization} | {o.name for o in results.scenario.organizations
-                             if getattr(o, "patron", None) == organization}
+    side = results.scenario.side(organization)
     last = results.control[results.control["date"] == results.end]
     return int(last["controller"].isin(side).sum()) > len(last) / 2
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario, ScenarioError, load_scenario
+from ..scenario.timeline import organization_names
 from .distance import DISTANCES
 from .observed import Observation, ObservedError, read_observed
 from .simulate import days_needed, observation_table
@@ -87,29 +88,38 @@ def _load(spec: CalibrationSpec, episode: Episode, first: int) -> EpisodeInputs:
         shared = ("; a parameter fitted jointly must exist in every episode's scenario (or "
                   "fit the episodes apart)") if spec.joint else ""
         raise CalibrationError(f"{exc}{shared}") from None
-    try:
-        observations = read_observed(episode.observed, [p.name for p in scenario.plazas])
-    except ObservedError as exc:
-        raise CalibrationError(str(exc)) from None
     start = pd.Timestamp(scenario.simulation.start)
     chosen, held_back, problems = [], [], []
-    for o in observations:
-        where = [name for name, period in (("fit", episode.fit), ("check", episode.check))
-                 if period is not None and _inside(o, period)]
-        if o.start < start:
-            problems.append(f"{episode.observed}: row {o.row}: period {o.period} starts before "
-                            f"the scenario ({start.date()}); drop the row or move the "
-                            "scenario's start")
-        elif where:
-            chosen.append(o)
-            held_back.append(where[0] == "check")
+    for path in observed_files(episode):
+        try:
+            observations = read_observed(path, [p.name for p in scenario.plazas],
+                                         organization_names(scenario))
+        except ObservedError as exc:
+            problems.append(str(exc))
+            continue
+        for o in observations:
+            where = [name for name, period in (("fit", episode.fit), ("check", episode.check))
+                     if period is not None and _inside(o, period)]
+            if o.start < start:
+                problems.append(f"{path}: row {o.row}: period {o.period} starts before the "
+                                f"scenario ({start.date()}); drop the row or move the "
+                                "scenario's start")
+            elif where:
+                chosen.append(o)
+                held_back.append(where[0] == "check")
     if problems:
         raise CalibrationError("\n".join(problems))
     if all(held_back):
-        raise CalibrationError(f"{episode.observed}: no observation lies inside the fit period "
-                               f"{episode.fit[0]}..{episode.fit[1]}; widen 'fit' or add rows")
+        raise CalibrationError(f"{', '.join(observed_files(episode))}: no observation lies "
+                               f"inside the fit period {episode.fit[0]}..{episode.fit[1]}; "
+                               "widen 'fit' or add rows")
     return EpisodeInputs(episode, scenario, chosen, np.array(held_back),
                          slice(first, first + len(chosen)))
+
+
+def observed_files(episode: Episode) -> list[str]:
+    """The episode's observed-data files, in the order given."""
+    return [episode.observed] if isinstance(episode.observed, str) else list(episode.observed)
 
 
 def _inside(o: Observation, period) -> bool:
@@ -130,9 +140,15 @@ def weighted_distance(episodes: list[EpisodeInputs], name: str, counts: np.ndarr
 def inputs_record(spec: CalibrationSpec, episodes: list[EpisodeInputs]) -> dict:
     """The settings and the SHA-256 of every input file, as calibration.json records them
     (the one-scenario form keeps its layout, so its folders still resume)."""
-    digests = [{"observed_sha256": hashlib.sha256(Path(e.episode.observed).read_bytes())
-                .hexdigest(), "scenario_sha256": e.scenario.source_sha256} for e in episodes]
+    digests = [{"observed_sha256": _observed_sha256(e.episode),
+                "scenario_sha256": e.scenario.source_sha256} for e in episodes]
     if not spec.joint:
         return {"spec": spec.inputs_record(), **digests[0]}
     return {"spec": spec.inputs_record(),
             "episodes": {e.name: d for e, d in zip(episodes, digests)}}
+
+
+def _observed_sha256(episode: Episode) -> str | list[str]:
+    """The SHA-256 of the observed file, or of each of a list (in the order given)."""
+    digests = [hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in observed_files(episode)]
+    return digests[0] if isinstance(episode.observed, str) else digests

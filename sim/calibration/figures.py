@@ -37,10 +37,11 @@ def check_figure(predictive: pd.DataFrame) -> Figure:
         ax.vlines(x[i], row["q25"], row["q75"], color=color, alpha=0.8, lw=10)
         ax.plot(x[i], row["q50"], "_", color="white", ms=12)
     ax.plot(x, predictive["observed"], "kD", label="observed")
-    labels = [f"{p}\n{r}\n{m.replace('_', ' ')}" for p, r, m in
-              zip(predictive["period"], predictive["region"], predictive["measure"])]
+    labels = [f"{p}\n{r}\n{m.replace('_', ' ')}" + (f"\n{o}" if o else "") for p, r, m, o in
+              zip(predictive["period"], predictive["region"], predictive["measure"],
+                  predictive["organization"])]
     ax.set_xticks(x, labels, fontsize=7)
-    ax.set_ylabel("homicides")
+    ax.set_ylabel("count")
     ax.set_title("observed against the posterior predictive 50% / 90% bands "
                  "(blue: fit, orange: held back)", fontsize=9)
     ax.legend(fontsize=8)

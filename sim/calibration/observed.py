@@ -10,8 +10,12 @@ separated by ``;``. ``measure``: ``homicides`` (every homicide), ``conflict_homi
 (those the conflict caused, background homicides left out), or the name of one violence type
 of the output contract (:data:`sim.codes.TYPE_NAMES`, e.g. ``police_killed``): the rows of
 that type, lethal or not (a ``kidnapping`` counts people kidnapped, an ``arrest`` people
-arrested). ``value``: the count, 0 or more.
-``source``: where the number comes from (required). Every problem is reported with the
+arrested); or ``plazas_held``: how many of the region's plazas the row's ``organization``
+and its clients (the organizations whose ``patron`` it is) control, averaged over the
+period's days (who holds a city, which homicide counts alone cannot tell a fit).
+``value``: the count, 0 or more.
+``source``: where the number comes from (required). ``organization``: an optional column,
+filled on the ``plazas_held`` rows only. Every problem is reported with the
 file, the row (as a spreadsheet numbers it, the header being row 1), the field and a fix.
 """
 
@@ -29,7 +33,8 @@ from ..codes import TYPE_NAMES
 
 COLUMNS = ("period", "region", "measure", "value", "source")
 HOMICIDE_MEASURES = ("homicides", "conflict_homicides")
-MEASURES = HOMICIDE_MEASURES + TYPE_NAMES
+CONTROL_MEASURE = "plazas_held"
+MEASURES = HOMICIDE_MEASURES + TYPE_NAMES + (CONTROL_MEASURE,)
 _UNIT = {4: "YS", 7: "MS", 10: "D"}  # length of a period's text -> the unit it names
 
 
@@ -50,12 +55,14 @@ class Observation:
     value: float
     source: str
     period: str
+    organization: str = ""  # whose plazas a ``plazas_held`` row counts
 
 
-def read_observed(path: str | os.PathLike, plaza_names: list[str] | None = None
-                  ) -> list[Observation]:
-    """The observations of a CSV file, checked; with ``plaza_names``, regions are checked
-    against the scenario's plazas too. Raises ObservedError listing every problem."""
+def read_observed(path: str | os.PathLike, plaza_names: list[str] | None = None,
+                  organization_names: list[str] | None = None) -> list[Observation]:
+    """The observations of a CSV file, checked; with ``plaza_names`` and
+    ``organization_names``, regions and organizations are checked against the scenario's
+    too. Raises ObservedError listing every problem."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -78,7 +85,8 @@ def read_observed(path: str | os.PathLike, plaza_names: list[str] | None = None
             continue
         record = dict(zip(header, (c.strip() for c in cells)))
         row_problems: list[str] = []
-        observation = _observation(record, number, plaza_names, row_problems)
+        observation = _observation(record, number, plaza_names, organization_names,
+                                   row_problems)
         problems += [f"{path}: row {number}: {p}" for p in row_problems]
         if observation is not None:
             observations.append(observation)
@@ -99,7 +107,8 @@ def period_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _observation(record: dict, row: int, plaza_names: list[str] | None,
-                 problems: list[str]) -> Observation | None:
+                 organization_names: list[str] | None, problems: list[str]
+                 ) -> Observation | None:
     period = _period(record.get("period", ""), problems)
     plazas = _region(record.get("region", ""), plaza_names, problems)
     measure = record.get("measure", "")
@@ -107,6 +116,8 @@ def _observation(record: dict, row: int, plaza_names: list[str] | None,
         problems.append(f"measure: {measure!r} is not a measure; use one of "
                         f"{', '.join(MEASURES)}")
     value = _value(record.get("value", ""), problems)
+    organization = _organization(record.get("organization", ""), measure, organization_names,
+                                 problems)
     source = record.get("source", "")
     if not source:
         problems.append("source: empty; name the record the count comes from (e.g. "
@@ -114,7 +125,7 @@ def _observation(record: dict, row: int, plaza_names: list[str] | None,
     if problems:
         return None
     return Observation(row, period[0], period[1], plazas, measure, value, source,
-                       record["period"])
+                       record["period"], organization)
 
 
 def _period(text: str, problems: list[str]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -165,6 +176,21 @@ def _region(text: str, plaza_names: list[str] | None, problems: list[str]) -> tu
                 problems.append(f"region: {plaza!r} is not a plaza of the scenario; {hint}use "
                                 "'all' or names from its [[plazas]]")
     return plazas
+
+
+def _organization(text: str, measure: str, organization_names: list[str] | None,
+                  problems: list[str]) -> str:
+    if measure != CONTROL_MEASURE:
+        if text:
+            problems.append(f"organization: {text!r} on a {measure!r} row; the column is for "
+                            f"{CONTROL_MEASURE} rows only, leave it empty")
+    elif not text:
+        problems.append(f"organization: empty; a {CONTROL_MEASURE} row names whose plazas it "
+                        "counts: add an organization column and write its name")
+    elif organization_names is not None and text not in organization_names:
+        problems.append(f"organization: {text!r} is not an organization of the scenario; use "
+                        f"one of {', '.join(organization_names)}")
+    return text
 
 
 def _value(text: str, problems: list[str]) -> float:

@@ -21,15 +21,16 @@ def draw_points(posterior: pd.DataFrame, paths: list[str], n: int, seed: int) ->
 
 def bands(observations: list[Observation], counts: np.ndarray, held_back: list[bool]
           ) -> pd.DataFrame:
-    """One row per observation: the period, region, measure, observed value, whether it was
-    held back, and the 5/25/50/75/95% quantiles and mean of the predictive ``counts``
-    (shape (runs, observations))."""
+    """One row per observation: the period, region, measure (and organization, for
+    ``plazas_held``), observed value, whether it was held back, and the 5/25/50/75/95%
+    quantiles and mean of the predictive ``counts`` (shape (runs, observations))."""
     q = np.quantile(counts, QUANTILES, axis=0)
     table = pd.DataFrame({
         "row": [o.row for o in observations], "period": [o.period for o in observations],
         "start": [o.start for o in observations], "end": [o.end for o in observations],
         "region": [";".join(o.plazas) or "all" for o in observations],
         "measure": [o.measure for o in observations],
+        "organization": [o.organization for o in observations],
         "observed": [o.value for o in observations], "held_back": held_back,
         "mean": counts.mean(axis=0)})
     for level, values in zip(QUANTILES, q):

@@ -2,7 +2,7 @@
 
 A point's evaluation is a matrix of shape (replicates, observations): what each replicate
 run (paired seeds) gives for each observed count, over the same period, region and measure
-(homicides, or the rows of one violence type);
+(homicides, the rows of one violence type, or the plazas an organization holds);
 in a joint fit, every episode is run with the same seeds and their observation columns are
 put side by side. It depends only on the point and the seeds, so it is the same whatever
 process computes it.
@@ -20,13 +20,14 @@ from ..engine import Engine
 from ..results import time_axis
 from ..runner import for_days, run_engine
 from ..scenario import Scenario
-from .observed import Observation
+from .observed import CONTROL_MEASURE, Observation
 
 
 def observation_table(observations: list[Observation]) -> list[dict]:
-    """Plain records of what the workers need to measure: start, end, plazas, measure."""
+    """Plain records of what the workers need to measure: start, end, plazas, measure,
+    organization."""
     return [{"start": o.start.isoformat(), "end": o.end.isoformat(), "plazas": list(o.plazas),
-             "measure": o.measure} for o in observations]
+             "measure": o.measure, "organization": o.organization} for o in observations]
 
 
 def days_needed(scenario: Scenario, observations: list[Observation]) -> int:
@@ -72,22 +73,44 @@ def measure(engine: Engine, observations: list[dict]) -> np.ndarray:
     within its period and region. ``homicides`` and ``conflict_homicides`` sum the lethal
     rows (as :func:`sim.results.count_homicides` counts them; the second without
     ``background``); a violence type's name sums that type's rows, lethal or not (as the
-    violence table's ``count`` column gives them).
+    violence table's ``count`` column gives them); ``plazas_held`` is the mean over the
+    period's steps of the region's plazas whose controller is on the organization's side
+    (as the control table's ``controller`` column gives them).
 
     Read from the engine's kernel rows, not from its tables: building the Results tables
     cost more than half of a short run, and the rows' sums by key are the tables' counts."""
     rows = engine.recorder.violence_rows()
-    dates = time_axis(engine.t, engine.scenario.simulation.start, engine.dt)["date"].to_numpy()
-    dates, plazas, types, counts = dates[rows[:, 0]], rows[:, 1], rows[:, 2], rows[:, 6]
+    step_dates = time_axis(engine.t, engine.scenario.simulation.start,
+                           engine.dt)["date"].to_numpy()
+    dates, plazas, types, counts = step_dates[rows[:, 0]], rows[:, 1], rows[:, 2], rows[:, 6]
     names = list(engine.names.plazas)
     values = np.empty(len(observations))
     for i, obs in enumerate(observations):
-        inside = ((dates >= np.datetime64(obs["start"])) & (dates <= np.datetime64(obs["end"])))
+        region = [names.index(p) for p in obs["plazas"]] or list(range(len(names)))
+        if obs["measure"] == CONTROL_MEASURE:
+            values[i] = _plazas_held(engine, step_dates, obs, region)
+            continue
+        inside = _within(dates, obs) & _of_measure(types, obs["measure"])
         if obs["plazas"]:
-            inside &= np.isin(plazas, [names.index(p) for p in obs["plazas"]])
-        inside &= _of_measure(types, obs["measure"])
+            inside &= np.isin(plazas, region)
         values[i] = counts[inside].sum()
     return values
+
+
+def _within(dates: np.ndarray, obs: dict) -> np.ndarray:
+    return (dates >= np.datetime64(obs["start"])) & (dates <= np.datetime64(obs["end"]))
+
+
+def _plazas_held(engine: Engine, step_dates: np.ndarray, obs: dict, region: list[int]
+                 ) -> float:
+    """Mean over the observation's steps of the ``region`` plazas held by its organization's
+    side (NaN if the run recorded none of its steps)."""
+    org_names = list(engine.names.organizations)
+    side = [org_names.index(o) for o in engine.scenario.side(obs["organization"])
+            if o in org_names]  # a named splinter exists only once it has formed
+    controller = engine.recorder.dense["rec_controller"][:engine.t][_within(step_dates, obs)]
+    held = np.isin(controller[:, region], side).sum(axis=1)
+    return float(held.mean()) if len(held) else float("nan")
 
 
 def _of_measure(types: np.ndarray, measure: str) -> np.ndarray:

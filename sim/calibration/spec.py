@@ -26,7 +26,9 @@ scenario, observations, periods and weight in the distance:
     fit = [2013-01-01, 2014-12-31]
     weight = 1.0
 
-Relative paths are relative to the calibration file. See docs/calibration.md.
+``observed`` is one CSV or a list of them (e.g. counts from one record and a reading of
+who held the territory kept apart), read as one. Relative paths are relative to the
+calibration file. See docs/calibration.md.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ class Episode(BaseModel):
     name: str = Field("", description="folder of its outputs (default: the scenario file's "
                                       "name without .toml)")
     scenario: str = Field(..., description="scenario file (relative: to the calibration file)")
-    observed: str = Field(..., description="observed-data CSV (relative: to the calibration "
-                                           "file)")
+    observed: str | list[str] = Field(..., description="observed-data CSV, or a list of them "
+                                                       "(relative: to the calibration file)")
     fit: Period = Field(..., description="first and last day fitted on")
     check: Period | None = Field(None, description="first and last day held back for "
                                                    "checking")
@@ -138,8 +140,9 @@ class CalibrationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     scenario: str | None = Field(None, description="scenario file (relative: to the "
                                                    "calibration file); or give [[episodes]]")
-    observed: str | None = Field(None, description="observed-data CSV (relative: to the "
-                                                   "calibration file)")
+    observed: str | list[str] | None = Field(
+        None, description="observed-data CSV, or a list of them (relative: to the calibration "
+                          "file)")
     parameters: dict[str, Prior] = Field(..., min_length=1,
                                          description="dotted path -> range and prior")
     fit: Period | None = Field(None, description="first and last day fitted on")
@@ -219,6 +222,9 @@ class CalibrationSpec(BaseModel):
             for key in ("scenario", "observed"):
                 if isinstance(table.get(key), str):
                     table[key] = str((path.parent / table[key]).resolve())
+                elif isinstance(table.get(key), list):
+                    table[key] = [str((path.parent / v).resolve()) if isinstance(v, str) else v
+                                  for v in table[key]]
         try:
             spec = cls.model_validate(data)
         except ValidationError as exc:

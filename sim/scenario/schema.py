@@ -239,6 +239,11 @@ class Scenario(Section):
         """SHA-256 of the bytes of each source file, by path."""
         return dict(self._source_sha256)
 
+    def side(self, organization: str) -> set[str]:
+        """The organization and its clients (the organizations whose ``patron`` it is)."""
+        return {organization} | {o.name for o in self.organizations
+                                 if o.patron == organization}
+
     def neighbour_pairs(self) -> list[tuple[int, int]]:
         """Sorted unique (i, j) plaza index pairs, i < j, of the symmetric neighbour links."""
         row = {p.name: i for i, p in enumerate(self.plazas)}

@@ -46,6 +46,17 @@ def created_names(scenario: Any) -> list[str]:
     return [e.new_organization for e in scenario.events if e.kind == "split"]
 
 
+def organization_names(scenario: Any) -> list[str]:
+    """Every organization a run can name: the scenario's, those its ``split`` events create
+    and the named splinters of its ``leader_removed`` events (which may not form)."""
+    return [*(o.name for o in scenario.organizations), *created_names(scenario),
+            *_named_splinters(scenario)]
+
+
+def _named_splinters(scenario: Any) -> list[str]:
+    return [e.splinter for e in scenario.events if e.kind == "leader_removed" and e.splinter]
+
+
 def date_order(scenario: Any) -> list[int]:
     """Indices of the events in the order they are applied."""
     return sorted(range(len(scenario.events)),
@@ -55,8 +66,7 @@ def date_order(scenario: Any) -> list[int]:
 def check_event_names(scenario: Any) -> Iterator[Problem]:
     """Every organization an event names exists when it happens; created names are new."""
     known = dict.fromkeys(o.name for o in scenario.organizations)  # in file order
-    later = {*created_names(scenario), *(e.splinter for e in scenario.events
-                                         if e.kind == "leader_removed" and e.splinter)}
+    later = {*created_names(scenario), *_named_splinters(scenario)}
     owner = {c.name: c.organization for c in scenario.cells if c.name}
     police = {u.name: u.payroll for u in scenario.police if u.name}
     for i in date_order(scenario):
