@@ -23,9 +23,10 @@ from sim.calibration.simulate import evaluate_point
 JUAREZ = Path(__file__).resolve().parent.parent / "scenarios" / "juarez_2008.toml"
 HEADER = "period,region,measure,value,source,organization\n"
 COUNTS = "period,region,measure,value,source\n2008,all,homicides,1623,test\n"
-CONTROL = HEADER + ("2008-07..2008-12,all,plazas_held,2,test,Sinaloa\n"
+CONTROL = HEADER + ("2007-07..2008-12,all,plazas_held,2,test,Sinaloa\n"
                     "2008-12-31,Centro;Sur,plazas_held,1,test,Juárez Cartel\n")
 SEEDS = [3, 4, 5]
+CLIENT_HOLDS_CENTRO = {'plazas[name="Centro"].controller': "Mexicles"}  # Sinaloa's client
 
 
 def write_spec(folder: Path, control: str = CONTROL) -> Path:
@@ -66,17 +67,20 @@ def test_a_side_is_the_organization_and_its_clients():
 def test_plazas_held_is_the_mean_over_the_period_of_the_plazas_the_side_controls(tmp_path):
     episode, = load_episodes(CalibrationSpec.from_toml(write_spec(tmp_path)))
     assert [o.measure for o in episode.observations] == ["homicides"] + 2 * ["plazas_held"]
-    _, counts = evaluate_point({"key": (0,), "overrides": {}, "seeds": SEEDS,
+    _, counts = evaluate_point({"key": (0,), "overrides": CLIENT_HOLDS_CENTRO, "seeds": SEEDS,
                                 "episodes": [episode.task()]})
+    by_clients = []
     for r, seed in enumerate(SEEDS):
-        run = sim.run(episode.scenario, seed=seed, days=731)
+        run = sim.run(episode.scenario.with_overrides(CLIENT_HOLDS_CENTRO), seed=seed, days=731)
         assert counts[r, 0] == run.homicides("YS").loc["2008"].sum()
         control = run.control
         assert counts[r, 1] == pytest.approx(held_by_side(
-            control, episode.scenario.side("Sinaloa"), "2008-07-01", "2008-12-31"))
+            control, episode.scenario.side("Sinaloa"), "2007-07-01", "2008-12-31"))
         assert counts[r, 2] == held_by_side(control, episode.scenario.side("Juárez Cartel"),
                                             "2008-12-31", "2008-12-31", ["Centro", "Sur"])
-    assert counts[:, 1].max() > 0  # Sinaloa's side holds a plaza by then in some run
+        by_clients.append(counts[r, 1] - held_by_side(control, {"Sinaloa"}, "2007-07-01",
+                                                      "2008-12-31"))
+    assert max(by_clients) > 0  # a client's plaza counts for its patron's side
     assert (counts[:, 2] <= 2).all()
 
 
