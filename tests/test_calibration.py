@@ -94,9 +94,9 @@ def test_clean_police_arrest_everyone_die_less_and_took_a_guard_away(bcs):
     they replace guarded Sinaloa: where every bought state officer fights for it
     (payroll_fight_share_state = 1), bcs_2014 has fewer homicides than with the shipped share
     (clean police do not depend on that share: none is bought). The net change of homicides
-    is not asserted: with the shipped base (2026-12-07) it is -10.2 (z = -4.2), fewer members
-    left to fight outweighing the lost guard, and at share 1 it is -0.7 (z = -0.3): its sign
-    depends on the calibrated rates."""
+    is not asserted: with the shipped base (2026-12-07) it is +5.3 (z = 4.2), the lost guard
+    outweighing the arrests, and +11.5 (z = 7.5) against share 1; under the previous base it
+    was -10.2 (z = -4.2): its sign depends on the calibrated rates."""
     clean = _replicates("bcs_2014_clean_police.toml")
     assert _paired_z(_events(clean, "arrest", ALLIANCE), _events(bcs, "arrest", ALLIANCE)) > 3
     assert _paired_z(_events(clean, "police_killed", ALLIANCE),

@@ -20,11 +20,17 @@ BROKE_SHARE = 0.5  # of a year's steps in which an organization could not pay it
 SEEDS = (1, 2, 3)  # a war that ends by bankruptcy at any of them counts
 
 # Shipped scenarios whose organizations go bankrupt within ten years today (at one of SEEDS or
-# more), with why (strict: a scenario that stops failing must leave this list). None: in the
-# shared base, recruit_payback_days stops organizations recruiting past what their plazas pay
-# for the next D_pay days, and unfunded_desertion_rate lets an organization going broke shrink
-# while it can still pay (docs/model.md §7.9).
-BANKRUPT_TODAY: dict[str, str] = {}
+# more), with why (strict: a scenario that stops failing must leave this list; each says so in
+# its own file). In the shared base, recruit_payback_days stops organizations recruiting past
+# what their plazas pay for the next D_pay days, and unfunded_desertion_rate lets an
+# organization going broke shrink while it can still pay (docs/model.md §7.9).
+BANKRUPT_TODAY: dict[str, str] = {
+    "bcs_2014_clean_police": (
+        "seed 1: Sinaloa, paying no police, recruits to what its 13 plazas pay (about 300 "
+        "members against bcs_2014's 185), loses three plazas in 2016-2017 and cannot pay in "
+        "61-72% of those years' steps while it shrinks to about 50 members (the joint base of "
+        "2026-12-07, with its recruits from the population shared by means)"),
+}
 # Without the payback limit organizations recruit past what their plazas pay, and without
 # unfunded_desertion_rate they keep every member until they cannot pay: kingpin_removal,
 # solvent with both, then ends with both organizations broke (the detection test below).
