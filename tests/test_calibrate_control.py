@@ -122,3 +122,12 @@ def test_a_calibration_fits_plazas_held_with_homicides(tmp_path):
     held = predictive[predictive["measure"] == "plazas_held"]
     assert held["organization"].tolist() == ["Sinaloa", "Juárez Cartel"]
     assert ((held["q05"] >= 0) & (held["q95"] <= [6, 2])).all()
+
+
+def test_an_empty_list_of_observed_files_is_refused_naming_the_field(tmp_path):
+    path = write_spec(tmp_path)
+    path.write_text(path.read_text().replace('observed = ["counts.csv", "control.csv"]',
+                                             "observed = []"), encoding="utf-8")
+    with pytest.raises(CalibrationError) as info:
+        CalibrationSpec.from_toml(path)
+    assert "observed = []: name one observed-data CSV, or a list of them" in str(info.value)

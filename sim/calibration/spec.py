@@ -107,6 +107,12 @@ def check_periods(fit: Period, check: Period | None) -> None:
                          "days the fit does not see")
 
 
+def check_observed(observed: str | list[str]) -> None:
+    """An empty list of observed files is refused (a list names one file or more)."""
+    if isinstance(observed, list) and not observed:
+        raise ValueError("observed = []: name one observed-data CSV, or a list of them")
+
+
 class Episode(BaseModel):
     """One scenario of a joint fit, with its observations, periods and weight."""
 
@@ -125,6 +131,7 @@ class Episode(BaseModel):
     @model_validator(mode="after")
     def _periods(self) -> "Episode":
         check_periods(self.fit, self.check)
+        check_observed(self.observed)
         if not self.name:
             self.name = Path(self.scenario).stem
         if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", self.name) or self.name == "figures":
@@ -174,6 +181,7 @@ class CalibrationSpec(BaseModel):
                 raise ValueError(f"no {', '.join(missing)}; give scenario, observed and fit "
                                  "(one scenario), or [[episodes]] (a joint fit)")
             check_periods(self.fit, self.check)
+            check_observed(self.observed)
             return self
         if given := [k for k, v in single.items() if v is not None]:
             raise ValueError(f"{', '.join(given)} given beside [[episodes]]; write it in "
