@@ -153,7 +153,8 @@ def largest_cell(cell_ptr, cell_idx, cell_members, cell_org, p, o):
 
 @njit(cache=True, inline="always")
 def gather_inputs(index, cells, units, scratch):
-    """The arrays :func:`gather` reads and fills, as one tuple (see the note on INTERNAL)."""
+    """The arrays :func:`gather` reads and fills, as one tuple (see sim.kernel on reference
+    counts)."""
     return (index.cell_idx, index.cell_ptr, index.unit_idx, index.unit_ptr, cells.attack,
             cells.firepower, cells.intel, cells.local, cells.members, cells.org, units.kind,
             units.officers, units.payroll, scratch.agg, scratch.fire, scratch.present,

@@ -36,8 +36,8 @@ from .common import INTERNAL
 
 @njit(cache=True, inline="always")
 def net_income_inputs(orgs, cells, units):
-    """The arrays :func:`net_income` reads, as one tuple (see the note on INTERNAL in
-    common)."""
+    """The arrays :func:`net_income` reads, as one tuple (see sim.kernel on reference
+    counts)."""
     return (orgs.active, orgs.flows, orgs.patron, orgs.stipend, orgs.wage, cells.active,
             cells.members, cells.org, units.active, units.officers, units.payment,
             units.payroll)
@@ -106,8 +106,8 @@ def unfunded_share(run, cover, bill):
 
 @njit(cache=True, inline="always")
 def recruit_inputs(index, orgs, cells, plazas):
-    """The arrays :func:`draw_recruits_per_population` reads, as one tuple (see the note on
-    INTERNAL in common)."""
+    """The arrays :func:`draw_recruits_per_population` reads, as one tuple (see sim.kernel on
+    reference counts)."""
     return (index.cell_idx, index.cell_ptr, cells.members, cells.org, orgs.id, plazas.id,
             plazas.population)
 
